@@ -1,0 +1,43 @@
+# mkdocs-sms: `make site` builds the example handbook, `make test` runs the whole suite.
+# Both create the virtual environment in .venv and install everything on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup site serve check test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "mkdocs-sms needs Python 3.10 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict
+	@echo "The example handbook is in site/ (open site/index.html, or run 'make serve')."
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --livereload
+
+check: $(STAMP)
+	$(BIN)/mkdocs-sms check
+
+lint: $(STAMP)
+	$(BIN)/ruff check plugins tests benchmarks
+	$(BIN)/ruff format --check plugins tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache dist build

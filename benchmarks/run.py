@@ -1,0 +1,143 @@
+"""Benchmark: the cost of mkdocs-sms on generated handbooks, against a plain mkdocs-material build.
+
+For each size it writes a handbook of N controlled documents (front-matter meeting rows of the bundled
+catalogue; about 600 words of body each with a list and a table, about half the average length of the
+example handbook's documents), then measures in the same run:
+
+* ``mkdocs build`` with Material and ``navigation.prune`` but without the plugin (the baseline),
+* the same build with the ``sms`` plugin,
+* ``mkdocs-sms check`` (a separate process, so Python start-up is included).
+
+Usage: ``python benchmarks/run.py [--sizes 100 500 2000] [--repeat 1] [--out benchmarks/out]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from mkdocs_sms.catalogue import load_catalogue
+from mkdocs_sms.settings import DEFAULT_TYPES
+
+BIN = Path(sys.executable).parent
+WORDS = (
+    "service customer incident change release supplier capacity availability continuity security "
+    "record review approval owner process procedure policy target report measure risk control"
+).split()
+
+
+def _body(rng: random.Random) -> str:
+    """About 600 words: sections of prose, a list and a table, like a short process description."""
+    sections = []
+    for number in range(1, 6):
+        prose = " ".join(rng.choice(WORDS) for _ in range(90))
+        sections.append(f"## Section {number}\n\n{prose}.")
+    items = "\n".join(f"- {' '.join(rng.sample(WORDS, 6))}" for _ in range(6))
+    rows = "\n".join(f"| {n} | {rng.choice(WORDS)} | {' '.join(rng.sample(WORDS, 5))} |" for n in range(1, 7))
+    table = "| # | Role | Responsibility |\n| --- | --- | --- |\n" + rows
+    return "\n\n".join([*sections[:3], items, table, *sections[3:]]) + "\n"
+
+
+def write_handbook(root: Path, size: int, with_plugin: bool) -> None:
+    """A handbook of ``size`` documents in ``root`` (docs/ and mkdocs.yml)."""
+    rng = random.Random(size)  # the same documents for both builds of one size
+    catalogue = load_catalogue("iso20000-1:2018", Path("."), DEFAULT_TYPES)
+    rows = list(catalogue.requirements)
+    docs = root / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# Benchmark handbook\n\nGenerated.\n")
+    for n in range(size):
+        row = rows[n % len(rows)]
+        doc_type = row.types[0]
+        approved_on = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(300))
+        meta = {
+            "id": f"DOC-{doc_type.upper()}-{n:05d}",
+            "title": f"{doc_type.title()} {n}: {' '.join(rng.sample(WORDS, 4))}",
+            "type": doc_type,
+            "clauses": [row.clause],
+            "owner": f"Owner {n % 17}",
+            "status": "approved",
+            "version": f"{1 + n % 4}.{n % 10}",
+            "approved_by": "Managing Director",
+            "approved_on": approved_on,
+        }
+        if doc_type == "record":
+            meta["date"] = approved_on
+        body = _body(rng)
+        folder = docs / f"{doc_type}s" / f"group-{n // 100:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"doc-{n:05d}.md").write_text("---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n\n" + body)
+    plugins: list[object] = ["search"]
+    if with_plugin:
+        plugins.append({"sms": {"today": "2026-11-29", "severity": {"SMS101": "ignore", "SMS102": "ignore"}}})
+    config = {
+        "site_name": f"Benchmark {size}",
+        "theme": {"name": "material", "features": ["navigation.prune"]},
+        "plugins": plugins,
+    }
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def timed(args: list[str], cwd: Path) -> float:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr[-2000:]}")
+    return elapsed
+
+
+def measure(size: int, work: Path, repeat: int) -> dict[str, float]:
+    plain_dir, sms_dir = work / f"plain-{size}", work / f"sms-{size}"
+    write_handbook(plain_dir, size, with_plugin=False)
+    write_handbook(sms_dir, size, with_plugin=True)
+    build = [str(BIN / "mkdocs"), "build", "-q"]
+    plain: list[float] = []
+    sms: list[float] = []
+    # Alternate the two builds so that a slow spell of the machine falls on both alike.
+    for _ in range(repeat):
+        plain.append(timed(build, plain_dir))
+        sms.append(timed(build, sms_dir))
+    check = [timed([str(BIN / "mkdocs-sms"), "check", "--format", "json"], sms_dir) for _ in range(repeat)]
+    return {"plain": statistics.median(plain), "sms": statistics.median(sms), "check": statistics.median(check)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 2000])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (the median is reported)")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "| documents | plain Material + prune | with mkdocs-sms | overhead | `mkdocs-sms check` |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+    ]
+    print(lines[0], lines[1], sep="\n", flush=True)
+    for size in args.sizes:
+        result = measure(size, args.out, args.repeat)
+        overhead = result["sms"] / result["plain"] - 1
+        line = (
+            f"| {size:,} | {result['plain']:.1f} s | {result['sms']:.1f} s | {overhead:+.1%} "
+            f"| {result['check']:.2f} s |"
+        )
+        lines.append(line)
+        print(line, flush=True)
+    (args.out / "results.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

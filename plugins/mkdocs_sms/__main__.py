@@ -1,0 +1,7 @@
+"""Allow ``python -m mkdocs_sms``."""
+
+import sys
+
+from mkdocs_sms.cli import main
+
+sys.exit(main())

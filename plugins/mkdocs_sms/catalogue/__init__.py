@@ -1,0 +1,220 @@
+"""Requirement catalogues: which documented information a standard asks for, clause by clause.
+
+A catalogue is a YAML file (format in the README). ``iso20000-1:2018`` ships inside the package;
+users add their own files by path. A malformed catalogue stops with :class:`CatalogueError`, whose
+message names the file and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+BUILTIN = {"iso20000-1:2018": "iso20000-1-2018.yml"}
+KINDS = ("document", "record")
+_CATALOGUE_KEYS = {"catalogue", "title", "description", "source", "clauses"}
+_CLAUSE_KEYS = {"clause", "title", "requirements"}
+_REQUIREMENT_KEYS = {"kind", "types", "name", "requirement", "guidance", "required"}
+_CLAUSE_NUMBER = re.compile(r"^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$")
+
+
+class CatalogueError(Exception):
+    """A catalogue file that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause of a catalogue, with or without documented-information requirements."""
+
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One row of a catalogue: a clause asks for one piece of documented information."""
+
+    catalogue: str
+    clause: str
+    clause_title: str
+    key: str
+    kind: str
+    types: tuple[str, ...]
+    name: str
+    requirement: str = ""
+    guidance: str = ""
+    required: bool = True
+
+    @property
+    def anchor(self) -> str:
+        """The HTML id of this row on the coverage page."""
+        number = self.key.rsplit("-", 1)[1]
+        return f"req-{slug(self.catalogue)}-{slug(self.clause)}-r{number}"
+
+
+@dataclass(frozen=True, eq=False)
+class Catalogue:
+    """A loaded catalogue."""
+
+    name: str
+    title: str
+    description: str
+    source: str
+    clauses: tuple[Clause, ...]
+    requirements: tuple[Requirement, ...]
+    origin: str
+
+    @cached_property
+    def numbers(self) -> frozenset[str]:
+        """The clause numbers of this catalogue."""
+        return frozenset(clause.number for clause in self.clauses)
+
+    def has_clause(self, number: str) -> bool:
+        """Whether ``number`` is a clause of this catalogue."""
+        return number in self.numbers
+
+
+def slug(text: str) -> str:
+    """Lower-case letters and digits joined by dashes: '8.5.1.1' -> '8-5-1-1'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def load_catalogues(refs: Sequence[str], base_dir: Path, types: Iterable[str]) -> list[Catalogue]:
+    """Load every catalogue named in the configuration, in order."""
+    catalogues: list[Catalogue] = []
+    for ref in refs:
+        catalogue = load_catalogue(ref, base_dir, tuple(types))
+        if any(other.name == catalogue.name for other in catalogues):
+            raise CatalogueError(f"{catalogue.origin}: catalogue name '{catalogue.name}' is loaded twice")
+        catalogues.append(catalogue)
+    return catalogues
+
+
+def load_catalogue(ref: str, base_dir: Path, types: tuple[str, ...]) -> Catalogue:
+    """Load a built-in catalogue by name or a catalogue file by path (relative to ``base_dir``)."""
+    if ref in BUILTIN:
+        origin = f"built-in catalogue {ref}"
+        text = (resources.files(__package__) / "catalogues" / BUILTIN[ref]).read_text("utf-8")
+    else:
+        path = base_dir / ref
+        origin = str(path)
+        if not path.is_file():
+            builtins = ", ".join(BUILTIN)
+            raise CatalogueError(f"{origin}: no such catalogue file (built-in catalogues: {builtins})")
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CatalogueError(f"{origin}: cannot be read: {exc}") from None
+    try:
+        data = yaml.load(text, Loader=SafeLoader)
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{origin}: not valid YAML: {exc}") from None
+    return _build(data, origin, types)
+
+
+def _build(data: Any, origin: str, types: tuple[str, ...]) -> Catalogue:
+    def fail(where: str, problem: str) -> CatalogueError:
+        return CatalogueError(f"{origin}: {where}: {problem}")
+
+    if not isinstance(data, dict):
+        raise fail("top level", "must be a mapping with 'catalogue', 'title' and 'clauses'")
+    _check_keys(data, _CATALOGUE_KEYS, "top level", fail)
+    name = _text(data, "catalogue", "top level", fail)
+    title = _text(data, "title", "top level", fail)
+    raw_clauses = data.get("clauses")
+    if not isinstance(raw_clauses, list) or not raw_clauses:
+        raise fail("top level", "'clauses' must be a non-empty list")
+    clauses: list[Clause] = []
+    requirements: list[Requirement] = []
+    for index, raw in enumerate(raw_clauses):
+        where = f"clauses[{index}]"
+        if not isinstance(raw, dict):
+            raise fail(where, "must be a mapping with 'clause' and 'title'")
+        _check_keys(raw, _CLAUSE_KEYS, where, fail)
+        number = raw.get("clause")
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            number = str(number)
+        if not isinstance(number, str) or not _CLAUSE_NUMBER.match(number):
+            raise fail(where, f"'clause' must be a clause number such as \"8.5.1\", not {number!r}")
+        where = f"clauses[{index}] ({number})"
+        if any(clause.number == number for clause in clauses):
+            raise fail(where, f"clause {number} is listed twice")
+        clause = Clause(number, _text(raw, "title", where, fail))
+        clauses.append(clause)
+        rows = raw.get("requirements", [])
+        if not isinstance(rows, list):
+            raise fail(where, "'requirements' must be a list")
+        for row_index, row in enumerate(rows):
+            requirements.append(
+                _requirement(row, name, clause, row_index, f"{where} requirements[{row_index}]", types, fail)
+            )
+    return Catalogue(
+        name=name,
+        title=title,
+        description=str(data.get("description") or ""),
+        source=str(data.get("source") or ""),
+        clauses=tuple(clauses),
+        requirements=tuple(requirements),
+        origin=origin,
+    )
+
+
+def _requirement(
+    row: Any, catalogue: str, clause: Clause, index: int, where: str, types: tuple[str, ...], fail: Any
+) -> Requirement:
+    if not isinstance(row, dict):
+        raise fail(where, "must be a mapping with 'kind', 'types' and 'name'")
+    _check_keys(row, _REQUIREMENT_KEYS, where, fail)
+    kind = row.get("kind")
+    if kind not in KINDS:
+        raise fail(where, f"'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
+    row_types = row.get("types")
+    if not isinstance(row_types, list) or not row_types:
+        raise fail(where, "'types' must be a non-empty list of document types")
+    for item in row_types:
+        if item not in types:
+            raise fail(where, f"type {item!r} is not a configured document type ({', '.join(types)})")
+    required = row.get("required", True)
+    if not isinstance(required, bool):
+        raise fail(where, "'required' must be true or false")
+    optional = {key: row.get(key) for key in ("requirement", "guidance")}
+    for key, value in optional.items():
+        if value is not None and not isinstance(value, str):
+            raise fail(where, f"'{key}' must be text")
+    return Requirement(
+        catalogue=catalogue,
+        clause=clause.number,
+        clause_title=clause.title,
+        key=f"{clause.number}-{index + 1}",
+        kind=kind,
+        types=tuple(row_types),
+        name=_text(row, "name", where, fail),
+        requirement=(optional["requirement"] or "").strip(),
+        guidance=(optional["guidance"] or "").strip(),
+        required=required,
+    )
+
+
+def _text(data: dict[str, Any], key: str, where: str, fail: Any) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise fail(where, f"'{key}' must be non-empty text")
+    return value.strip()
+
+
+def _check_keys(data: dict[str, Any], allowed: set[str], where: str, fail: Any) -> None:
+    unknown = sorted(str(key) for key in set(data) - allowed)
+    if unknown:
+        raise fail(where, f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")

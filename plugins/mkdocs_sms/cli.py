@@ -1,0 +1,181 @@
+"""The command line: ``mkdocs-sms check`` reads a handbook the way the plugin does, without a build."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from itertools import groupby
+from pathlib import Path
+from typing import TextIO
+
+from mkdocs_sms import __version__, coverage
+from mkdocs_sms.catalogue import CatalogueError, load_catalogues
+from mkdocs_sms.findings import Severity
+from mkdocs_sms.handbook import Handbook, analyse
+from mkdocs_sms.project import Project, load_project
+from mkdocs_sms.render import handbook_json
+from mkdocs_sms.settings import Settings, SettingsError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+def load_handbook(config_file: Path) -> tuple[Project, Handbook]:
+    """Read and analyse the handbook configured by ``config_file``."""
+    project = load_project(config_file)
+    settings = Settings.from_options(project.options, base_dir=config_file.parent)
+    catalogues = load_catalogues(settings.catalogues, settings.base_dir, settings.types)
+    return project, analyse(project.sources(), settings, catalogues)
+
+
+def failed(handbook: Handbook, strict: bool) -> bool:
+    """Whether the findings are over the bar: any error, or with ``strict`` any warning."""
+    return bool(handbook.count(Severity.ERROR) or (strict and handbook.count(Severity.WARNING)))
+
+
+# Output formats ----------------------------------------------------------------------------------
+
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if colour else text
+
+
+def format_text(handbook: Handbook, out: TextIO, docs_dir: str, colour: bool) -> None:
+    """Readable findings, grouped by file, then the coverage summary."""
+    for path, group in groupby(handbook.findings, key=lambda f: f.path):
+        title = f"{docs_dir}/{path}" if path else "Coverage"
+        out.write(_paint(title, "1", colour) + "\n")
+        for finding in group:
+            where = f"{finding.line}" if finding.line else "-"
+            severity = _paint(f"{finding.severity.value:<7}", _COLOURS[finding.severity], colour)
+            about = f"{finding.document}: " if finding.document else ""
+            out.write(f"  {where:>4}  {severity} {finding.code}  {about}{finding.text}\n")
+        out.write("\n")
+    for catalogue in handbook.catalogues:
+        counts = coverage.summary(r for r in handbook.coverage if r.requirement.catalogue == catalogue.name)
+        parts = ", ".join(f"{counts[s]} {s}" for s in coverage.STATUSES if counts[s])
+        out.write(f"Coverage of {catalogue.name}: {counts['covered']}/{counts['total']} covered ({parts})\n")
+    errors, warnings = handbook.count(Severity.ERROR), handbook.count(Severity.WARNING)
+    out.write(
+        f"{len(handbook.documents)} documents checked: "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}\n"
+    )
+
+
+def _md_cell(text: str) -> str:
+    """Text for a Markdown table cell: HTML-escaped, pipes and Markdown punctuation neutralised."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    return "".join("\\" + ch if ch in "\\`*_[]|" else ch for ch in escaped)
+
+
+def format_markdown(handbook: Handbook, out: TextIO, strict: bool) -> None:
+    """A report to paste into a pull request."""
+    errors, warnings = handbook.count(Severity.ERROR), handbook.count(Severity.WARNING)
+    verdict = "❌ **Check failed**" if failed(handbook, strict) else "✅ **Check passed**"
+    out.write(f"{verdict}: {errors} error(s), {warnings} warning(s) in {len(handbook.documents)} documents.\n\n")
+    out.write("| Catalogue | Covered | Stale | Draft | Missing |\n| --- | --- | --- | --- | --- |\n")
+    for catalogue in handbook.catalogues:
+        c = coverage.summary(r for r in handbook.coverage if r.requirement.catalogue == catalogue.name)
+        out.write(
+            f"| {_md_cell(catalogue.name)} | {c['covered']}/{c['total']} | {c['stale']} | {c['draft']} "
+            f"| {c['missing']} |\n"
+        )
+    if handbook.findings:
+        out.write("\n| Severity | Code | Where | Problem |\n| --- | --- | --- | --- |\n")
+        for f in handbook.findings:
+            out.write(f"| {f.severity.value} | {f.code} | {_md_cell(f.location) or '—'} | {_md_cell(f.text)} |\n")
+
+
+def _gh_escape(text: str, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+
+def format_github(handbook: Handbook, out: TextIO, docs_dir: str) -> None:
+    """GitHub Actions workflow commands, one per finding."""
+    levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    for f in handbook.findings:
+        props = [f"title={_gh_escape(f.code + ' ' + (f.document or ''), True).strip()}"]
+        if f.path:
+            props.insert(0, f"file={_gh_escape(f'{docs_dir}/{f.path}', True)}")
+            if f.line:
+                props.insert(1, f"line={f.line}")
+        out.write(f"::{levels[f.severity]} {','.join(props)}::{_gh_escape(f.message)}\n")
+
+
+# Commands ----------------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``mkdocs-sms check``."""
+    config_file = Path(args.config_file)
+    try:
+        project, handbook = load_handbook(config_file)
+    except (SettingsError, CatalogueError) as exc:
+        err.write(f"mkdocs-sms: error: {exc}\n")
+        return EXIT_UNUSABLE
+    docs_dir = _display_dir(project.docs_dir)
+    if args.format == "json":
+        json.dump(handbook_json(handbook), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif args.format == "markdown":
+        format_markdown(handbook, out, args.strict)
+    elif args.format == "github":
+        format_github(handbook, out, docs_dir)
+    else:
+        colour = out.isatty() and "NO_COLOR" not in os.environ
+        format_text(handbook, out, docs_dir, colour)
+    return EXIT_FINDINGS if failed(handbook, args.strict) else EXIT_OK
+
+
+def _display_dir(docs_dir: Path) -> str:
+    """docs_dir as a path relative to the working directory where possible (for annotations)."""
+    try:
+        return docs_dir.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return docs_dir.as_posix()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``mkdocs-sms``."""
+    parser = argparse.ArgumentParser(
+        prog="mkdocs-sms",
+        description="Check an ISO/IEC 20000-1 service management system handbook kept as Markdown.",
+    )
+    parser.add_argument("--version", action="version", version=f"mkdocs-sms {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = commands.add_parser(
+        "check",
+        help="report findings and coverage without building the site",
+        description="Read the handbook the way the MkDocs plugin does and report findings and coverage. "
+        "Exit 0: no error; 1: errors (or warnings with --strict); 2: unusable configuration.",
+    )
+    check.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE", help="default: mkdocs.yml")
+    check.add_argument("--format", choices=("text", "json", "markdown", "github"), default="text")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.set_defaults(handler=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the command line; return the exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(err)
+        return EXIT_UNUSABLE
+    return handler(args, out, err)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

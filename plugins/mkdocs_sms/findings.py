@@ -1,0 +1,202 @@
+"""The registry of finding codes.
+
+Every problem mkdocs-sms reports is a :class:`Finding` with a stable code from :data:`RULES`. Each rule
+carries its default severity, a one-line summary, why it matters and how to fix it; the README's table
+of codes is written from the same text.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+
+class Severity(str, enum.Enum):
+    """How much a finding matters. ``ignore`` drops the finding altogether."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    IGNORE = "ignore"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One finding code: what it means, why it matters and how to fix it."""
+
+    code: str
+    severity: Severity
+    summary: str
+    rationale: str
+    fix: str
+
+    def finding(
+        self,
+        text: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        document: str | None = None,
+    ) -> Finding:
+        """Make a finding of this rule about ``path``/``line`` (both optional)."""
+        return Finding(self.code, self.severity, text, path, line, document)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found in the handbook.
+
+    ``text`` says what is wrong; :attr:`message` prefixes it with where, so that the message alone
+    names the file, the line and the document.
+    """
+
+    code: str
+    severity: Severity
+    text: str
+    path: str | None = None
+    line: int | None = None
+    document: str | None = None
+
+    @property
+    def location(self) -> str:
+        """``path:line (ID)``, or as much of it as is known."""
+        where = self.path or ""
+        if self.path and self.line:
+            where += f":{self.line}"
+        if self.document:
+            where = f"{where} ({self.document})" if where else self.document
+        return where
+
+    @property
+    def message(self) -> str:
+        """The full message: code, location and text."""
+        location = self.location
+        return f"{self.code} {location}: {self.text}" if location else f"{self.code} {self.text}"
+
+    def to_json(self) -> dict[str, object]:
+        """The finding as the contract's JSON object."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "document": self.document,
+        }
+
+
+_RULES = (
+    Rule(
+        "SMS001",
+        Severity.ERROR,
+        "front-matter is not valid YAML",
+        "MkDocs silently drops front-matter it cannot parse and publishes the page without its "
+        "metadata, so an approved policy would quietly lose its id, owner and approval.",
+        "Correct the YAML at the line given. Quote values that contain ': ' or start with a special "
+        "character, indent list items consistently, and use only plain YAML (no '!!python' tags).",
+    ),
+    Rule(
+        "SMS002",
+        Severity.ERROR,
+        "a required key is missing",
+        "ISO/IEC 20000-1 clause 7.5.2 expects documented information to be identified (title, "
+        "owner, version); a record without a date cannot evidence when something happened.",
+        "Add the key to the front-matter. Required: id, title, type, owner, version; date for records.",
+    ),
+    Rule(
+        "SMS003",
+        Severity.ERROR,
+        "a key has a value of the wrong type or outside its allowed values",
+        "A misspelt status or an unparseable date makes the register and the review schedule wrong "
+        "without anyone noticing.",
+        "Use the allowed values listed in the message: ISO dates (YYYY-MM-DD), intervals such as "
+        "'12 months', a quoted version string, and the configured types, statuses and classifications.",
+    ),
+    Rule(
+        "SMS004",
+        Severity.ERROR,
+        "two documents share an id",
+        "Document ids identify documented information in audits, links and history; two documents "
+        "with one id make every reference ambiguous.",
+        "Give one of the documents a new, unused id (see the document register for ids in use).",
+    ),
+    Rule(
+        "SMS005",
+        Severity.ERROR,
+        "a clause that no loaded catalogue has",
+        "A mistyped clause silently fails to cover the requirement it was meant for.",
+        "Use a clause number that appears on the coverage page, or add the catalogue that defines it "
+        "under 'catalogues:'.",
+    ),
+    Rule(
+        "SMS006",
+        Severity.ERROR,
+        "status approved without approved_by or approved_on",
+        "Approval is only evidence when it says who approved the document and when (clause 7.5.2).",
+        "Add approved_by (role or person) and approved_on (YYYY-MM-DD), or set status back to review.",
+    ),
+    Rule(
+        "SMS007",
+        Severity.WARNING,
+        "review overdue",
+        "Documented information must stay suitable; a document past its review date may no longer "
+        "describe how the service is run.",
+        "Review the document, then update approved_on (and version, when the content changed), or set "
+        "next_review to the agreed new date.",
+    ),
+    Rule(
+        "SMS008",
+        Severity.ERROR,
+        "a reference to an unknown document id",
+        "A reference that leads nowhere leaves a reader, or an auditor, unable to find the document it meant.",
+        "Correct the id (see the document register) or remove the reference.",
+    ),
+    Rule(
+        "SMS009",
+        Severity.ERROR,
+        "a page is not readable UTF-8 text",
+        "MkDocs stops the whole build on a page it cannot decode; the page cannot be checked either.",
+        "Save the file as UTF-8 (most editors offer 'Save with encoding').",
+    ),
+    Rule(
+        "SMS101",
+        Severity.ERROR,
+        "a required row is missing",
+        "No document meets this requirement of the catalogue: an auditor will raise a nonconformity.",
+        "Write the document or record (the guidance on the coverage page says what it needs) and list "
+        "the clause in its 'clauses' with a type the row accepts.",
+    ),
+    Rule(
+        "SMS102",
+        Severity.WARNING,
+        "a required row is only draft",
+        "Documents in draft or review do not yet meet the requirement: they are not approved.",
+        "Finish the review and approve one of the documents meeting the row.",
+    ),
+    Rule(
+        "SMS103",
+        Severity.WARNING,
+        "a required row is only stale",
+        "Every approved document meeting this row is past its review date.",
+        "Review one of the documents meeting the row and record the new approval.",
+    ),
+)
+
+RULES: Mapping[str, Rule] = {rule.code: rule for rule in _RULES}
+
+
+def apply_severities(findings: Iterable[Finding], overrides: Mapping[str, Severity]) -> list[Finding]:
+    """Apply per-code severity overrides and drop the findings set to ``ignore``."""
+    result = []
+    for finding in findings:
+        severity = overrides.get(finding.code, finding.severity)
+        if severity is Severity.IGNORE:
+            continue
+        result.append(finding if severity is finding.severity else replace(finding, severity=severity))
+    return result
+
+
+def sort_key(finding: Finding) -> tuple[int, str, int, str]:
+    """Order findings by file and line; findings about no file (coverage) come last."""
+    return (finding.path is None, finding.path or "", finding.line or 0, finding.code)

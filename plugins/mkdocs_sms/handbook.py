@@ -1,0 +1,102 @@
+"""The whole handbook analysed: files -> documents -> coverage -> findings.
+
+:func:`analyse` is the one entry point both faces use: the MkDocs plugin feeds it the pages MkDocs
+found, the command line the pages it found the same way. Data flows one way, nothing flows back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from mkdocs_sms import coverage
+from mkdocs_sms.catalogue import Catalogue
+from mkdocs_sms.findings import RULES, Finding, Severity, apply_severities, sort_key
+from mkdocs_sms.model.document import Document, Page, read_page
+from mkdocs_sms.settings import Settings
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """Everything known about one handbook after analysis."""
+
+    settings: Settings
+    catalogues: tuple[Catalogue, ...]
+    pages: tuple[Page, ...]
+    documents: tuple[Document, ...]
+    coverage: tuple[coverage.CoverageRow, ...]
+    findings: tuple[Finding, ...]
+    by_id: dict[str, Document] = field(default_factory=dict)
+
+    def count(self, severity: Severity) -> int:
+        """How many findings have ``severity``."""
+        return sum(1 for finding in self.findings if finding.severity is severity)
+
+    def clause_catalogue(self, clause: str) -> Catalogue | None:
+        """The first loaded catalogue that has ``clause``."""
+        return next((c for c in self.catalogues if c.has_clause(clause)), None)
+
+
+def analyse(sources: Iterable[tuple[str, bytes]], settings: Settings, catalogues: Sequence[Catalogue]) -> Handbook:
+    """Analyse pages given as ``(path relative to docs_dir, raw bytes)``."""
+    pages = sorted((read_page(path, raw, settings) for path, raw in sources), key=lambda p: p.path)
+    found: list[Finding] = [finding for page in pages for finding in page.findings]
+
+    by_id: dict[str, Document] = {}
+    for page in pages:
+        document = page.document
+        if document is None:
+            continue
+        first = by_id.get(document.id)
+        if first is None:
+            by_id[document.id] = document
+            continue
+        found.append(
+            RULES["SMS004"].finding(
+                f"id '{document.id}' is already used by {first.path}",
+                path=document.path,
+                line=document.line_of("id"),
+                document=document.id,
+            )
+        )
+    documents = tuple(by_id.values())
+    for document in documents:
+        found.extend(_document_findings(document, by_id, catalogues, settings))
+
+    rows = coverage.compute(catalogues, documents, settings.today)
+    found.extend(coverage.findings(rows))
+    findings = sorted(apply_severities(found, settings.severity), key=sort_key)
+    return Handbook(settings, tuple(catalogues), tuple(pages), documents, tuple(rows), tuple(findings), by_id)
+
+
+def _document_findings(
+    document: Document, by_id: dict[str, Document], catalogues: Sequence[Catalogue], settings: Settings
+) -> Iterable[Finding]:
+    """Checks that need more than the document itself: clauses, references, review dates."""
+    for index, clause in enumerate(document.clauses):
+        if not any(catalogue.has_clause(clause) for catalogue in catalogues):
+            names = ", ".join(catalogue.name for catalogue in catalogues)
+            yield RULES["SMS005"].finding(
+                f"clause '{clause}' is in no loaded catalogue ({names})",
+                path=document.path,
+                line=document.line_of("clauses", index),
+                document=document.id,
+            )
+    for index, ref in enumerate(document.related):
+        if ref not in by_id:
+            yield RULES["SMS008"].finding(
+                f"related document '{ref}' does not exist",
+                path=document.path,
+                line=document.line_of("related", index),
+                document=document.id,
+            )
+    if document.approved and document.overdue(settings.today):
+        assert document.next_review is not None
+        days = (settings.today - document.next_review).days
+        key = "next_review" if "next_review" in document.lines else "approved_on"
+        yield RULES["SMS007"].finding(
+            f"review was due on {document.next_review.isoformat()} ({days} days ago)",
+            path=document.path,
+            line=document.line_of(key),
+            document=document.id,
+        )

@@ -1,0 +1,1 @@
+"""Documents, their front-matter and the schema it must follow."""

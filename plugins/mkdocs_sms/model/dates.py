@@ -1,0 +1,55 @@
+"""Dates and review intervals."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_INTERVAL = re.compile(r"^\s*(\d{1,4})\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A review interval such as ``12 months``."""
+
+    count: int
+    unit: str  # day, week, month or year
+
+    @classmethod
+    def parse(cls, text: str) -> Interval:
+        """Read ``N days|weeks|months|years``; raise ValueError otherwise."""
+        match = _INTERVAL.match(text)
+        if not match:
+            raise ValueError(f"'{text}' is not an interval such as '12 months' or '2 years'")
+        return cls(int(match.group(1)), match.group(2).lower())
+
+    def after(self, start: dt.date) -> dt.date:
+        """The date one interval after ``start`` (month ends are clamped: 31 Jan + 1 month = 28 Feb)."""
+        if self.unit == "day":
+            return start + dt.timedelta(days=self.count)
+        if self.unit == "week":
+            return start + dt.timedelta(weeks=self.count)
+        months = self.count * (12 if self.unit == "year" else 1)
+        year, month = divmod(start.month - 1 + months, 12)
+        year += start.year
+        day = min(start.day, calendar.monthrange(year, month + 1)[1])
+        return dt.date(year, month + 1, day)
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.unit}{'' if self.count == 1 else 's'}"
+
+
+def parse_date(value: object) -> dt.date:
+    """Accept a YAML date or an ISO ``YYYY-MM-DD`` string; raise ValueError otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD")

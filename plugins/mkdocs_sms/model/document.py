@@ -1,0 +1,129 @@
+"""Controlled documents: what one page's front-matter says about it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from mkdocs_sms.findings import RULES, Finding
+from mkdocs_sms.model import frontmatter
+from mkdocs_sms.model.dates import Interval
+from mkdocs_sms.model.schema import FIELDS, validate
+from mkdocs_sms.settings import Settings
+
+
+@dataclass(frozen=True)
+class Document:
+    """A controlled document of the SMS: a page whose front-matter has an ``id``.
+
+    Values that failed validation are ``None`` (or the default), so one bad key does not hide the
+    rest of the document from the register and the coverage matrix.
+    """
+
+    id: str
+    path: str
+    title: str
+    type: str | None
+    owner: str | None
+    status: str
+    version: str | None
+    classification: str
+    review_interval: Interval
+    clauses: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    approved_by: str | None = None
+    approved_on: dt.date | None = None
+    next_review: dt.date | None = None
+    date: dt.date | None = None
+    lines: Mapping[str, int] = field(default_factory=dict)
+    item_lines: Mapping[str, list[int]] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def approved(self) -> bool:
+        """Approved, and the approval says who and when (otherwise it is no evidence)."""
+        return self.status == "approved" and bool(self.approved_by) and self.approved_on is not None
+
+    def overdue(self, today: dt.date) -> bool:
+        """An approved document whose review date has passed."""
+        return self.approved and self.next_review is not None and self.next_review < today
+
+    def line_of(self, key: str, index: int | None = None) -> int:
+        """The line of ``key`` (or of item ``index`` of a list key), 1 when unknown."""
+        if index is not None and key in self.item_lines and index < len(self.item_lines[key]):
+            return self.item_lines[key][index]
+        return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One Markdown page as read: its document (when it is one) and the problems found in it."""
+
+    path: str
+    document: Document | None
+    findings: tuple[Finding, ...] = ()
+
+
+def read_page(path: str, raw: bytes, settings: Settings) -> Page:
+    """Read one Markdown page (``path`` relative to docs_dir, with forward slashes)."""
+    try:
+        text = frontmatter.decode(raw)
+    except frontmatter.UnreadableText as exc:
+        finding = RULES["SMS009"].finding(exc.reason, path=path, line=exc.line)
+        return Page(path, None, (finding,))
+    front = frontmatter.parse(text)
+    if front.error is not None:
+        finding = RULES["SMS001"].finding(
+            f"front-matter {front.error}", path=path, line=front.error_line, document=front.guessed_id
+        )
+        return Page(path, None, (finding,))
+    duplicates = tuple(
+        RULES["SMS001"].finding(
+            f"front-matter key '{key}' appears twice (first on line {first}); the last value is used",
+            path=path, line=line, document=front.data.get("id") if isinstance(front.data.get("id"), str) else None,
+        )
+        for key, line, first in front.duplicates
+    )  # fmt: skip
+    if "id" not in front.data:
+        return Page(path, None, duplicates)
+    page = _document_page(path, front, settings)
+    return replace(page, findings=duplicates + page.findings)
+
+
+def _document_page(path: str, front: frontmatter.FrontMatter, settings: Settings) -> Page:
+    values, problems = validate(front, settings)
+    raw_id = front.data.get("id")
+    doc_id = values.get("id") or (str(raw_id) if raw_id is not None else "")
+    findings = tuple(RULES[p.code].finding(p.text, path=path, line=p.line, document=doc_id or None) for p in problems)
+    if not doc_id:
+        return Page(path, None, findings)
+    interval = values.get("review_interval", settings.review_interval)
+    approved_on = values.get("approved_on")
+    next_review = values.get("next_review")
+    if next_review is None and approved_on is not None:
+        next_review = interval.after(approved_on)
+    title = values.get("title") or doc_id
+    declared = {f.key for f in FIELDS}
+    document = Document(
+        id=doc_id,
+        path=path,
+        title=title,
+        type=values.get("type"),
+        owner=values.get("owner"),
+        status=values.get("status", "draft"),
+        version=values.get("version"),
+        classification=values.get("classification", settings.default_classification),
+        review_interval=interval,
+        clauses=values.get("clauses", ()),
+        related=values.get("related", ()),
+        approved_by=values.get("approved_by"),
+        approved_on=approved_on,
+        next_review=next_review,
+        date=values.get("date"),
+        lines=front.lines,
+        item_lines=front.item_lines,
+        extra={k: v for k, v in front.data.items() if k not in declared},
+    )
+    return Page(path, document, findings)

@@ -1,0 +1,178 @@
+"""The front-matter schema: one declaration that drives validation and documentation.
+
+Each :class:`Field` says what one key holds; :func:`validate` applies all of them to a front-matter
+mapping and reports every problem with its code and line. The README's front-matter table and the
+JSON Schema export are written from the same declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mkdocs_sms.model.dates import Interval, parse_date
+from mkdocs_sms.model.frontmatter import FrontMatter
+from mkdocs_sms.settings import Settings
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter key.
+
+    ``kind`` names the converter in :data:`CONVERTERS`; ``choices`` names the :class:`Settings`
+    attribute listing allowed values; ``required_if`` is ``(other key, value)`` for keys required only
+    in some documents, reported with ``missing_code``.
+    """
+
+    key: str
+    kind: str
+    description: str
+    required: bool = False
+    required_if: tuple[str, str] | None = None
+    choices: str | None = None
+    missing_code: str = "SMS002"
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "id", "Unique identifier of the document, e.g. POL-CHG-01.", required=True),
+    Field("title", "text", "Title of the document.", required=True),
+    Field("type", "choice", "Kind of documented information.", required=True, choices="types"),
+    Field("clauses", "clauses", "Catalogue clauses the document meets, e.g. [\"8.5.1.1\"]."),
+    Field("owner", "text", "The accountable role.", required=True),
+    Field("status", "choice", "Lifecycle status (default draft).", choices="statuses"),
+    Field("version", "version", "Version as a quoted string, e.g. \"2.1\".", required=True),
+    Field(
+        "approved_by", "text", "Role or person who approved it.",
+        required_if=("status", "approved"), missing_code="SMS006",
+    ),
+    Field(
+        "approved_on", "date", "Date of approval, YYYY-MM-DD.",
+        required_if=("status", "approved"), missing_code="SMS006",
+    ),
+    Field("review_interval", "interval", "How often it is reviewed, e.g. '12 months'."),
+    Field("next_review", "date", "Date of the next review; default approved_on + review_interval."),
+    Field("classification", "choice", "Who may read it.", choices="classifications"),
+    Field("date", "date", "Date of the event a record evidences.", required_if=("type", "record")),
+    Field("related", "ids", "Ids of related documents."),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one key: the finding code, the line and what is wrong."""
+
+    code: str
+    key: str
+    line: int
+    text: str
+
+
+def _text(value: Any, field: Field, settings: Settings) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"must be text, not {_shown(value)}")
+    return value.strip()
+
+
+def _version(value: Any, field: Field, settings: Settings) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(
+            f'must be a quoted string such as "{value}": unquoted, YAML reads it as a number (2.10 would become 2.1)'
+        )
+    return _text(value, field, settings)
+
+
+def _id(value: Any, field: Field, settings: Settings) -> str:
+    text = _text(value, field, settings)
+    if not settings.id_pattern.match(text):
+        raise ValueError(f"'{text}' does not match the id pattern {settings.id_pattern.pattern}")
+    return text
+
+
+def _choice(value: Any, field: Field, settings: Settings) -> str:
+    allowed: tuple[str, ...] = getattr(settings, field.choices or "")
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{_shown(value)} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _date(value: Any, field: Field, settings: Settings) -> Any:
+    return parse_date(value)
+
+
+def _interval(value: Any, field: Field, settings: Settings) -> Interval:
+    if not isinstance(value, str):
+        raise ValueError(f"{_shown(value)} is not an interval such as '12 months'")
+    return Interval.parse(value)
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError(f'must be a list such as ["8.5.1.1"], not {_shown(value)}')
+    return value
+
+
+def _clauses(value: Any, field: Field, settings: Settings) -> tuple[str, ...]:
+    items = _list(value)
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise ValueError(f"{_shown(item)} is not a clause number")
+    # Clause numbers written as numbers (8.1, 10) are read as the same strings.
+    return tuple(str(item).strip() for item in items)
+
+
+def _ids(value: Any, field: Field, settings: Settings) -> tuple[str, ...]:
+    items = _list(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError(f"{_shown(item)} is not a document id")
+    return tuple(item.strip() for item in items)
+
+
+Converter = Callable[[Any, Field, Settings], Any]
+CONVERTERS: dict[str, Converter] = {
+    "text": _text,
+    "version": _version,
+    "id": _id,
+    "choice": _choice,
+    "date": _date,
+    "interval": _interval,
+    "clauses": _clauses,
+    "ids": _ids,
+}
+
+
+def _shown(value: Any) -> str:
+    """A short, safe rendering of a bad value for a message."""
+    if value is None:
+        return "an empty value"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validate(front: FrontMatter, settings: Settings) -> tuple[dict[str, Any], list[Problem]]:
+    """Convert every declared key of ``front`` and collect the problems.
+
+    Keys with problems are left out of the returned values; undeclared keys are passed through
+    untouched (authors and other plugins add their own).
+    """
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    data = front.data
+    for field in FIELDS:
+        raw = data.get(field.key)
+        line = front.lines.get(field.key, 1)
+        if raw is None:
+            continue
+        try:
+            values[field.key] = CONVERTERS[field.kind](raw, field, settings)
+        except ValueError as exc:
+            problems.append(Problem("SMS003", field.key, line, f"'{field.key}' {exc}"))
+    for field in FIELDS:
+        if data.get(field.key) is not None:
+            continue
+        condition = field.required_if
+        if field.required or (condition and data.get(condition[0]) == condition[1]):
+            why = f" (required when {condition[0]} is {condition[1]})" if condition else ""
+            problems.append(Problem(field.missing_code, field.key, 1, f"required key '{field.key}' is missing{why}"))
+    return values, problems

@@ -1,0 +1,210 @@
+"""The MkDocs adapter: events only. The analysis itself lives in :mod:`mkdocs_sms.handbook`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from mkdocs_sms import render
+from mkdocs_sms.catalogue import BUILTIN, Catalogue, CatalogueError, load_catalogues
+from mkdocs_sms.config import SmsConfig
+from mkdocs_sms.findings import Severity
+from mkdocs_sms.handbook import Handbook, analyse
+from mkdocs_sms.model.document import Document
+from mkdocs_sms.settings import DEFAULTS, Settings, SettingsError
+
+log = get_plugin_logger(__name__)
+
+CSS_URI = "assets/mkdocs-sms/sms.css"
+JSON_URI = "sms.json"
+# Statuses marked in the navigation, with the tooltip Material shows.
+STATUS_ICONS = {"draft": "Draft: not approved", "review": "In review: not yet approved", "retired": "Retired"}
+
+
+class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
+    """Checks the handbook's documents, adds the register, coverage and review pages and the panels."""
+
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.catalogues: list[Catalogue] = []
+        self.handbook: Handbook | None = None
+        self._files_by_id: dict[str, File] = {}
+        self._generated: set[str] = set()
+        self._unreadable: set[str] = set()
+        self._documents_by_path: dict[str, Document] = {}
+        self._coverage_file: File | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Validate the options and load the catalogues once, before any file is read."""
+        if not self.config.enabled:
+            return config
+        base_dir = Path(config.config_file_path or ".").parent
+        options = {key: self.config[key] for key in DEFAULTS}
+        try:
+            self.settings = Settings.from_options(options, base_dir=base_dir)
+            self.catalogues = load_catalogues(self.settings.catalogues, base_dir, self.settings.types)
+        except (SettingsError, CatalogueError) as exc:
+            raise PluginError(f"sms: {exc}") from None
+        # Tooltips of Material's status icons in the navigation (the user's own titles win).
+        titles = config.extra.setdefault("status", {})
+        if isinstance(titles, dict):
+            for status, text in STATUS_ICONS.items():
+                titles.setdefault(status, text)
+        if CSS_URI not in config.extra_css:
+            config.extra_css.append(CSS_URI)
+        for ref in self.settings.catalogues:
+            if ref not in BUILTIN:
+                config.watch.append(str(base_dir / ref))
+        return config
+
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """Read every page's front-matter, report findings, and add the generated files.
+
+        Runs late so that pages other plugins add are checked too; all checking happens here so the
+        findings are logged once per build, before any page is rendered.
+        """
+        if self.settings is None:
+            return files
+        sources = []
+        for file in files.documentation_pages():
+            if getattr(file, "generated_by", None) or file.abs_src_path is None:
+                continue
+            sources.append((file.src_uri, Path(file.abs_src_path).read_bytes()))
+        handbook = analyse(sources, self.settings, self.catalogues)
+        self.handbook = handbook
+        self._documents_by_path = {p.path: p.document for p in handbook.pages if p.document}
+        self._unreadable = {f.path for f in handbook.findings if f.code == "SMS009" and f.path}
+        for finding in handbook.findings:
+            level = log.info if finding.severity is Severity.INFO else log.warning
+            level(finding.message)
+
+        self._generated = set()
+        pages = render.page_sources(handbook)
+        for name, content in pages.items():
+            self._add(files, config, f"{self.settings.pages_dir}/{name}", content)
+        self._add(files, config, JSON_URI, json.dumps(render.handbook_json(handbook), indent=2, ensure_ascii=False))
+        self._add(files, config, CSS_URI, render.stylesheet())
+        self._coverage_file = files.get_file_from_path(f"{self.settings.pages_dir}/coverage.md")
+        self._files_by_id = {}
+        for document in handbook.documents:
+            found = files.get_file_from_path(document.path)
+            if found is not None:
+                self._files_by_id[document.id] = found
+        return files
+
+    def _add(self, files: Files, config: MkDocsConfig, uri: str, content: str) -> None:
+        if files.get_file_from_path(uri) is not None:
+            raise PluginError(
+                f"sms: docs_dir already has {uri}, which the plugin generates; "
+                "move that file or set another 'pages_dir'"
+            )
+        files.append(File.generated(config, uri, content=content))
+        self._generated.add(uri)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Give the folder of generated pages a readable title when the navigation is automatic."""
+        if self.settings is None:
+            return nav
+        auto_title = self.settings.pages_dir.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ").capitalize()
+        for section in _sections(nav.items):
+            pages = [item for item in section.children if isinstance(item, Page)]
+            if section.title == auto_title and pages and all(p.file.src_uri in self._generated for p in pages):
+                section.title = "SMS registers"
+        return nav
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Escape front-matter titles (themes print ``page.title`` unescaped) and adapt ``status``.
+
+        Material shows an icon beside pages whose front-matter has a ``status``; an approved document
+        needs none, so only draft, in-review and retired documents keep theirs in ``page.meta``.
+        """
+        title = page.meta.get("title")
+        if isinstance(title, str) and not isinstance(title, Markup):
+            page.meta["title"] = Markup.escape(title)
+        document = self._documents_by_path.get(page.file.src_uri)
+        if document is not None and page.meta.get("status") not in STATUS_ICONS:
+            page.meta.pop("status", None)
+        return markdown
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Let a page that is not UTF-8 build (with replacement characters) instead of crashing."""
+        if page.file.src_uri in self._unreadable and page.file.abs_src_path:
+            return Path(page.file.abs_src_path).read_bytes().decode("utf-8", errors="replace")
+        return None
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Mark where a document's metadata panel goes, with a line of metadata for search.
+
+        Panels and the generated pages' tables are rendered in ``on_post_page``, after the search
+        plugin has indexed the content: indexing their markup would double the time search takes,
+        and every document is found through its own page anyway.
+        """
+        document = self._documents_by_path.get(page.file.src_uri)
+        if self.handbook is None or document is None:
+            return html
+        marker = render.PANEL_MARKER + render.render_search_keys(document)
+        if html.startswith("<h1"):
+            end = html.find("</h1>") + len("</h1>")
+            return html[:end] + marker + html[end:]
+        return marker + html
+
+    @event_priority(50)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Fill the generated pages and put each document's panel in place (before minifiers run)."""
+        if self.handbook is None:
+            return output
+        if page.file.src_uri in self._generated:
+            return render.fill(output, self.handbook, self._links(page))
+        document = self._documents_by_path.get(page.file.src_uri)
+        if document is None or render.PANEL_MARKER not in output:
+            return output
+        panel = render.render_panel(document, self.handbook, self._links(page))
+        return output.replace(render.PANEL_MARKER, panel, 1)
+
+    def _links(self, page: Page) -> _PageLinks:
+        assert self.handbook is not None
+        return _PageLinks(page, self._files_by_id, self._coverage_file, self.handbook)
+
+
+def _sections(items: list[Any]) -> Iterator[Section]:
+    for item in items:
+        if isinstance(item, Section):
+            yield item
+            yield from _sections(item.children)
+
+
+class _PageLinks:
+    """URLs of documents and clauses, relative to the page being rendered."""
+
+    def __init__(self, page: Page, files_by_id: dict[str, File], coverage: File | None, handbook: Handbook) -> None:
+        self._page = page
+        self._files_by_id = files_by_id
+        self._handbook = handbook
+        self._coverage = coverage
+        self._anchors = render.Anchors(handbook.catalogues)
+
+    def document(self, doc_id: str) -> str | None:
+        file = self._files_by_id.get(doc_id)
+        return get_relative_url(file.url, self._page.url) if file else None
+
+    def clause(self, clause: str) -> str | None:
+        catalogue = self._handbook.clause_catalogue(clause)
+        if catalogue is None or self._coverage is None:
+            return None
+        page_url = get_relative_url(self._coverage.url, self._page.url)
+        return f"{page_url}#{self._anchors.clause(catalogue.name, clause)}"

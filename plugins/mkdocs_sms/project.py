@@ -1,0 +1,139 @@
+"""Finding a handbook on disk the way MkDocs would: its ``mkdocs.yml``, docs_dir and pages.
+
+The command line uses this to check a handbook without building it. ``mkdocs.yml`` often holds tags
+for MkDocs itself (``!ENV``, ``!!python/name:`` for Markdown extensions); they are read as inert
+values here and never executed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pathspec
+import yaml
+
+from mkdocs_sms.settings import SettingsError
+
+try:
+    from yaml import CSafeLoader as _Base
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Base  # type: ignore[assignment]
+
+# MkDocs' own file extensions for Markdown pages, and its default exclusions.
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+_DEFAULT_EXCLUDE = pathspec.gitignore.GitIgnoreSpec.from_lines([".*", "/templates/"])
+
+
+class _ConfigLoader(_Base):  # type: ignore[misc,valid-type]
+    """A safe loader that reads MkDocs' tags as plain values."""
+
+
+def _env_tag(loader: yaml.Loader, node: yaml.Node) -> Any:
+    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``, as MkDocs reads them."""
+    if not isinstance(node, yaml.SequenceNode):
+        return os.environ.get(str(node.value))
+    items = loader.construct_sequence(node)
+    variables, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    return next((os.environ[str(v)] for v in variables if str(v) in os.environ), default)
+
+
+def _inert(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
+
+
+_ConfigLoader.add_constructor("!ENV", _env_tag)
+_ConfigLoader.add_multi_constructor("!", _inert)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _inert)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A handbook on disk."""
+
+    config_file: Path
+    docs_dir: Path
+    options: Mapping[str, Any]
+    plugin_enabled: bool
+    exclude: pathspec.PathSpec  # type: ignore[type-arg]
+
+    def sources(self) -> Iterator[tuple[str, bytes]]:
+        """Every Markdown page MkDocs would build, as (path relative to docs_dir, bytes)."""
+        for root, dirs, files in os.walk(self.docs_dir, followlinks=True):
+            dirs.sort()
+            for name in sorted(files):
+                full = Path(root, name)
+                rel = full.relative_to(self.docs_dir).as_posix()
+                if not name.endswith(MARKDOWN_SUFFIXES) or self.exclude.match_file(rel):
+                    continue
+                try:
+                    yield rel, full.read_bytes()
+                except OSError:
+                    continue
+
+
+def load_project(config_file: Path) -> Project:
+    """Read ``mkdocs.yml``; raise :class:`SettingsError` when it cannot be used."""
+    try:
+        text = config_file.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"cannot read {config_file}: {exc}") from None
+    try:
+        data = yaml.load(text, Loader=_ConfigLoader) or {}
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"{config_file} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"{config_file} must be a mapping of settings")
+    inherit = data.pop("INHERIT", None)
+    if isinstance(inherit, str):
+        parent = load_project_data(config_file.parent / inherit)
+        data = {**parent, **data}
+    base = config_file.parent
+    docs_dir = (base / str(data.get("docs_dir") or "docs")).resolve()
+    if not docs_dir.is_dir():
+        raise SettingsError(f"docs_dir {docs_dir} does not exist")
+    options, enabled = _plugin_options(data.get("plugins"))
+    exclude = _DEFAULT_EXCLUDE
+    for key in ("exclude_docs", "draft_docs"):
+        if isinstance(data.get(key), str):
+            exclude = exclude + pathspec.gitignore.GitIgnoreSpec.from_lines(data[key].splitlines())
+    return Project(config_file, docs_dir, options, enabled, exclude)
+
+
+def load_project_data(config_file: Path) -> dict[str, Any]:
+    """The raw mapping of a configuration file named by ``INHERIT``."""
+    try:
+        data = yaml.load(config_file.read_text("utf-8-sig"), Loader=_ConfigLoader) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SettingsError(f"cannot read inherited configuration {config_file}: {exc}") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _plugin_options(plugins: Any) -> tuple[dict[str, Any], bool]:
+    """The options of the ``sms`` plugin, and whether it is listed."""
+    entries: list[tuple[str, Any]] = []
+    if isinstance(plugins, dict):
+        entries = list(plugins.items())
+    elif isinstance(plugins, list):
+        for item in plugins:
+            if isinstance(item, str):
+                entries.append((item, {}))
+            elif isinstance(item, dict) and len(item) == 1:
+                entries.extend(item.items())
+    for name, options in entries:
+        if name == "sms":
+            if options is None:
+                return {}, True
+            if not isinstance(options, dict):
+                raise SettingsError("the options of the 'sms' plugin must be a mapping")
+            options = dict(options)
+            enabled = options.pop("enabled", True) is not False
+            return options, enabled
+    return {}, False

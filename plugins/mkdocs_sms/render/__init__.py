@@ -1,0 +1,294 @@
+"""Rendering the handbook: generated page sources, HTML fragments and ``sms.json``.
+
+HTML comes from Jinja2 templates with autoescape on, so nothing taken from front-matter reaches a
+page unescaped. Links are supplied by the caller (:class:`Links`), because only the site generator
+knows where each page ends up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any, Protocol
+
+import jinja2
+from markupsafe import escape
+
+from mkdocs_sms import coverage
+from mkdocs_sms.catalogue import Catalogue, slug
+from mkdocs_sms.handbook import Handbook
+from mkdocs_sms.model.document import Document
+
+SCHEMA_VERSION = 1
+PLACEHOLDER = "<!-- mkdocs-sms:{} -->"
+PANEL_MARKER = PLACEHOLDER.format("panel")
+BANNERS = {
+    "draft": ("Draft.", "This document is not approved yet; do not rely on it."),
+    "review": ("In review.", "This document is awaiting approval; it may still change."),
+    "retired": ("Retired.", "This document is no longer in force and is kept for reference only."),
+}
+
+_env = jinja2.Environment(
+    loader=jinja2.FunctionLoader(lambda name: (resources.files(__package__) / "templates" / name).read_text("utf-8")),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+class Links(Protocol):
+    """Where documents and coverage rows are, as seen from the page being rendered."""
+
+    def document(self, doc_id: str) -> str | None:
+        """URL of the document's page, or None when it has no page."""
+
+    def clause(self, clause: str) -> str | None:
+        """URL of the clause on the coverage page, or None when no catalogue has it."""
+
+
+class Anchors:
+    """HTML ids of clauses on the coverage page; the first catalogue's are the shortest."""
+
+    def __init__(self, catalogues: Iterable[Catalogue]) -> None:
+        self._primary = next(iter(catalogues)).name
+
+    def clause(self, catalogue: str, clause: str) -> str:
+        """The id of ``clause`` of ``catalogue``."""
+        prefix = "clause-" if catalogue == self._primary else f"clause-{slug(catalogue)}-"
+        return prefix + slug(clause)
+
+
+def stylesheet() -> str:
+    """The CSS for panels, badges and tables."""
+    return (resources.files(__package__) / "templates" / "sms.css").read_text("utf-8")
+
+
+# Generated page sources ------------------------------------------------------------------------
+
+
+def page_sources(handbook: Handbook) -> dict[str, str]:
+    """Markdown of the generated pages, by path inside ``pages_dir``; placeholders become HTML."""
+    window = handbook.settings.due_soon_days
+    coverage_md = ["---", "title: Coverage matrix", "---", "", PLACEHOLDER.format("coverage-summary"), ""]
+    several = len(handbook.catalogues) > 1
+    for index, catalogue in enumerate(handbook.catalogues):
+        for group in _groups(catalogue):
+            heading = _group_heading(catalogue, group)
+            if several:
+                heading = f"{catalogue.name}: {heading}"
+            coverage_md += [
+                f"## {_md_text(heading)}",
+                "",
+                PLACEHOLDER.format(f"coverage:{index}:{group}"),
+                "",
+            ]
+    return {
+        "register.md": "\n".join(
+            ["---", "title: Document register", "hide: [toc]", "---", "", PLACEHOLDER.format("register"), ""]
+        ),
+        "coverage.md": "\n".join(coverage_md),
+        "reviews.md": "\n".join(
+            [
+                "---",
+                "title: Review schedule",
+                "---",
+                "",
+                PLACEHOLDER.format("reviews:summary"),
+                "",
+                "## Overdue",
+                "",
+                PLACEHOLDER.format("reviews:overdue"),
+                "",
+                f"## Due within {window} days",
+                "",
+                PLACEHOLDER.format("reviews:due"),
+                "",
+            ]
+        ),
+    }
+
+
+def fill(markdown_html: str, handbook: Handbook, links: Links) -> str:
+    """Replace every placeholder in a generated page's HTML with its rendered fragment."""
+    html = markdown_html
+    for name, fragment in _fragments(html, handbook, links):
+        html = html.replace(PLACEHOLDER.format(name), fragment)
+    return html
+
+
+def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[str, str]]:
+    today = handbook.settings.today
+    anchors = Anchors(handbook.catalogues)
+    if PLACEHOLDER.format("register") in html:
+        yield "register", render_register(handbook, links)
+    if PLACEHOLDER.format("coverage-summary") in html:
+        summaries = [
+            (c.name, coverage.summary(r for r in handbook.coverage if r.requirement.catalogue == c.name))
+            for c in handbook.catalogues
+        ]
+        yield (
+            "coverage-summary",
+            _env.get_template("coverage_summary.html").render(summaries=summaries, today=today),
+        )
+    for index, catalogue in enumerate(handbook.catalogues):
+        for group in _groups(catalogue):
+            name = f"coverage:{index}:{group}"
+            if PLACEHOLDER.format(name) in html:
+                yield name, _coverage_group(handbook, catalogue, group, links, anchors)
+    if PLACEHOLDER.format("reviews:summary") in html:
+        overdue, due = review_schedule(handbook)
+        for part in ("summary", "overdue", "due"):
+            yield f"reviews:{part}", _env.get_template("reviews.html").render(
+                part=part, overdue=overdue, due=due, today=today,
+                window=handbook.settings.due_soon_days, links=links,
+            )  # fmt: skip
+
+
+def render_panel(document: Document, handbook: Handbook, links: Links) -> str:
+    """The metadata panel shown above a document's content."""
+    return _env.get_template("panel.html").render(
+        doc=document,
+        banners=BANNERS,
+        overdue=document.overdue(handbook.settings.today),
+        by_id=handbook.by_id,
+        links=links,
+    )
+
+
+def render_search_keys(document: Document) -> str:
+    """A hidden line of metadata, so that search finds a document by its id, owner or status.
+
+    Written as one escaped format string rather than a template: it runs once per page.
+    """
+    parts = (document.id, document.type or "", f"version {document.version or '—'}", document.status,
+             document.owner or "")  # fmt: skip
+    return f'<p class="sms-search-keys" hidden>{escape(" · ".join(parts))}</p>'
+
+
+def render_register(handbook: Handbook, links: Links) -> str:
+    """The document register table."""
+    documents = sorted(handbook.documents, key=lambda d: d.id)
+    counts = Counter(d.status for d in documents)
+    ordered = {status: counts.get(status, 0) for status in handbook.settings.statuses}
+    return _env.get_template("register.html").render(
+        documents=documents, counts=ordered, links=links, today=handbook.settings.today
+    )
+
+
+def review_schedule(handbook: Handbook) -> tuple[list[tuple[Document, int]], list[tuple[Document, int]]]:
+    """(overdue documents with days overdue, most overdue first; documents due soon, soonest first)."""
+    today = handbook.settings.today
+    window = handbook.settings.due_soon_days
+    overdue, due = [], []
+    for doc in handbook.documents:
+        if not doc.approved or doc.next_review is None:
+            continue
+        days = (doc.next_review - today).days
+        if days < 0:
+            overdue.append((doc, -days))
+        elif days <= window:
+            due.append((doc, days))
+    overdue.sort(key=lambda item: (-item[1], item[0].id))
+    due.sort(key=lambda item: (item[1], item[0].id))
+    return overdue, due
+
+
+def _coverage_group(handbook: Handbook, catalogue: Catalogue, group: str, links: Links, anchors: Anchors) -> str:
+    rows = [
+        r for r in handbook.coverage
+        if r.requirement.catalogue == catalogue.name and _group_of(r.requirement.clause) == group
+    ]  # fmt: skip
+    first_rows: dict[str, coverage.CoverageRow] = {}
+    for row in rows:
+        first_rows.setdefault(row.requirement.clause, row)
+    with_rows = {row.requirement.clause for row in rows}
+    other = [
+        (clause, [d for d in handbook.documents if clause.number in d.clauses])
+        for clause in catalogue.clauses
+        if _group_of(clause.number) == group and clause.number not in with_rows
+    ]
+    return _env.get_template("coverage_group.html").render(
+        rows=rows, first_rows=first_rows, other_clauses=other, catalogue=catalogue,
+        anchors=anchors, links=links, today=handbook.settings.today,
+    )  # fmt: skip
+
+
+def _group_of(clause: str) -> str:
+    return clause.split(".", 1)[0]
+
+
+def _groups(catalogue: Catalogue) -> list[str]:
+    return list(dict.fromkeys(_group_of(clause.number) for clause in catalogue.clauses))
+
+
+def _group_heading(catalogue: Catalogue, group: str) -> str:
+    title = next((c.title for c in catalogue.clauses if c.number == group), "")
+    return f"{group} {title}".strip()
+
+
+def _md_text(text: str) -> str:
+    """Text safe to place in a Markdown heading: HTML-escaped, Markdown punctuation backslashed."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|" else ch for ch in escaped)
+
+
+# sms.json ----------------------------------------------------------------------------------------
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def document_json(document: Document) -> dict[str, Any]:
+    """One document as the contract's JSON object (plus a few extra keys)."""
+    return {
+        "id": document.id,
+        "title": document.title,
+        "type": document.type,
+        "status": document.status,
+        "version": document.version,
+        "owner": document.owner,
+        "approved_by": document.approved_by,
+        "approved_on": _iso(document.approved_on),
+        "next_review": _iso(document.next_review),
+        "classification": document.classification,
+        "clauses": list(document.clauses),
+        "path": document.path,
+        "related": list(document.related),
+        "date": _iso(document.date),
+        "review_interval": str(document.review_interval),
+    }
+
+
+def handbook_json(handbook: Handbook) -> dict[str, Any]:
+    """The machine-readable export: ``sms.json`` and ``mkdocs-sms check --format json``."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "today": handbook.settings.today.isoformat(),
+        "catalogues": [
+            {
+                "name": c.name,
+                "title": c.title,
+                "summary": coverage.summary(r for r in handbook.coverage if r.requirement.catalogue == c.name),
+            }
+            for c in handbook.catalogues
+        ],
+        "documents": [document_json(d) for d in sorted(handbook.documents, key=lambda d: d.id)],
+        "coverage": [
+            {
+                "catalogue": row.requirement.catalogue,
+                "clause": row.requirement.clause,
+                "title": row.requirement.clause_title,
+                "requirement": row.requirement.name,
+                "kind": row.requirement.kind,
+                "required": row.requirement.required,
+                "status": row.status,
+                "documents": [d.id for d in row.documents],
+            }
+            for row in handbook.coverage
+        ],
+        "findings": [finding.to_json() for finding in handbook.findings],
+    }

@@ -1,0 +1,152 @@
+"""The settings of one handbook, shared by the MkDocs plugin and the command line.
+
+Both faces read the same ``sms`` section of ``mkdocs.yml`` and turn it into :class:`Settings` through
+:func:`Settings.from_options`, so they validate it the same way and reach the same findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs_sms.findings import RULES, Severity
+from mkdocs_sms.model.dates import Interval, parse_date
+
+DEFAULT_TYPES = (
+    "policy", "plan", "process", "procedure", "agreement",
+    "catalogue", "register", "record", "report", "other",
+)  # fmt: skip
+STATUSES = ("draft", "review", "approved", "retired")
+DEFAULT_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
+DEFAULT_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
+
+# Option name -> default, in the order the README documents them.
+DEFAULTS: dict[str, Any] = {
+    "catalogues": ["iso20000-1:2018"],
+    "pages_dir": "sms",
+    "review_interval": "12 months",
+    "default_classification": "internal",
+    "audience": "internal",
+    "today": None,
+    "severity": {},
+    "types": list(DEFAULT_TYPES),
+    "classifications": list(DEFAULT_CLASSIFICATIONS),
+    "id_pattern": DEFAULT_ID_PATTERN,
+    "due_soon_days": 90,
+}
+
+
+class SettingsError(Exception):
+    """The ``sms`` configuration cannot be used; the message says which option and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings; build with :meth:`from_options`."""
+
+    catalogues: tuple[str, ...] = ("iso20000-1:2018",)
+    pages_dir: str = "sms"
+    review_interval: Interval = field(default_factory=lambda: Interval(12, "month"))
+    default_classification: str = "internal"
+    audience: str = "internal"
+    today: dt.date = field(default_factory=dt.date.today)
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    types: tuple[str, ...] = DEFAULT_TYPES
+    classifications: tuple[str, ...] = DEFAULT_CLASSIFICATIONS
+    id_pattern: re.Pattern[str] = re.compile(DEFAULT_ID_PATTERN)
+    due_soon_days: int = 90
+    base_dir: Path = Path(".")
+
+    statuses: tuple[str, ...] = STATUSES
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any], base_dir: Path) -> Settings:
+        """Validate the plugin options from ``mkdocs.yml``; ``base_dir`` is the folder of that file."""
+        unknown = sorted(set(options) - set(DEFAULTS) - {"enabled"})
+        if unknown:
+            raise SettingsError(f"unknown option(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
+        values = {**DEFAULTS, **{k: v for k, v in options.items() if v is not None or k == "today"}}
+
+        catalogues = _str_list(values, "catalogues")
+        if not catalogues:
+            raise SettingsError("option 'catalogues' needs at least one catalogue")
+        types = _str_list(values, "types")
+        classifications = _str_list(values, "classifications")
+        try:
+            interval = Interval.parse(str(values["review_interval"]))
+        except ValueError as exc:
+            raise SettingsError(f"option 'review_interval': {exc}") from None
+        for key in ("default_classification", "audience"):
+            if values[key] not in classifications:
+                raise SettingsError(f"option '{key}': '{values[key]}' is not one of {', '.join(classifications)}")
+        try:
+            id_pattern = re.compile(str(values["id_pattern"]))
+        except re.error as exc:
+            raise SettingsError(f"option 'id_pattern' is not a regular expression: {exc}") from None
+        due_soon = values["due_soon_days"]
+        if not isinstance(due_soon, int) or isinstance(due_soon, bool) or due_soon < 0:
+            raise SettingsError("option 'due_soon_days' must be a whole number of days, e.g. 90")
+        pages_dir = str(values["pages_dir"]).strip("/")
+        if not pages_dir or ".." in Path(pages_dir).parts:
+            raise SettingsError("option 'pages_dir' must be a folder inside docs_dir, e.g. 'sms'")
+        return cls(
+            catalogues=tuple(catalogues),
+            pages_dir=pages_dir,
+            review_interval=interval,
+            default_classification=values["default_classification"],
+            audience=values["audience"],
+            today=resolve_today(values["today"]),
+            severity=_severities(values["severity"]),
+            types=tuple(types),
+            classifications=tuple(classifications),
+            id_pattern=id_pattern,
+            due_soon_days=due_soon,
+            base_dir=base_dir,
+        )
+
+
+def resolve_today(configured: object, environ: Mapping[str, str] = os.environ) -> dt.date:
+    """``today`` from the configuration, else ``SOURCE_DATE_EPOCH``, else the clock."""
+    if configured not in (None, ""):
+        try:
+            return parse_date(configured)
+        except ValueError as exc:
+            raise SettingsError(f"option 'today': {exc}") from None
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise SettingsError(f"SOURCE_DATE_EPOCH '{epoch}' is not a Unix timestamp") from None
+    return dt.date.today()
+
+
+def _str_list(values: Mapping[str, Any], key: str) -> list[str]:
+    value = values[key]
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise SettingsError(f"option '{key}' must be a list of names")
+    if len(set(value)) != len(value):
+        raise SettingsError(f"option '{key}' lists a name twice")
+    return list(value)
+
+
+def _severities(value: object) -> dict[str, Severity]:
+    if not isinstance(value, Mapping):
+        raise SettingsError("option 'severity' must map finding codes to severities, e.g. {SMS007: error}")
+    result = {}
+    allowed = ", ".join(s.value for s in Severity)
+    for code, level in value.items():
+        if code not in RULES:
+            raise SettingsError(f"option 'severity': unknown finding code '{code}'")
+        try:
+            result[str(code)] = Severity(str(level).lower())
+        except ValueError:
+            raise SettingsError(f"option 'severity': '{level}' for {code} is not one of {allowed}") from None
+    return result

@@ -1,0 +1,217 @@
+"""Tiny handbooks written into a temporary folder, real MkDocs builds and real CLI runs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, BuildError
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TODAY = "2026-11-29"
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+# A complete, approved policy for the miniature catalogue; tests vary it.
+POLICY = """\
+---
+id: POL-SMS-01
+title: Service management policy
+type: policy
+clauses: ["5.2"]
+owner: Head of Service Management
+status: approved
+version: "1.0"
+approved_by: Managing Director
+approved_on: 2026-03-01
+---
+
+The policy.
+"""
+
+
+def front(**keys: Any) -> str:
+    """A page whose front-matter holds ``keys`` (in order), followed by a line of body text."""
+    return "---\n" + yaml.safe_dump(keys, sort_keys=False, allow_unicode=True) + "---\n\nBody.\n"
+
+
+def approved(doc_id: str, doc_type: str, clauses: list[str], **extra: Any) -> str:
+    """An approved, valid document."""
+    keys: dict[str, Any] = {
+        "id": doc_id,
+        "title": f"Document {doc_id}",
+        "type": doc_type,
+        "clauses": clauses,
+        "owner": "Owner",
+        "status": "approved",
+        "version": "1.0",
+        "approved_by": "Managing Director",
+        "approved_on": "2026-03-01",
+    }
+    keys.update(extra)
+    return front(**keys)
+
+
+def complete_mini() -> dict[str, str]:
+    """Pages that cover every required row of the miniature catalogue."""
+    return {
+        "index.md": "# Home\n",
+        "policies/sms.md": POLICY,
+        "policies/change.md": approved("POL-CHG-01", "policy", ["8.5.1.1"]),
+        "plans/audit.md": approved("PLN-AUD-01", "plan", ["9.2"]),
+    }
+
+
+@dataclass
+class Site:
+    """A handbook in a temporary folder."""
+
+    root: Path
+    pages: dict[str, str | bytes] = field(default_factory=dict)
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    def write(self, path: str, content: str | bytes) -> Path:
+        target = self.docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(textwrap.dedent(content) if content.startswith("\n") else content, "utf-8")
+        return target
+
+    def build(self, strict: bool = False, **overrides: Any) -> BuildResult:
+        """Build with MkDocs in this process; collect what the plugin logged."""
+        return run_build(self.config_file, strict=strict, **overrides)
+
+    def check(self, *args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """Run ``mkdocs-sms check`` as a separate process."""
+        return run_cli("check", "-f", str(self.config_file), *args, cwd=self.root, env=env)
+
+    def check_json(self, *args: str) -> dict[str, Any]:
+        result = self.check("--format", "json", *args)
+        assert result.returncode in (0, 1), result.stderr
+        data: dict[str, Any] = json.loads(result.stdout)
+        return data
+
+    def site_file(self, path: str) -> str:
+        return (self.root / "site" / path).read_text("utf-8")
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    error: str | None
+    records: list[logging.LogRecord]
+
+    @property
+    def messages(self) -> list[str]:
+        return [r.getMessage() for r in self.records]
+
+    def plugin_warnings(self) -> list[str]:
+        return [
+            r.getMessage() for r in self.records if r.name.startswith("mkdocs.plugins.mkdocs_sms")
+            and r.levelno >= logging.WARNING
+        ]  # fmt: skip
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def run_build(config_file: Path, strict: bool = False, **overrides: Any) -> BuildResult:
+    """``mkdocs build`` of ``config_file``, in this process."""
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.DEBUG)
+    error = None
+    try:
+        config = load_config(str(config_file), strict=strict, **overrides)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (Abort, BuildError) as exc:
+        error = str(exc)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    return BuildResult(error is None, error, handler.records)
+
+
+def run_cli(
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m mkdocs_sms ARGS`` in ``cwd``."""
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs_sms", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def write_config(root: Path, options: Mapping[str, Any] | None = None, **extra: Any) -> Path:
+    """A mkdocs.yml with Material, search and the sms plugin."""
+    sms: dict[str, Any] = {"catalogues": [str(FIXTURES / "mini-catalogue.yml")], "today": TODAY}
+    sms.update(options or {})
+    config: dict[str, Any] = {
+        "site_name": "Test handbook",
+        "theme": {"name": "material", "features": ["navigation.prune"]},
+        "plugins": ["search", {"sms": sms}],
+    }
+    config.update(extra)
+    path = root / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
+    return path
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Iterator[Any]:
+    """Make a handbook: ``make_site(pages, options=None, **config)``."""
+
+    made = 0
+
+    def make(pages: Mapping[str, str | bytes], options: Mapping[str, Any] | None = None, **extra: Any) -> Site:
+        nonlocal made
+        made += 1
+        root = tmp_path / f"site{made}"
+        root.mkdir()
+        site = Site(root)
+        write_config(root, options, **extra)
+        for path, content in pages.items():
+            site.write(path, content)
+        return site
+
+    yield make

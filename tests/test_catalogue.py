@@ -1,0 +1,122 @@
+"""Catalogues: the bundled ISO/IEC 20000-1:2018 one, and users' own files (good and malformed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import approved, complete_mini
+from mkdocs_sms.catalogue import CatalogueError, load_catalogue
+from mkdocs_sms.settings import DEFAULT_TYPES
+
+# Rows the issue names as the least the bundled catalogue must have.
+REQUIRED_CLAUSES = (
+    "4.3 5.2 6.1 6.2 6.3 7.2 8.1 8.2.2 8.2.3 8.2.4 8.2.6 8.3.2 8.3.3 8.3.4.1 8.3.4.2 8.4.3 8.5.1.1 8.5.1.2 "
+    "8.5.2.1 8.5.3 8.6.1 8.6.2 8.6.3 8.7.1 8.7.2 8.7.3.1 8.7.3.2 8.7.3.3 9.1 9.2 9.3 9.4 10.1 10.2"
+).split()
+
+
+@pytest.fixture(scope="module")
+def iso() -> Any:
+    return load_catalogue("iso20000-1:2018", Path("."), DEFAULT_TYPES)
+
+
+def test_bundled_catalogue_has_every_required_row(iso: Any) -> None:
+    clauses_with_rows = {r.clause for r in iso.requirements}
+    assert set(REQUIRED_CLAUSES) <= clauses_with_rows
+    assert {c.number.split(".")[0] for c in iso.clauses} == {str(n) for n in range(4, 11)}
+
+
+def test_bundled_rows_are_complete_and_in_our_own_words(iso: Any) -> None:
+    for row in iso.requirements:
+        assert row.kind in ("document", "record")
+        assert row.types and set(row.types) <= set(DEFAULT_TYPES)
+        assert row.name and row.clause_title
+        assert 20 <= len(row.requirement) <= 300, row.key
+        assert len(row.guidance) >= 80, row.key
+    # Records are evidence: the rows for audits, reviews and incidents are records.
+    kinds = {(r.clause, r.kind) for r in iso.requirements}
+    assert {("9.2", "record"), ("9.3", "record"), ("8.6.1", "record"), ("7.2", "record")} <= kinds
+    assert {("8.6.1", "document"), ("8.5.1.1", "document"), ("6.3", "document")} <= kinds
+
+
+def test_every_requirement_row_has_a_unique_anchor(iso: Any) -> None:
+    anchors = [r.anchor for r in iso.requirements]
+    assert len(anchors) == len(set(anchors))
+
+
+def _catalogue(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "own.yml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+MALFORMED = {
+    "not yaml": ("catalogue: x\nclauses: [\n", "not valid YAML"),
+    "a list": ("- a\n- b\n", "top level: must be a mapping"),
+    "no name": ("title: T\nclauses: [{clause: '1', title: A}]\n", "'catalogue' must be non-empty text"),
+    "no clauses": ("catalogue: x\ntitle: T\nclauses: []\n", "'clauses' must be a non-empty list"),
+    "unknown key": ("catalogue: x\ntitle: T\nclause: []\n", "unknown key(s) clause"),
+    "bad kind": (
+        "catalogue: x\ntitle: T\nclauses:\n  - clause: '1'\n    title: A\n    requirements:\n"
+        "      - {kind: evidence, types: [record], name: N}\n",
+        "clauses[0] (1) requirements[0]: 'kind' must be one of document, record, not 'evidence'",
+    ),
+    "bad type": (
+        "catalogue: x\ntitle: T\nclauses:\n  - clause: '1'\n    title: A\n    requirements:\n"
+        "      - {kind: record, types: [memo], name: N}\n",
+        "type 'memo' is not a configured document type",
+    ),
+    "duplicate clause": (
+        "catalogue: x\ntitle: T\nclauses:\n  - {clause: '1', title: A}\n  - {clause: '1', title: B}\n",
+        "clauses[1] (1): clause 1 is listed twice",
+    ),
+    "bad clause": (
+        "catalogue: x\ntitle: T\nclauses:\n  - {clause: '1 2', title: A}\n",
+        "'clause' must be a clause number",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_catalogue_names_file_and_problem(case: str, tmp_path: Path) -> None:
+    text, problem = MALFORMED[case]
+    path = _catalogue(tmp_path, text)
+    with pytest.raises(CatalogueError) as error:
+        load_catalogue("own.yml", tmp_path, DEFAULT_TYPES)
+    assert str(path) in str(error.value)
+    assert problem in str(error.value)
+
+
+def test_malformed_catalogue_stops_build_and_check(make_site: Any) -> None:
+    site = make_site(complete_mini(), {"catalogues": ["own.yml"]})
+    (site.root / "own.yml").write_text("catalogue: own\ntitle: T\nclauses: nope\n")
+    cli = site.check()
+    assert cli.returncode == 2
+    assert f"{site.root / 'own.yml'}: top level: 'clauses' must be a non-empty list" in cli.stderr
+    result = site.build()
+    assert not result.ok
+    assert any("'clauses' must be a non-empty list" in m for m in result.messages)
+    missing = make_site(complete_mini(), {"catalogues": ["nowhere.yml"]}).check()
+    assert missing.returncode == 2 and "no such catalogue file (built-in catalogues: iso20000-1:2018)" in missing.stderr
+
+
+def test_own_catalogue_beside_the_bundled_one(make_site: Any) -> None:
+    own = (
+        "catalogue: internal\ntitle: Internal requirements\nclauses:\n"
+        "  - clause: IR-1\n    title: Acceptable use\n    requirements:\n"
+        "      - {kind: document, types: [policy], name: Acceptable use policy}\n"
+    )
+    pages = {"aup.md": approved("POL-AUP-01", "policy", ["IR-1"])}
+    site = make_site(pages, {"catalogues": ["iso20000-1:2018", "own.yml"]})
+    (site.root / "own.yml").write_text(own)
+    data = site.check_json()
+    row = next(r for r in data["coverage"] if r["catalogue"] == "internal")
+    assert row["status"] == "covered" and row["documents"] == ["POL-AUP-01"]
+    assert not [f for f in data["findings"] if f["code"] == "SMS005"]
+    assert len([r for r in data["coverage"] if r["catalogue"] == "iso20000-1:2018"]) > 40
+    assert site.build().ok
+    coverage = site.site_file("sms/coverage/index.html")
+    assert 'id="clause-internal-ir-1"' in coverage and 'id="clause-8-5-1-1"' in coverage

@@ -1,0 +1,59 @@
+"""Coverage statuses: covered, stale, draft, missing; retired documents and wrong types never count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import approved, complete_mini, front
+
+
+def _status(make_site: Any, pages: dict[str, str], clause: str = "8.5.1.1") -> tuple[str, list[str]]:
+    data = make_site({**complete_mini(), **pages}).check_json()
+    row = next(r for r in data["coverage"] if r["clause"] == clause)
+    return row["status"], row["documents"]
+
+
+def _draft(doc_id: str, status: str = "draft") -> str:
+    return front(id=doc_id, title="T", type="policy", clauses=["8.5.1.1"], owner="o", version="0.1", status=status)
+
+
+CASES = {
+    "approved in date": ({}, "covered"),
+    "approved, overdue": ({"policies/change.md": approved("POL-CHG-01", "policy", ["8.5.1.1"], approved_on="2024-01-01")}, "stale"),
+    "draft only": ({"policies/change.md": _draft("POL-CHG-01")}, "draft"),
+    "review only": ({"policies/change.md": _draft("POL-CHG-01", "review")}, "draft"),
+    "approved without approval data": (
+        {"policies/change.md": front(id="POL-CHG-01", title="T", type="policy", clauses=["8.5.1.1"], owner="o",
+                                     version="1", status="approved")}, "draft"),
+    "retired only": ({"policies/change.md": approved("POL-CHG-01", "policy", ["8.5.1.1"], status="retired")}, "missing"),
+    "wrong type": ({"policies/change.md": approved("POL-CHG-01", "procedure", ["8.5.1.1"])}, "missing"),
+    "stale and draft: stale wins": (
+        {"policies/change.md": approved("POL-CHG-01", "policy", ["8.5.1.1"], approved_on="2024-01-01"),
+         "policies/change2.md": _draft("POL-CHG-02")}, "stale"),
+    "covered beats stale": (
+        {"policies/change2.md": approved("POL-CHG-02", "policy", ["8.5.1.1"], approved_on="2024-01-01")}, "covered"),
+    "explicit next_review in the future": (
+        {"policies/change.md": approved("POL-CHG-01", "policy", ["8.5.1.1"], approved_on="2024-01-01",
+                                        next_review="2027-01-01")}, "covered"),
+    "two-year interval": (
+        {"policies/change.md": approved("POL-CHG-01", "policy", ["8.5.1.1"], approved_on="2025-01-01",
+                                        review_interval="2 years")}, "covered"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_row_status(case: str, make_site: Any) -> None:
+    pages, expected = CASES[case]
+    assert _status(make_site, pages)[0] == expected
+
+
+def test_missing_row_lists_no_documents_and_retired_are_not_listed(make_site: Any) -> None:
+    pages = {"policies/change.md": approved("POL-CHG-01", "policy", ["8.5.1.1"], status="retired")}
+    assert _status(make_site, pages) == ("missing", [])
+
+
+def test_clause_written_as_a_number_counts(make_site: Any) -> None:
+    page = approved("PLN-AUD-01", "plan", [9.2])
+    assert _status(make_site, {"plans/audit.md": page}, "9.2") == ("covered", ["PLN-AUD-01"])

@@ -1,0 +1,62 @@
+"""The example handbook: a complete SMS that builds with --strict and covers every catalogue row."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ROOT, run_build, run_cli
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    site_dir = tmp_path_factory.mktemp("example-site")
+    result = run_build(ROOT / "mkdocs.yml", strict=True, site_dir=str(site_dir))
+    return result, site_dir
+
+
+def test_example_builds_strict_without_warnings(built: tuple[Any, Path]) -> None:
+    result, _ = built
+    assert result.ok, result.error
+    assert [m for r, m in zip(result.records, result.messages, strict=True) if r.levelno >= 30] == []
+
+
+def test_example_is_a_complete_sms(built: tuple[Any, Path]) -> None:
+    _, site_dir = built
+    data = json.loads((site_dir / "sms.json").read_text())
+    documents = data["documents"]
+    assert len(documents) >= 40
+    types = Counter(d["type"] for d in documents)
+    for doc_type in ("policy", "plan", "process", "procedure", "agreement", "catalogue", "register", "record"):
+        assert types[doc_type] >= 1, doc_type
+    assert types["process"] >= 18  # a process description for every clause-8 process
+    assert all(row["status"] == "covered" for row in data["coverage"]), [
+        (r["clause"], r["requirement"]) for r in data["coverage"] if r["status"] != "covered"
+    ]
+    assert data["findings"] == []
+    records = [d for d in documents if d["type"] == "record"]
+    assert records and all(d["date"] for d in records)
+
+
+def test_example_pages_are_linked_from_home_and_register(built: tuple[Any, Path]) -> None:
+    _, site_dir = built
+    home = (site_dir / "index.html").read_text()
+    for page in ("sms/register/", "sms/coverage/", "sms/reviews/"):
+        assert f'href="{page}"' in home
+    register = (site_dir / "sms/register/index.html").read_text()
+    data = json.loads((site_dir / "sms.json").read_text())
+    assert set(re.findall(r'<tr id="doc-([A-Z0-9-]+)"', register)) == {d["id"] for d in data["documents"]}
+    reviews = (site_dir / "sms/reviews/index.html").read_text()
+    assert "0 reviews overdue" in reviews and "No review is overdue." in reviews
+    assert 'class="sms-table sms-reviews"' in reviews  # some reviews fall due within 90 days
+
+
+def test_example_passes_check_strict() -> None:
+    result = run_cli("check", "--strict", cwd=ROOT)
+    assert result.returncode == 0, result.stdout
+    assert "0 errors, 0 warnings" in result.stdout

@@ -1,0 +1,156 @@
+"""Each finding code, triggered by a tiny handbook: the code, the file and the line are reported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import POLICY, approved, complete_mini, front
+from mkdocs_sms.findings import RULES, Severity
+
+# code -> (pages to add to a complete handbook, expected path, expected line, text in the message)
+CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {
+    "SMS001": (
+        {"bad.md": "---\nid: POL-BAD-01\ntitle: \"unterminated\nowner: x\n---\n\nBody\n"},
+        "bad.md", 3, "quoted scalar",
+    ),
+    "SMS002": (
+        {"p.md": front(id="POL-A-01", title="A", type="policy", version="1.0")},
+        "p.md", 1, "required key 'owner' is missing",
+    ),
+    "SMS003": (
+        {"p.md": front(id="POL-A-01", title="A", type="policy", owner="o", version="1", status="aproved")},
+        "p.md", 7, "'aproved' is not one of draft, review, approved, retired",
+    ),
+    "SMS004": (
+        {"z.md": approved("POL-SMS-01", "policy", ["5.2"])},
+        "z.md", 2, "already used by policies/sms.md",
+    ),
+    "SMS005": (
+        {"p.md": approved("POL-A-01", "policy", ["5.2", "5.9"])},
+        "p.md", 7, "clause '5.9' is in no loaded catalogue",
+    ),
+    "SMS006": (
+        {"p.md": front(id="POL-A-01", title="A", type="policy", owner="o", version="1", status="approved",
+                       approved_on="2026-01-01")},
+        "p.md", 1, "'approved_by' is missing",
+    ),
+    "SMS007": (
+        {"p.md": approved("POL-A-01", "policy", ["5.2"], approved_on="2025-01-10")},
+        "p.md", 11, "review was due on 2026-01-10 (323 days ago)",
+    ),
+    "SMS008": (
+        {"p.md": approved("POL-A-01", "policy", ["5.2"], related=["POL-SMS-01", "POL-NOPE-01"])},
+        "p.md", 14, "related document 'POL-NOPE-01' does not exist",
+    ),
+    "SMS009": (
+        {"latin1.md": "---\nid: POL-L-01\ntitle: Caf\xe9\n---\n".encode("latin-1")},
+        "latin1.md", 3, "is not UTF-8",
+    ),
+    "SMS101": ({"plans/audit.md": "# No longer a document\n"}, None, None, "mini 9.2 Internal audit (document"),
+    "SMS102": (
+        {"plans/audit.md": front(id="PLN-AUD-01", title="A", type="plan", clauses=["9.2"], owner="o", version="0.1")},
+        None, None, "only documents in draft or review meet this requirement (PLN-AUD-01)",
+    ),
+    "SMS103": (
+        {"plans/audit.md": approved("PLN-AUD-01", "plan", ["9.2"], approved_on="2024-06-01")},
+        None, None, "past its review date (PLN-AUD-01)",
+    ),
+}  # fmt: skip
+
+
+def test_every_code_has_a_case_and_documentation() -> None:
+    assert set(CASES) == set(RULES)
+    for rule in RULES.values():
+        assert rule.summary and rule.rationale and rule.fix
+        assert rule.severity in (Severity.ERROR, Severity.WARNING)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_finding_names_code_file_and_line(code: str, make_site: Any) -> None:
+    pages, path, line, text = CASES[code]
+    site = make_site({**complete_mini(), **pages})
+    findings = site.check_json()["findings"]
+    matching = [f for f in findings if f["code"] == code]
+    assert len(matching) == 1, findings
+    finding = matching[0]
+    assert finding["path"] == path
+    assert finding["line"] == line
+    assert text in finding["message"]
+    assert finding["severity"] == RULES[code].severity.value
+    if path:
+        assert f"{path}:{line}" in finding["message"]
+    # Only the planted problem is reported: one problem does not spill into others (a stale row is
+    # stale because its only document is overdue, so SMS103 comes with SMS007).
+    assert {f["code"] for f in findings} == {code} | ({"SMS007"} if code == "SMS103" else set())
+
+
+def test_complete_handbook_has_no_findings(make_site: Any) -> None:
+    site = make_site(complete_mini())
+    result = site.check()
+    assert result.returncode == 0, result.stdout
+    assert "0 errors, 0 warnings" in result.stdout
+
+
+def test_python_tags_are_refused_not_executed(make_site: Any, tmp_path: Any) -> None:
+    marker = tmp_path / "pwned"
+    page = f"---\nid: !!python/object/apply:os.system ['touch {marker}']\ntitle: x\n---\n"
+    site = make_site({**complete_mini(), "evil.md": page})
+    data = site.check_json()
+    (finding,) = [f for f in data["findings"] if f["code"] == "SMS001"]
+    assert finding["line"] == 2
+    assert "no tags such as !!python" in finding["message"]
+    site.build()
+    assert not marker.exists()
+
+
+def test_unquoted_version_is_reported_with_the_fix(make_site: Any) -> None:
+    page = POLICY.replace('version: "1.0"', "version: 2.10")
+    data = make_site({**complete_mini(), "policies/sms.md": page}).check_json()
+    (finding,) = data["findings"]
+    assert finding["code"] == "SMS003" and finding["line"] == 8
+    assert 'quoted string such as "2.1"' in finding["message"]
+
+
+def test_duplicate_key_is_invalid_front_matter(make_site: Any) -> None:
+    page = POLICY.replace("owner: Head of Service Management", "owner: A\nowner: B")
+    (finding,) = make_site({**complete_mini(), "policies/sms.md": page}).check_json()["findings"]
+    assert finding["code"] == "SMS001" and finding["line"] == 7
+    assert "key 'owner' appears twice (first on line 6); the last value is used" in finding["message"]
+
+
+def test_severity_override_changes_and_drops_findings(make_site: Any) -> None:
+    pages = {**complete_mini(), "p.md": approved("POL-A-01", "policy", ["5.2"], approved_on="2025-01-10")}
+    as_error = make_site(pages, {"severity": {"SMS007": "error"}}).check()
+    assert as_error.returncode == 1
+    assert "error   SMS007" in as_error.stdout
+    ignored = make_site(pages, {"severity": {"SMS007": "ignore"}}).check_json()
+    assert ignored["findings"] == []
+
+
+def test_pages_without_id_are_not_documents(make_site: Any) -> None:
+    pages = {**complete_mini(), "notes.md": front(title="Meeting notes", tags=["x"])}
+    data = make_site(pages).check_json()
+    assert data["findings"] == []
+    assert "notes.md" not in {d["path"] for d in data["documents"]}
+
+
+def test_bom_crlf_and_odd_pages_are_read_like_mkdocs_reads_them(make_site: Any) -> None:
+    crlf_bom = "\ufeff" + POLICY.replace("owner: Head of Service Management\n", "").replace("\n", "\r\n")
+    pages = {
+        **complete_mini(),
+        "policies/sms.md": crlf_bom.encode("utf-8"),
+        "empty.md": "",
+        "dashes.md": "---\n---\n",
+        "scalar.md": "---\njust text\n---\n",
+        "list.md": "---\n- a\n- b\n---\n",
+    }
+    data = make_site(pages).check_json()
+    found = {(f["code"], f["path"], f["line"]) for f in data["findings"]}
+    assert found == {
+        ("SMS002", "policies/sms.md", 1),
+        ("SMS001", "scalar.md", 2),
+        ("SMS001", "list.md", 2),
+    }
+    assert "POL-SMS-01" in {d["id"] for d in data["documents"]}
