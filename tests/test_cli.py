@@ -113,3 +113,11 @@ def test_cli_reads_mkdocs_tags_without_running_them(make_site: Any) -> None:
     )
     site.config_file.write_text(config)
     assert site.check().returncode == 0
+
+
+def test_check_without_the_plugin_uses_defaults_and_says_so(make_site: Any) -> None:
+    site = make_site({"p.md": approved("POL-A-01", "policy", ["8.5.1.1"])}, plugins=["search"])
+    result = site.check()
+    assert "does not enable the 'sms' plugin" in result.stderr
+    assert "Coverage of iso20000-1:2018: 1/62 covered" in result.stdout
+    assert result.returncode == 1

@@ -118,6 +118,11 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except (SettingsError, CatalogueError) as exc:
         err.write(f"mkdocs-sms: error: {exc}\n")
         return EXIT_UNUSABLE
+    if not project.plugin_enabled:
+        err.write(
+            f"mkdocs-sms: note: {config_file} does not enable the 'sms' plugin, so 'mkdocs build' will not "
+            "check anything; this check uses the options found there, or the defaults\n"
+        )
     docs_dir = _display_dir(project.docs_dir)
     if args.format == "json":
         json.dump(handbook_json(handbook), out, indent=2, ensure_ascii=False)

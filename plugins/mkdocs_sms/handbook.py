@@ -90,7 +90,7 @@ def _document_findings(
                 line=document.line_of("related", index),
                 document=document.id,
             )
-    if document.approved and document.overdue(settings.today):
+    if document.overdue(settings.today):
         assert document.next_review is not None
         days = (settings.today - document.next_review).days
         key = "next_review" if "next_review" in document.lines else "approved_on"
