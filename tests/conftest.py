@@ -184,7 +184,8 @@ def run_cli(
 
 def write_config(root: Path, options: Mapping[str, Any] | None = None, **extra: Any) -> Path:
     """A mkdocs.yml with Material, search and the sms plugin."""
-    sms: dict[str, Any] = {"catalogues": [str(FIXTURES / "mini-catalogue.yml")], "today": TODAY}
+    # Tiny handbooks in temporary folders are not git repositories; git history is tested on its own.
+    sms: dict[str, Any] = {"catalogues": [str(FIXTURES / "mini-catalogue.yml")], "today": TODAY, "history": False}
     sms.update(options or {})
     config: dict[str, Any] = {
         "site_name": "Test handbook",

@@ -233,12 +233,12 @@ def test_hostile_strings_are_escaped_everywhere(make_site: Any) -> None:
 def test_today_comes_from_source_date_epoch(make_site: Any, monkeypatch: Any) -> None:
     pages = {**complete_mini(), "p.md": approved("POL-A-01", "policy", ["5.2"], approved_on="2025-06-01")}
     site = make_site(pages, {"today": None})
-    epoch_2026_01 = "1767225600"  # 2026-01-01T00:00:00Z: the review (due 2026-06-01) is not yet overdue
+    epoch_2026_05 = "1777593600"  # 2026-05-01T00:00:00Z: the review (due 2026-06-01) is not yet overdue
     assert (
-        site.check_json() and site.check("--format", "json", env={"SOURCE_DATE_EPOCH": epoch_2026_01}).returncode == 0
+        site.check_json() and site.check("--format", "json", env={"SOURCE_DATE_EPOCH": epoch_2026_05}).returncode == 0
     )
-    data = json.loads(site.check("--format", "json", env={"SOURCE_DATE_EPOCH": epoch_2026_01}).stdout)
-    assert data["today"] == "2026-01-01" and data["findings"] == []
+    data = json.loads(site.check("--format", "json", env={"SOURCE_DATE_EPOCH": epoch_2026_05}).stdout)
+    assert data["today"] == "2026-05-01" and data["findings"] == []
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798761600")  # 2027-01-01
     result = site.build()
     assert any("SMS007 p.md:11" in m for m in result.plugin_warnings())

@@ -15,6 +15,7 @@ from mkdocs_sms import __version__, coverage
 from mkdocs_sms.catalogue import CatalogueError, load_catalogues
 from mkdocs_sms.findings import Severity
 from mkdocs_sms.handbook import Handbook, analyse
+from mkdocs_sms.history import read_history
 from mkdocs_sms.project import Project, load_project
 from mkdocs_sms.render import handbook_json
 from mkdocs_sms.settings import Settings, SettingsError
@@ -25,9 +26,11 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 def load_handbook(config_file: Path) -> tuple[Project, Handbook]:
     """Read and analyse the handbook configured by ``config_file``."""
     project = load_project(config_file)
-    settings = Settings.from_options(project.options, base_dir=config_file.parent)
+    settings = Settings.from_options(project.options, base_dir=config_file.parent, repo_url=project.repo_url)
     catalogues = load_catalogues(settings.catalogues, settings.base_dir, settings.types)
-    return project, analyse(project.sources(), settings, catalogues)
+    sources = list(project.sources())
+    history = read_history(project.docs_dir, [path for path, _ in sources]) if settings.history else None
+    return project, analyse(sources, settings, catalogues, history)
 
 
 def failed(handbook: Handbook, strict: bool) -> bool:

@@ -37,5 +37,10 @@ class SmsConfig(base.Config):  # type: ignore[no-untyped-call]
     today = c.Optional(c.Type((str, dt.date)))
     due_soon_days = c.Type(int, default=DEFAULTS["due_soon_days"])
 
+    # Git history: revision tables and the changed-after-approval check; the address of a commit, with
+    # {commit} (default: guessed from repo_url for GitHub, GitLab and Bitbucket).
+    history = c.Type(bool, default=True)
+    commit_url = c.Optional(c.Type(str))
+
     # Per-code severity overrides, e.g. {SMS007: error, SMS102: ignore}.
     severity = c.Type(dict, default={})

@@ -160,6 +160,31 @@ _RULES = (
         "Save the file as UTF-8 (most editors offer 'Save with encoding').",
     ),
     Rule(
+        "SMS201",
+        Severity.WARNING,
+        "an approved document changed after approval without a new version",
+        "The approval recorded in the front-matter is evidence for the content it approved; content "
+        "changed since then is unapproved, whatever the status says (ISO/IEC 20000-1 clause 7.5.3).",
+        "Raise 'version', set status to review until the change is approved, then record the new approval; "
+        "or undo the change.",
+    ),
+    Rule(
+        "SMS202",
+        Severity.WARNING,
+        "history unavailable",
+        "Without the git history the handbook cannot show revision histories or check that approved "
+        "documents were not changed after approval.",
+        "Build from a full git clone: in GitHub Actions, actions/checkout with fetch-depth: 0; in GitLab CI, "
+        "GIT_DEPTH: 0; make sure git is installed.",
+    ),
+    Rule(
+        "SMS203",
+        Severity.WARNING,
+        "approved_on is later than today",
+        "An approval cannot be in the future; a mistyped date also pushes the next review out of reach.",
+        "Correct approved_on to the date the approval was given.",
+    ),
+    Rule(
         "SMS101",
         Severity.ERROR,
         "a required row is missing",

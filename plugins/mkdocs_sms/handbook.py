@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from mkdocs_sms import coverage
 from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.findings import RULES, Finding, Severity, apply_severities, sort_key
+from mkdocs_sms.history import History, Revision
 from mkdocs_sms.model.document import Document, Page, read_page
 from mkdocs_sms.settings import Settings
 
@@ -27,6 +28,7 @@ class Handbook:
     coverage: tuple[coverage.CoverageRow, ...]
     findings: tuple[Finding, ...]
     by_id: dict[str, Document] = field(default_factory=dict)
+    history: History | None = None
 
     def count(self, severity: Severity) -> int:
         """How many findings have ``severity``."""
@@ -37,8 +39,13 @@ class Handbook:
         return next((c for c in self.catalogues if c.has_clause(clause)), None)
 
 
-def analyse(sources: Iterable[tuple[str, bytes]], settings: Settings, catalogues: Sequence[Catalogue]) -> Handbook:
-    """Analyse pages given as ``(path relative to docs_dir, raw bytes)``."""
+def analyse(
+    sources: Iterable[tuple[str, bytes]],
+    settings: Settings,
+    catalogues: Sequence[Catalogue],
+    history: History | None = None,
+) -> Handbook:
+    """Analyse pages given as ``(path relative to docs_dir, raw bytes)``, with their git history."""
     pages = sorted((read_page(path, raw, settings) for path, raw in sources), key=lambda p: p.path)
     found: list[Finding] = [finding for page in pages for finding in page.findings]
 
@@ -62,11 +69,13 @@ def analyse(sources: Iterable[tuple[str, bytes]], settings: Settings, catalogues
     documents = tuple(by_id.values())
     for document in documents:
         found.extend(_document_findings(document, by_id, catalogues, settings))
+    if history is not None:
+        found.extend(_history_findings(documents, history))
 
     rows = coverage.compute(catalogues, documents, settings.today)
     found.extend(coverage.findings(rows))
     findings = sorted(apply_severities(found, settings.severity), key=sort_key)
-    return Handbook(settings, tuple(catalogues), tuple(pages), documents, tuple(rows), tuple(findings), by_id)
+    return Handbook(settings, tuple(catalogues), tuple(pages), documents, tuple(rows), tuple(findings), by_id, history)
 
 
 def _document_findings(
@@ -90,6 +99,13 @@ def _document_findings(
                 line=document.line_of("related", index),
                 document=document.id,
             )
+    if document.approved_on is not None and document.approved_on > settings.today:
+        yield RULES["SMS203"].finding(
+            f"approved_on {document.approved_on.isoformat()} is later than today ({settings.today.isoformat()})",
+            path=document.path,
+            line=document.line_of("approved_on"),
+            document=document.id,
+        )
     if document.overdue(settings.today):
         assert document.next_review is not None
         days = (settings.today - document.next_review).days
@@ -100,3 +116,36 @@ def _document_findings(
             line=document.line_of(key),
             document=document.id,
         )
+
+
+def _history_findings(documents: Sequence[Document], history: History) -> Iterable[Finding]:
+    """SMS202 when there is no history; SMS201 for approved documents changed since their version."""
+    if history.unavailable:
+        yield RULES["SMS202"].finding(f"git history is unavailable: {history.unavailable}")
+        return
+    for document in documents:
+        if not document.approved:
+            continue
+        approved_at = version_commit(history.of(document.path), document.version)
+        if approved_at is None or approved_at.body_digest in (None, document.body_digest):
+            continue
+        yield RULES["SMS201"].finding(
+            f"content changed since version {document.version} was committed ({approved_at.commit[:7]}, "
+            f"{approved_at.date}) but the version was not raised",
+            path=document.path,
+            line=document.line_of("version"),
+            document=document.id,
+        )
+
+
+def version_commit(revisions: Sequence[Revision], version: str | None) -> Revision | None:
+    """The most recent commit that set the document's current ``version`` (None when the working tree
+    holds a version no commit has yet, or there is no history)."""
+    if not revisions or revisions[0].version != version:
+        return None
+    candidate = revisions[0]
+    for older in revisions[1:]:
+        if older.version != version:
+            break
+        candidate = older
+    return candidate

@@ -21,6 +21,7 @@ from mkdocs_sms.catalogue import BUILTIN, Catalogue, CatalogueError, load_catalo
 from mkdocs_sms.config import SmsConfig
 from mkdocs_sms.findings import Severity
 from mkdocs_sms.handbook import Handbook, analyse
+from mkdocs_sms.history import History, read_history
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.settings import DEFAULTS, Settings, SettingsError
 
@@ -44,6 +45,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._unreadable: set[str] = set()
         self._documents_by_path: dict[str, Document] = {}
         self._coverage_file: File | None = None
+        self._history: History | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds."""
@@ -55,7 +57,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         base_dir = Path(config.config_file_path or ".").parent
         options = {key: self.config[key] for key in DEFAULTS}
         try:
-            self.settings = Settings.from_options(options, base_dir=base_dir)
+            self.settings = Settings.from_options(options, base_dir=base_dir, repo_url=config.repo_url)
             self.catalogues = load_catalogues(self.settings.catalogues, base_dir, self.settings.types)
         except (SettingsError, CatalogueError) as exc:
             raise PluginError(f"sms: {exc}") from None
@@ -85,7 +87,10 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             if getattr(file, "generated_by", None) or file.abs_src_path is None:
                 continue
             sources.append((file.src_uri, Path(file.abs_src_path).read_bytes()))
-        handbook = analyse(sources, self.settings, self.catalogues)
+        if self.settings.history:
+            # Kept across `mkdocs serve` rebuilds; read again only when HEAD or the set of pages moves.
+            self._history = read_history(Path(config.docs_dir), [path for path, _ in sources], self._history)
+        handbook = analyse(sources, self.settings, self.catalogues, self._history if self.settings.history else None)
         self.handbook = handbook
         self._documents_by_path = {p.path: p.document for p in handbook.pages if p.document}
         self._unreadable = {f.path for f in handbook.findings if f.code == "SMS009" and f.path}
@@ -139,6 +144,9 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         document = self._documents_by_path.get(page.file.src_uri)
         if document is not None and page.meta.get("status") not in STATUS_ICONS:
             page.meta.pop("status", None)
+        if document is not None and self._history is not None and self._history.of(document.path):
+            # Material shows this as "Last update" at the foot of the page.
+            page.meta["revision_date"] = self._history.of(document.path)[0].date
         return markdown
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -158,6 +166,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         if self.handbook is None or document is None:
             return html
         marker = render.PANEL_MARKER + render.render_search_keys(document)
+        html += render.HISTORY_MARKER
         if html.startswith("<h1"):
             end = html.find("</h1>") + len("</h1>")
             return html[:end] + marker + html[end:]
@@ -174,7 +183,8 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         if document is None or render.PANEL_MARKER not in output:
             return output
         panel = render.render_panel(document, self.handbook, self._links(page))
-        return output.replace(render.PANEL_MARKER, panel, 1)
+        history = render.render_history(document, self.handbook)
+        return output.replace(render.PANEL_MARKER, panel, 1).replace(render.HISTORY_MARKER, history, 1)
 
     def _links(self, page: Page) -> _PageLinks:
         assert self.handbook is not None

@@ -63,6 +63,7 @@ class Project:
     options: Mapping[str, Any]
     plugin_enabled: bool
     exclude: pathspec.PathSpec  # type: ignore[type-arg]
+    repo_url: str | None = None
 
     def sources(self) -> Iterator[tuple[str, bytes]]:
         """Every Markdown page MkDocs would build, as (path relative to docs_dir, bytes)."""
@@ -104,7 +105,8 @@ def load_project(config_file: Path) -> Project:
     for key in ("exclude_docs", "draft_docs"):
         if isinstance(data.get(key), str):
             exclude = exclude + pathspec.gitignore.GitIgnoreSpec.from_lines(data[key].splitlines())
-    return Project(config_file, docs_dir, options, enabled, exclude)
+    repo_url = data.get("repo_url")
+    return Project(config_file, docs_dir, options, enabled, exclude, repo_url if isinstance(repo_url, str) else None)
 
 
 def load_project_data(config_file: Path) -> dict[str, Any]:

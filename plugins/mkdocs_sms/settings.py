@@ -38,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "classifications": list(DEFAULT_CLASSIFICATIONS),
     "id_pattern": DEFAULT_ID_PATTERN,
     "due_soon_days": 90,
+    "history": True,
+    "commit_url": None,
 }
 
 
@@ -60,13 +62,17 @@ class Settings:
     classifications: tuple[str, ...] = DEFAULT_CLASSIFICATIONS
     id_pattern: re.Pattern[str] = re.compile(DEFAULT_ID_PATTERN)
     due_soon_days: int = 90
+    history: bool = True
+    commit_url: str | None = None
+    repo_url: str | None = None
     base_dir: Path = Path(".")
 
     statuses: tuple[str, ...] = STATUSES
 
     @classmethod
-    def from_options(cls, options: Mapping[str, Any], base_dir: Path) -> Settings:
-        """Validate the plugin options from ``mkdocs.yml``; ``base_dir`` is the folder of that file."""
+    def from_options(cls, options: Mapping[str, Any], base_dir: Path, repo_url: str | None = None) -> Settings:
+        """Validate the plugin options from ``mkdocs.yml``; ``base_dir`` is the folder of that file and
+        ``repo_url`` its top-level ``repo_url`` (for links to commits)."""
         unknown = sorted(set(options) - set(DEFAULTS) - {"enabled"})
         if unknown:
             raise SettingsError(f"unknown option(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
@@ -91,6 +97,11 @@ class Settings:
         due_soon = values["due_soon_days"]
         if not isinstance(due_soon, int) or isinstance(due_soon, bool) or due_soon < 0:
             raise SettingsError("option 'due_soon_days' must be a whole number of days, e.g. 90")
+        if not isinstance(values["history"], bool):
+            raise SettingsError("option 'history' must be true or false")
+        commit_pattern = values["commit_url"]
+        if commit_pattern is not None and (not isinstance(commit_pattern, str) or "{commit}" not in commit_pattern):
+            raise SettingsError("option 'commit_url' must be an address containing {commit}")
         pages_dir = str(values["pages_dir"]).strip("/")
         if not pages_dir or ".." in Path(pages_dir).parts:
             raise SettingsError("option 'pages_dir' must be a folder inside docs_dir, e.g. 'sms'")
@@ -106,6 +117,9 @@ class Settings:
             classifications=tuple(classifications),
             id_pattern=id_pattern,
             due_soon_days=due_soon,
+            history=values["history"],
+            commit_url=commit_pattern,
+            repo_url=repo_url if isinstance(repo_url, str) and repo_url else None,
             base_dir=base_dir,
         )
 

@@ -40,6 +40,7 @@ class Document:
     lines: Mapping[str, int] = field(default_factory=dict)
     item_lines: Mapping[str, list[int]] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    body_digest: str | None = None
 
     @property
     def approved(self) -> bool:
@@ -88,11 +89,11 @@ def read_page(path: str, raw: bytes, settings: Settings) -> Page:
     )  # fmt: skip
     if "id" not in front.data:
         return Page(path, None, duplicates)
-    page = _document_page(path, front, settings)
+    page = _document_page(path, text, front, settings)
     return replace(page, findings=duplicates + page.findings)
 
 
-def _document_page(path: str, front: frontmatter.FrontMatter, settings: Settings) -> Page:
+def _document_page(path: str, text: str, front: frontmatter.FrontMatter, settings: Settings) -> Page:
     values, problems = validate(front, settings)
     raw_id = front.data.get("id")
     doc_id = values.get("id") or (str(raw_id) if raw_id is not None else "")
@@ -125,5 +126,6 @@ def _document_page(path: str, front: frontmatter.FrontMatter, settings: Settings
         lines=front.lines,
         item_lines=front.item_lines,
         extra={k: v for k, v in front.data.items() if k not in declared},
+        body_digest=frontmatter.body_digest(text),
     )
     return Page(path, document, findings)

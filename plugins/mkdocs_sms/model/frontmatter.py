@@ -7,6 +7,7 @@ safe loader (the C one when PyYAML has it) so that no tag can run code.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader  # type: ignore[assignment]
 
 # The same pattern as mkdocs.utils.meta.YAML_RE, so both agree on what is front-matter.
-_BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 # Front-matter that failed to parse may still say it belongs to a controlled document.
 _ID_LINE = re.compile(r"^id[ \t]*:[ \t]*['\"]?([^'\"#\n]*?)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 
@@ -68,7 +69,7 @@ def decode(raw: bytes) -> str:
 
 def parse(text: str) -> FrontMatter:
     """Find and parse the front-matter block at the top of ``text``."""
-    match = _BLOCK.match(text)
+    match = BLOCK.match(text)
     if not match:
         return FrontMatter()
     source = match.group(1)
@@ -126,3 +127,11 @@ def _describe(exc: yaml.MarkedYAMLError) -> str:
     if "could not determine a constructor" in text:
         text += " (only plain YAML is allowed: no tags such as !!python/...)"
     return text
+
+
+def body_digest(text: str) -> str:
+    """A digest of a page's content after its front-matter, ignoring trailing whitespace on lines."""
+    match = BLOCK.match(text)
+    body = text[match.end() :] if match else text
+    normalised = "\n".join(line.rstrip() for line in body.strip().splitlines())
+    return hashlib.sha1(normalised.encode("utf-8"), usedforsecurity=False).hexdigest()

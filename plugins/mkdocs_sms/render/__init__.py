@@ -19,11 +19,13 @@ from markupsafe import escape
 from mkdocs_sms import coverage
 from mkdocs_sms.catalogue import Catalogue, slug
 from mkdocs_sms.handbook import Handbook
+from mkdocs_sms.history import History, commit_url
 from mkdocs_sms.model.document import Document
 
 SCHEMA_VERSION = 1
 PLACEHOLDER = "<!-- mkdocs-sms:{} -->"
 PANEL_MARKER = PLACEHOLDER.format("panel")
+HISTORY_MARKER = PLACEHOLDER.format("history")
 BANNERS = {
     "draft": ("Draft.", "This document is not approved yet; do not rely on it."),
     "review": ("In review.", "This document is awaiting approval; it may still change."),
@@ -158,6 +160,16 @@ def render_panel(document: Document, handbook: Handbook, links: Links) -> str:
     )
 
 
+def render_history(document: Document, handbook: Handbook) -> str:
+    """The revision history table at the end of a document page ('' without history)."""
+    if handbook.history is None or handbook.history.unavailable:
+        return ""
+    revisions = handbook.history.of(document.path)
+    settings = handbook.settings
+    links = {r.commit: commit_url(settings.commit_url, settings.repo_url, r.commit) for r in revisions}
+    return _env.get_template("revision_history.html").render(revisions=revisions, links=links)
+
+
 def render_search_keys(document: Document) -> str:
     """A hidden line of metadata, so that search finds a document by its id, owner or status.
 
@@ -242,8 +254,9 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def document_json(document: Document) -> dict[str, Any]:
+def document_json(document: Document, history: History | None = None) -> dict[str, Any]:
     """One document as the contract's JSON object (plus a few extra keys)."""
+    revisions = history.of(document.path) if history else ()
     return {
         "id": document.id,
         "title": document.title,
@@ -260,6 +273,8 @@ def document_json(document: Document) -> dict[str, Any]:
         "related": list(document.related),
         "date": _iso(document.date),
         "review_interval": str(document.review_interval),
+        "history": [revision.to_json() for revision in revisions],
+        "last_changed": revisions[0].date if revisions else None,
     }
 
 
@@ -276,7 +291,7 @@ def handbook_json(handbook: Handbook) -> dict[str, Any]:
             }
             for c in handbook.catalogues
         ],
-        "documents": [document_json(d) for d in sorted(handbook.documents, key=lambda d: d.id)],
+        "documents": [document_json(d, handbook.history) for d in sorted(handbook.documents, key=lambda d: d.id)],
         "coverage": [
             {
                 "catalogue": row.requirement.catalogue,

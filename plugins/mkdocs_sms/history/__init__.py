@@ -1,0 +1,228 @@
+"""Git-based document control: one pass over the history of docs_dir.
+
+Whatever the number of documents, reading the history costs three git processes: ``rev-parse`` (where
+the repository is, whether it is shallow, HEAD), one ``log --name-status -M`` over docs_dir, and one
+``cat-file --batch`` stream for the front-matter of each document as it was in each commit. Renames are
+followed from the ``R`` entries of the log, so a moved document keeps its history.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs_sms.model import frontmatter
+
+_RECORD, _FIELD = "\x1e", "\x1f"
+_LOG_FORMAT = "%x1e%H%x1f%ad%x1f%an%x1f%s"
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One commit that changed a document, with its front-matter as it was in that commit."""
+
+    commit: str
+    date: str
+    author: str
+    subject: str
+    path: str
+    version: str | None = None
+    status: str | None = None
+    body_digest: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "commit": self.commit,
+            "date": self.date,
+            "author": self.author,
+            "version": self.version,
+            "status": self.status,
+            "subject": self.subject,
+        }
+
+
+@dataclass(frozen=True)
+class History:
+    """The revisions of every page under docs_dir, by its current path (relative to docs_dir)."""
+
+    head: str | None = None
+    revisions: Mapping[str, tuple[Revision, ...]] = field(default_factory=dict)
+    unavailable: str | None = None  # why there is no history, when there is none
+    paths: frozenset[str] = frozenset()
+
+    def of(self, path: str) -> tuple[Revision, ...]:
+        """The revisions of the page at ``path``, newest first."""
+        return self.revisions.get(path, ())
+
+
+class _GitError(Exception):
+    pass
+
+
+def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+    try:
+        result = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise _GitError(f"git cannot be run: {exc}") from None
+    if result.returncode != 0:
+        raise _GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+    return result.stdout
+
+
+def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None = None) -> History:
+    """The history of the pages at ``paths`` (relative to ``docs_dir``), newest revision first.
+
+    ``previous`` is returned as it is when HEAD and the set of pages have not changed since it was
+    read: commits, checkouts and rebases all move HEAD, so this is all ``mkdocs serve`` needs.
+    """
+    wanted = frozenset(paths)
+    if shutil.which("git") is None:
+        return History(unavailable="git is not installed")
+    docs_dir = docs_dir.resolve()
+    try:
+        out = _git(["rev-parse", "--is-shallow-repository", "--show-toplevel", "HEAD"], docs_dir)
+    except _GitError as exc:
+        reason = str(exc)
+        if "not a git repository" in reason:
+            return History(unavailable=f"{docs_dir} is not in a git repository")
+        if "unknown revision" in reason or "ambiguous argument 'HEAD'" in reason:
+            return History(unavailable="the git repository has no commits yet")
+        return History(unavailable=reason)
+    shallow, top, head = out.decode().split("\n")[:3]
+    if shallow == "true":
+        return History(
+            head=head,
+            unavailable="the repository is a shallow clone, so its history is incomplete; fetch the full "
+            "history (GitHub Actions: actions/checkout with fetch-depth: 0; GitLab CI: GIT_DEPTH: 0)",
+        )
+    if previous is not None and previous.head == head and previous.paths == wanted and not previous.unavailable:
+        return previous
+    root = Path(top).resolve()
+    prefix = docs_dir.relative_to(root).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    try:
+        log = _git(
+            ["log", "-z", "--name-status", "-M", "--date=short", f"--format={_LOG_FORMAT}", "--", prefix or "."], root
+        )
+        entries = _follow(_parse_log(log.decode("utf-8", "replace")), {prefix + p: p for p in wanted})
+        blobs = _read_blobs(root, [(rev.commit, rev.path) for revs in entries.values() for rev in revs])
+    except _GitError as exc:
+        return History(head=head, unavailable=f"git history cannot be read: {exc}")
+    revisions: dict[str, tuple[Revision, ...]] = {}
+    for path, revs in entries.items():
+        revisions[path] = tuple(_with_front_matter(rev, blobs.get((rev.commit, rev.path))) for rev in revs)
+    return History(head=head, revisions=revisions, paths=wanted)
+
+
+def _parse_log(text: str) -> list[tuple[list[str], list[tuple[str, ...]]]]:
+    """Commits as (header fields, [(status, path[, new path])]), newest first."""
+    commits = []
+    for chunk in text.split(_RECORD)[1:]:
+        header, _, rest = chunk.partition("\0")
+        tokens = rest.lstrip("\n").split("\0")
+        changes: list[tuple[str, ...]] = []
+        index = 0
+        while index < len(tokens) and tokens[index]:
+            status = tokens[index]
+            if status[0] in "RC":
+                changes.append((status[0], tokens[index + 1], tokens[index + 2]))
+                index += 3
+            else:
+                changes.append((status[0], tokens[index + 1]))
+                index += 2
+        commits.append((header.split(_FIELD), changes))
+    return commits
+
+
+def _follow(
+    commits: list[tuple[list[str], list[tuple[str, ...]]]], current: dict[str, str]
+) -> dict[str, list[Revision]]:
+    """Walk the log from newest to oldest, following renames back to each page's earlier paths.
+
+    ``current`` maps repository paths to the docs_dir-relative paths the pages have now.
+    """
+    names = dict(current)
+    found: dict[str, list[Revision]] = {path: [] for path in current.values()}
+    for fields, changes in commits:
+        commit, date, author, subject = [*fields, "", "", "", ""][:4]
+        for change in changes:
+            status, path = change[0], change[-1]
+            owner = names.get(path)
+            if owner is None:
+                continue
+            if status == "D":
+                # The page was deleted here and added again later: older commits are another file.
+                del names[path]
+                continue
+            found[owner].append(Revision(commit, date, author, subject, path))
+            if status == "R":
+                names[change[1]] = names.pop(path)
+            elif status == "A":
+                del names[path]
+    return found
+
+
+def _read_blobs(root: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
+    """Contents of ``path`` at ``commit`` for every pair, through one ``git cat-file --batch``."""
+    if not wanted:
+        return {}
+    request = "".join(f"{commit}:{path}\n" for commit, path in wanted).encode("utf-8")
+    out = _git(["cat-file", "--batch"], root, stdin=request)
+    blobs: dict[tuple[str, str], bytes] = {}
+    position = 0
+    for key in wanted:
+        end = out.index(b"\n", position)
+        header = out[position:end].split()
+        position = end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue  # missing (e.g. a submodule) or not a file
+        size = int(header[2])
+        blobs[key] = out[position : position + size]
+        position += size + 1
+    return blobs
+
+
+def _with_front_matter(revision: Revision, raw: bytes | None) -> Revision:
+    if raw is None:
+        return revision
+    try:
+        text = frontmatter.decode(raw)
+    except frontmatter.UnreadableText:
+        return revision
+    data = frontmatter.parse(text).data
+    version, status = data.get("version"), data.get("status")
+    return Revision(
+        revision.commit,
+        revision.date,
+        revision.author,
+        revision.subject,
+        revision.path,
+        version=None if version is None else str(version),
+        status=None if status is None else str(status),
+        body_digest=frontmatter.body_digest(text),
+    )
+
+
+def commit_url(pattern: str | None, repo_url: str | None, commit: str) -> str | None:
+    """The web address of ``commit``: from ``pattern`` (with ``{commit}``), else guessed from repo_url."""
+    if pattern:
+        return pattern.replace("{commit}", commit).replace("{repo_url}", (repo_url or "").rstrip("/"))
+    if not repo_url:
+        return None
+    base = repo_url.rstrip("/")
+    if base.endswith(".git"):
+        base = base[:-4]
+    if "gitlab" in base:
+        return f"{base}/-/commit/{commit}"
+    if "bitbucket" in base:
+        return f"{base}/commits/{commit}"
+    return f"{base}/commit/{commit}"
