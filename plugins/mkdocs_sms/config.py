@@ -42,5 +42,10 @@ class SmsConfig(base.Config):  # type: ignore[no-untyped-call]
     history = c.Type(bool, default=True)
     commit_url = c.Optional(c.Type(str))
 
+    # The edition this build publishes (default: $MIKE_DOCS_VERSION), and the git ref the "what changed"
+    # page compares with (default: the newest tag before HEAD).
+    edition = c.Optional(c.Type((str, int, float)))
+    changes_since = c.Optional(c.Type(str))
+
     # Per-code severity overrides, e.g. {SMS007: error, SMS102: ignore}.
     severity = c.Type(dict, default={})

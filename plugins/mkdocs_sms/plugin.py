@@ -22,6 +22,7 @@ from mkdocs_sms.config import SmsConfig
 from mkdocs_sms.findings import Severity
 from mkdocs_sms.handbook import Handbook, analyse
 from mkdocs_sms.history import History, read_history
+from mkdocs_sms.history.changes import Changes, read_changes
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.settings import DEFAULTS, Settings, SettingsError
 
@@ -46,6 +47,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._documents_by_path: dict[str, Document] = {}
         self._coverage_file: File | None = None
         self._history: History | None = None
+        self._changes: Changes | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds."""
@@ -91,6 +93,11 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             # Kept across `mkdocs serve` rebuilds; read again only when HEAD or the set of pages moves.
             self._history = read_history(Path(config.docs_dir), [path for path, _ in sources], self._history)
         handbook = analyse(sources, self.settings, self.catalogues, self._history if self.settings.history else None)
+        self._changes = (
+            read_changes(Path(config.docs_dir), handbook.documents, self.settings.changes_since)
+            if self.settings.history
+            else None
+        )
         self.handbook = handbook
         self._documents_by_path = {p.path: p.document for p in handbook.pages if p.document}
         self._unreadable = {f.path for f in handbook.findings if f.code == "SMS009" and f.path}
@@ -156,21 +163,24 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         return None
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        """Mark where a document's metadata panel goes, with a line of metadata for search.
+        """Name the edition on every page; mark where a document's panel and history go.
 
-        Panels and the generated pages' tables are rendered in ``on_post_page``, after the search
-        plugin has indexed the content: indexing their markup would double the time search takes,
-        and every document is found through its own page anyway.
+        Panels, revision histories and the generated pages' tables are rendered in ``on_post_page``,
+        after the search plugin has indexed the content: indexing their markup would double the time
+        search takes, and every document is found through its own page anyway. A short line of the
+        document's metadata stays in the indexed content so that search finds it by id or owner.
         """
-        document = self._documents_by_path.get(page.file.src_uri)
-        if self.handbook is None or document is None:
+        if self.handbook is None or self.settings is None:
             return html
-        marker = render.PANEL_MARKER + render.render_search_keys(document)
-        html += render.HISTORY_MARKER
+        top = render.render_edition(self.settings)
+        document = self._documents_by_path.get(page.file.src_uri)
+        if document is not None:
+            top += render.PANEL_MARKER + render.render_search_keys(document)
+            html += render.HISTORY_MARKER
         if html.startswith("<h1"):
             end = html.find("</h1>") + len("</h1>")
-            return html[:end] + marker + html[end:]
-        return marker + html
+            return html[:end] + top + html[end:]
+        return top + html
 
     @event_priority(50)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -178,7 +188,9 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         if self.handbook is None:
             return output
         if page.file.src_uri in self._generated:
-            return render.fill(output, self.handbook, self._links(page))
+            links = self._links(page)
+            output = output.replace(render.PLACEHOLDER.format("changes"), render.render_changes(self._changes, links))
+            return render.fill(output, self.handbook, links)
         document = self._documents_by_path.get(page.file.src_uri)
         if document is None or render.PANEL_MARKER not in output:
             return output

@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     "due_soon_days": 90,
     "history": True,
     "commit_url": None,
+    "edition": None,
+    "changes_since": None,
 }
 
 
@@ -65,6 +67,8 @@ class Settings:
     history: bool = True
     commit_url: str | None = None
     repo_url: str | None = None
+    edition: str | None = None
+    changes_since: str | None = None
     base_dir: Path = Path(".")
 
     statuses: tuple[str, ...] = STATUSES
@@ -102,6 +106,11 @@ class Settings:
         commit_pattern = values["commit_url"]
         if commit_pattern is not None and (not isinstance(commit_pattern, str) or "{commit}" not in commit_pattern):
             raise SettingsError("option 'commit_url' must be an address containing {commit}")
+        for key in ("edition", "changes_since"):
+            if values[key] is not None and not isinstance(values[key], (str, int, float)):
+                raise SettingsError(f"option '{key}' must be text")
+        # An edition published with mike carries mike's version unless the configuration names one.
+        edition = values["edition"] if values["edition"] is not None else os.environ.get("MIKE_DOCS_VERSION")
         pages_dir = str(values["pages_dir"]).strip("/")
         if not pages_dir or ".." in Path(pages_dir).parts:
             raise SettingsError("option 'pages_dir' must be a folder inside docs_dir, e.g. 'sms'")
@@ -120,6 +129,8 @@ class Settings:
             history=values["history"],
             commit_url=commit_pattern,
             repo_url=repo_url if isinstance(repo_url, str) and repo_url else None,
+            edition=str(edition) if edition not in (None, "") else None,
+            changes_since=None if values["changes_since"] is None else str(values["changes_since"]),
             base_dir=base_dir,
         )
 

@@ -58,11 +58,11 @@ class History:
         return self.revisions.get(path, ())
 
 
-class _GitError(Exception):
-    pass
+class GitError(Exception):
+    """git could not be run, or it failed; the message says why."""
 
 
-def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+def git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     try:
         result = subprocess.run(
             ["git", "-c", "core.quotepath=off", *args],
@@ -72,9 +72,9 @@ def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
             check=False,
         )
     except OSError as exc:
-        raise _GitError(f"git cannot be run: {exc}") from None
+        raise GitError(f"git cannot be run: {exc}") from None
     if result.returncode != 0:
-        raise _GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
     return result.stdout
 
 
@@ -89,8 +89,8 @@ def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None 
         return History(unavailable="git is not installed")
     docs_dir = docs_dir.resolve()
     try:
-        out = _git(["rev-parse", "--is-shallow-repository", "--show-toplevel", "HEAD"], docs_dir)
-    except _GitError as exc:
+        out = git(["rev-parse", "--is-shallow-repository", "--show-toplevel", "HEAD"], docs_dir)
+    except GitError as exc:
         reason = str(exc)
         if "not a git repository" in reason:
             return History(unavailable=f"{docs_dir} is not in a git repository")
@@ -106,21 +106,31 @@ def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None 
         )
     if previous is not None and previous.head == head and previous.paths == wanted and not previous.unavailable:
         return previous
-    root = Path(top).resolve()
-    prefix = docs_dir.relative_to(root).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
+    root, prefix = _root_and_prefix(Path(top), docs_dir)
     try:
-        log = _git(
+        log = git(
             ["log", "-z", "--name-status", "-M", "--date=short", f"--format={_LOG_FORMAT}", "--", prefix or "."], root
         )
         entries = _follow(_parse_log(log.decode("utf-8", "replace")), {prefix + p: p for p in wanted})
-        blobs = _read_blobs(root, [(rev.commit, rev.path) for revs in entries.values() for rev in revs])
-    except _GitError as exc:
+        blobs = read_blobs(root, [(rev.commit, rev.path) for revs in entries.values() for rev in revs])
+    except GitError as exc:
         return History(head=head, unavailable=f"git history cannot be read: {exc}")
     revisions: dict[str, tuple[Revision, ...]] = {}
     for path, revs in entries.items():
         revisions[path] = tuple(_with_front_matter(rev, blobs.get((rev.commit, rev.path))) for rev in revs)
     return History(head=head, revisions=revisions, paths=wanted)
+
+
+def repository(docs_dir: Path) -> tuple[Path, str]:
+    """The root of the repository holding ``docs_dir``, and docs_dir's path in it ('' or 'docs/')."""
+    top = git(["rev-parse", "--show-toplevel"], docs_dir.resolve()).decode().strip()
+    return _root_and_prefix(Path(top), docs_dir.resolve())
+
+
+def _root_and_prefix(top: Path, docs_dir: Path) -> tuple[Path, str]:
+    root = top.resolve()
+    prefix = docs_dir.relative_to(root).as_posix()
+    return root, "" if prefix == "." else prefix + "/"
 
 
 def _parse_log(text: str) -> list[tuple[list[str], list[tuple[str, ...]]]]:
@@ -171,12 +181,12 @@ def _follow(
     return found
 
 
-def _read_blobs(root: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
+def read_blobs(root: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
     """Contents of ``path`` at ``commit`` for every pair, through one ``git cat-file --batch``."""
     if not wanted:
         return {}
     request = "".join(f"{commit}:{path}\n" for commit, path in wanted).encode("utf-8")
-    out = _git(["cat-file", "--batch"], root, stdin=request)
+    out = git(["cat-file", "--batch"], root, stdin=request)
     blobs: dict[tuple[str, str], bytes] = {}
     position = 0
     for key in wanted:

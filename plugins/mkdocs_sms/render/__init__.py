@@ -20,7 +20,9 @@ from mkdocs_sms import coverage
 from mkdocs_sms.catalogue import Catalogue, slug
 from mkdocs_sms.handbook import Handbook
 from mkdocs_sms.history import History, commit_url
+from mkdocs_sms.history.changes import Changes
 from mkdocs_sms.model.document import Document
+from mkdocs_sms.settings import Settings
 
 SCHEMA_VERSION = 1
 PLACEHOLDER = "<!-- mkdocs-sms:{} -->"
@@ -92,6 +94,9 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
             ["---", "title: Document register", "hide: [toc]", "---", "", PLACEHOLDER.format("register"), ""]
         ),
         "coverage.md": "\n".join(coverage_md),
+        "changes.md": "\n".join(
+            ["---", "title: What changed in this edition", "---", "", PLACEHOLDER.format("changes"), ""]
+        ),
         "reviews.md": "\n".join(
             [
                 "---",
@@ -158,6 +163,18 @@ def render_panel(document: Document, handbook: Handbook, links: Links) -> str:
         by_id=handbook.by_id,
         links=links,
     )
+
+
+def render_edition(settings: Settings) -> str:
+    """The line naming the edition, shown at the top of every page ('' when there is none)."""
+    if not settings.edition:
+        return ""
+    return f'<p class="sms-edition">Handbook edition <strong>{escape(settings.edition)}</strong></p>'
+
+
+def render_changes(changes: Changes | None, links: Links) -> str:
+    """The body of the "what changed in this edition" page."""
+    return _env.get_template("changes.html").render(changes=changes, links=links)
 
 
 def render_history(document: Document, handbook: Handbook) -> str:
@@ -283,6 +300,7 @@ def handbook_json(handbook: Handbook) -> dict[str, Any]:
     return {
         "schema": SCHEMA_VERSION,
         "today": handbook.settings.today.isoformat(),
+        "edition": handbook.settings.edition,
         "catalogues": [
             {
                 "name": c.name,

@@ -1,0 +1,138 @@
+"""What changed in this edition: the documents now against the documents at an earlier git ref."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs_sms.history import GitError, git, read_blobs, repository
+from mkdocs_sms.model import frontmatter
+from mkdocs_sms.model.document import Document
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A document as it was at the earlier ref."""
+
+    id: str
+    path: str
+    title: str
+    version: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    """One document added, changed, retired or removed since the earlier ref."""
+
+    kind: str  # added, changed, retired, removed
+    id: str
+    title: str
+    path: str | None
+    old_version: str | None = None
+    new_version: str | None = None
+    old_status: str | None = None
+    new_status: str | None = None
+    old_path: str | None = None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The changes since ``ref`` (resolved to ``commit``), or why they are unknown."""
+
+    ref: str | None
+    commit: str | None = None
+    changes: tuple[DocumentChange, ...] = ()
+    unavailable: str | None = None
+
+    def of_kind(self, kind: str) -> list[DocumentChange]:
+        return [change for change in self.changes if change.kind == kind]
+
+
+def default_ref(docs_dir: Path) -> str | None:
+    """The newest tag reachable from HEAD that is not on HEAD itself (None when there is none)."""
+    try:
+        return git(["describe", "--tags", "--abbrev=0", "HEAD^"], docs_dir).decode().strip() or None
+    except GitError:
+        return None
+
+
+def read_changes(docs_dir: Path, documents: Iterable[Document], ref: str | None) -> Changes:
+    """Compare ``documents`` with the documents under ``docs_dir`` at ``ref`` (default: see above)."""
+    try:
+        root, prefix = repository(docs_dir)
+    except GitError as exc:
+        return Changes(ref, unavailable=str(exc))
+    ref = ref or default_ref(docs_dir)
+    if ref is None:
+        return Changes(None, unavailable="no earlier tag to compare with (set 'changes_since' to a git ref)")
+    try:
+        commit = git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root).decode().strip()
+        listing = git(["ls-tree", "-r", "-z", "--name-only", commit, "--", prefix or "."], root).decode()
+    except GitError:
+        return Changes(ref, unavailable=f"'{ref}' is not a commit, branch or tag of this repository")
+    paths = [p for p in listing.split("\0") if p.endswith(".md")]
+    try:
+        blobs = read_blobs(root, [(commit, path) for path in paths])
+    except GitError as exc:
+        return Changes(ref, unavailable=f"the documents at '{ref}' cannot be read: {exc}")
+    before = {snap.id: snap for snap in _snapshots(blobs, prefix)}
+    return Changes(ref, commit, tuple(compare(before, documents)))
+
+
+def _snapshots(blobs: dict[tuple[str, str], bytes], prefix: str) -> Iterable[Snapshot]:
+    for (_, path), raw in sorted(blobs.items()):
+        try:
+            data = frontmatter.parse(frontmatter.decode(raw)).data
+        except frontmatter.UnreadableText:
+            continue
+        doc_id = data.get("id")
+        if isinstance(doc_id, str):
+            version = data.get("version")
+            title = str(data.get("title") or doc_id)
+            status = str(data.get("status") or "draft")
+            yield Snapshot(doc_id, path[len(prefix) :], title, None if version is None else str(version), status)
+
+
+def compare(before: dict[str, Snapshot], documents: Iterable[Document]) -> list[DocumentChange]:
+    """Documents added, changed (version or status), retired and removed, matched by id."""
+    result = []
+    now = {document.id: document for document in documents}
+    for doc_id, doc in sorted(now.items()):
+        old = before.get(doc_id)
+        if old is None:
+            result.append(
+                DocumentChange("added", doc_id, doc.title, doc.path, new_version=doc.version, new_status=doc.status)
+            )
+            continue
+        if old.version == doc.version and old.status == doc.status:
+            continue
+        kind = "retired" if doc.status == "retired" and old.status != "retired" else "changed"
+        result.append(
+            DocumentChange(
+                kind,
+                doc_id,
+                doc.title,
+                doc.path,
+                old.version,
+                doc.version,
+                old.status,
+                doc.status,
+                old.path if old.path != doc.path else None,
+            )
+        )
+    for doc_id, old in sorted(before.items()):
+        if doc_id not in now:
+            result.append(
+                DocumentChange(
+                    "removed",
+                    doc_id,
+                    old.title,
+                    None,
+                    old_version=old.version,
+                    old_status=old.status,
+                    old_path=old.path,
+                )
+            )
+    return result
