@@ -37,7 +37,8 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/run.py --history
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache dist build

@@ -8,7 +8,12 @@ example handbook's documents), then measures in the same run:
 * the same build with the ``sms`` plugin,
 * ``mkdocs-sms check`` (a separate process, so Python start-up is included).
 
-Usage: ``python benchmarks/run.py [--sizes 100 500 2000] [--repeat 1] [--out benchmarks/out]``.
+With ``--history`` it also builds a git repository of 2,000 documents and 200 back-dated commits and
+measures the history pass alone, the build with the plugin (history on), and the same build with
+mkdocs-git-revision-date-localized-plugin instead (``pip install -e '.[bench]'``), each against the
+plain build of the same repository.
+
+Usage: ``python benchmarks/run.py [--sizes 100 500 2000] [--repeat 5] [--history] [--out benchmarks/out]``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -115,11 +121,75 @@ def measure(size: int, work: Path, repeat: int) -> dict[str, float]:
     return {"plain": statistics.median(plain), "sms": statistics.median(sms), "check": statistics.median(check)}
 
 
+def write_history_repo(root: Path, size: int, commits: int) -> None:
+    """A git repository: the handbook of ``size`` documents, then ``commits - 1`` commits that each
+    revise ten documents (a new version and a changed paragraph), one day apart."""
+    if root.exists():
+        shutil.rmtree(root)
+    write_handbook(root, size, with_plugin=False)
+    rng = random.Random(commits)
+    files = sorted((root / "docs").rglob("doc-*.md"))
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}  # fmt: skip
+
+    def commit(message: str, day: int) -> None:
+        when = (dt.datetime(2026, 1, 1, 12, tzinfo=dt.timezone.utc) + dt.timedelta(days=day)).isoformat()
+        subprocess.run(["git", "add", "-A"], cwd=root, env=env, check=True)
+        subprocess.run(["git", "commit", "-q", "-m", message], cwd=root, check=True,
+                       env={**env, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when})  # fmt: skip
+
+    subprocess.run(["git", "init", "-q"], cwd=root, env=env, check=True)
+    commit("Initial handbook", 0)
+    for number in range(1, commits):
+        for path in rng.sample(files, 10):
+            text = re.sub(r"^version: .*$", f"version: '{number}.0'", path.read_text(), count=1, flags=re.M)
+            path.write_text(text + f"\nRevised in change {number}.\n")
+        commit(f"Change {number}", number)
+    configs = {
+        "plain": ["search"],
+        "sms": ["search", {"sms": {"today": "2026-11-29", "severity": {"SMS101": "ignore", "SMS102": "ignore"}}}],
+        "revision-date": ["search", "git-revision-date-localized"],
+    }
+    for name, plugins in configs.items():
+        config = {
+            "site_name": f"History benchmark {size}",
+            "site_dir": f"site-{name}",
+            "theme": {"name": "material", "features": ["navigation.prune"]},
+            "plugins": plugins,
+        }
+        (root / f"mkdocs-{name}.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def measure_history(size: int, commits: int, work: Path, repeat: int) -> dict[str, float]:
+    from mkdocs_sms.history import read_history
+
+    root = work / f"history-{size}"
+    write_history_repo(root, size, commits)
+    docs = root / "docs"
+    paths = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")]
+    passes = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        history = read_history(docs, paths)
+        passes.append(time.perf_counter() - start)
+    assert not history.unavailable, history.unavailable
+    times: dict[str, list[float]] = {"plain": [], "sms": [], "revision-date": []}
+    for _ in range(repeat):
+        for name in times:
+            times[name].append(timed([str(BIN / "mkdocs"), "build", "-q", "-f", f"mkdocs-{name}.yml"], root))
+    result = {name: statistics.median(values) for name, values in times.items()}
+    result["pass"] = statistics.median(passes)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 2000])
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (the median is reported)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument(
+        "--history", action="store_true", help="also measure git history (2,000 documents, 200 commits)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     lines = [
@@ -136,6 +206,19 @@ def main() -> None:
         )
         lines.append(line)
         print(line, flush=True)
+    if args.history:
+        result = measure_history(2000, 200, args.out, args.repeat)
+        table = [
+            "",
+            "| documents, commits | history pass | plain build | with mkdocs-sms | overhead "
+            "| with git-revision-date-localized | its overhead |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            f"| 2,000, 200 | {result['pass']:.2f} s | {result['plain']:.1f} s | {result['sms']:.1f} s "
+            f"| {result['sms'] / result['plain'] - 1:+.1%} | {result['revision-date']:.1f} s "
+            f"| {result['revision-date'] / result['plain'] - 1:+.1%} |",
+        ]
+        print("\n".join(table), flush=True)
+        lines += table
     (args.out / "results.md").write_text("\n".join(lines) + "\n")
 
 

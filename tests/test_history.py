@@ -204,3 +204,27 @@ def test_uncommitted_document_says_it_has_no_revision_yet(repo: Site) -> None:
     assert "Not committed yet" in repo.site_file("policies/new/index.html")
     doc = next(d for d in repo.check_json()["documents"] if d["id"] == "POL-NEW-01")
     assert doc["history"] == [] and doc["last_changed"] is None
+
+
+QUICK_CASES = [
+    'version: "2.1"\nstatus: approved',
+    "version: '1.0'  # reviewed\nstatus: draft",
+    "version: 2.10\nstatus: approved",
+    "version: 3\nstatus: yes",
+    "version: [1, 2]\nstatus: >\n  approved",
+    "title: only a title",
+    "status: approved\nversion: v2-beta",
+    'version: "say \\"hi\\""\nstatus: review',
+    "version: '2'\nversion: '3'",
+    "nested:\n  version: '9'\nversion: '4'",
+]
+
+
+@pytest.mark.parametrize("block", QUICK_CASES)
+def test_fast_reading_of_old_revisions_agrees_with_yaml(block: str) -> None:
+    from mkdocs_sms.model.frontmatter import parse, quick_values
+
+    text = f"---\n{block}\n---\nBody\n"
+    data = parse(text).data
+    expected = tuple(None if data.get(k) is None else str(data[k]) for k in ("version", "status"))
+    assert quick_values(text, ("version", "status")) == expected

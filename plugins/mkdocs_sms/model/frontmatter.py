@@ -24,6 +24,17 @@ BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 # Front-matter that failed to parse may still say it belongs to a controlled document.
 _ID_LINE = re.compile(r"^id[ \t]*:[ \t]*['\"]?([^'\"#\n]*?)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 
+# A top-level key with a plain or simply quoted one-line value.
+_SIMPLE_VALUE = re.compile(
+    r"""^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]+"""
+    r"""(?:"(?P<dq>[^"\\\n]*)"|'(?P<sq>[^'\n]*)'|(?P<plain>[^\s#'"&*!|>{\[%@`][^#\n]*?))"""
+    r"""[ \t]*(?:\#.*)?$""",
+    re.MULTILINE,
+)
+
+# Plain scalars that YAML reads as something other than text.
+_RESOLVED = re.compile(r"^(?:[-+.0-9]|(?:true|false|yes|no|on|off|null|~)$)", re.IGNORECASE)
+
 # The first line of the YAML text is line 2 of the file (line 1 is the opening ---).
 FIRST_LINE = 2
 
@@ -135,3 +146,30 @@ def body_digest(text: str) -> str:
     body = text[match.end() :] if match else text
     normalised = "\n".join(line.rstrip() for line in body.strip().splitlines())
     return hashlib.sha1(normalised.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def quick_values(text: str, keys: tuple[str, ...]) -> tuple[str | None, ...]:
+    """Text values of top-level ``keys`` of the front-matter, read fast for the history of a document.
+
+    Old revisions only need their version and status, for thousands of blobs per build: values written
+    on one line, plain or simply quoted (nearly always), are read with a pattern; anything else falls
+    back to the YAML parser, so the result is the same as :func:`parse` would give.
+    """
+    match = BLOCK.match(text)
+    if not match:
+        return tuple(None for _ in keys)
+    block = match.group(1)
+    found: dict[str, str] = {}
+    for value in _SIMPLE_VALUE.finditer(block):
+        key, plain = value.group("key"), value.group("plain")
+        if key not in keys:
+            continue  # a key given twice keeps its last value, as in YAML
+        if plain is not None and _RESOLVED.match(plain):
+            break  # a number, date, boolean or null: YAML must say what it means
+        found[key] = value.group("dq") or value.group("sq") or plain or ""
+    else:
+        missing = [k for k in keys if k not in found]
+        if not any(re.search(rf"^{k}[ \t]*:", block, re.MULTILINE) for k in missing):
+            return tuple(found.get(k) for k in keys)
+    data = parse(text).data
+    return tuple(None if data.get(k) is None else str(data[k]) for k in keys)
