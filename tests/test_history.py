@@ -228,3 +228,14 @@ def test_fast_reading_of_old_revisions_agrees_with_yaml(block: str) -> None:
     data = parse(text).data
     expected = tuple(None if data.get(k) is None else str(data[k]) for k in ("version", "status"))
     assert quick_values(text, ("version", "status")) == expected
+
+
+def test_commit_addresses_for_common_forges() -> None:
+    from mkdocs_sms.history import commit_url
+
+    sha = "0123456789abcdef"
+    assert commit_url(None, "https://github.com/acme/sms/", sha) == f"https://github.com/acme/sms/commit/{sha}"
+    assert commit_url(None, "https://gitlab.example/it/sms.git", sha) == f"https://gitlab.example/it/sms/-/commit/{sha}"
+    assert commit_url(None, "https://bitbucket.org/acme/sms", sha) == f"https://bitbucket.org/acme/sms/commits/{sha}"
+    assert commit_url("{repo_url}/+/{commit}", "https://git.example/sms", sha) == f"https://git.example/sms/+/{sha}"
+    assert commit_url(None, None, sha) is None
