@@ -64,8 +64,8 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {
 }  # fmt: skip
 
 
-# Codes that need a git repository are triggered in test_history.py.
-GIT_CODES = {"SMS201", "SMS202"}
+# Codes that need a git repository are triggered in test_history.py and test_diff.py.
+GIT_CODES = {"SMS201", "SMS202", "SMS204", "SMS205"}
 
 
 def test_every_code_has_a_case_and_documentation() -> None:

@@ -11,11 +11,13 @@ from itertools import groupby
 from pathlib import Path
 from typing import TextIO
 
-from mkdocs_sms import __version__, coverage
+from mkdocs_sms import __version__, coverage, diff_report
+from mkdocs_sms.annotations import github_command, md_cell
 from mkdocs_sms.catalogue import CatalogueError, load_catalogues
+from mkdocs_sms.diff import DiffError, compare, diff_json, display_path, load_side
 from mkdocs_sms.findings import Severity
 from mkdocs_sms.handbook import Handbook, analyse
-from mkdocs_sms.history import read_history
+from mkdocs_sms.history import GitError, read_history
 from mkdocs_sms.project import Project, load_project
 from mkdocs_sms.render import handbook_json
 from mkdocs_sms.settings import Settings, SettingsError
@@ -69,12 +71,6 @@ def format_text(handbook: Handbook, out: TextIO, docs_dir: str, colour: bool) ->
     )
 
 
-def _md_cell(text: str) -> str:
-    """Text for a Markdown table cell: HTML-escaped, pipes and Markdown punctuation neutralised."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
-    return "".join("\\" + ch if ch in "\\`*_[]|" else ch for ch in escaped)
-
-
 def format_markdown(handbook: Handbook, out: TextIO, strict: bool) -> None:
     """A report to paste into a pull request."""
     errors, warnings = handbook.count(Severity.ERROR), handbook.count(Severity.WARNING)
@@ -84,30 +80,20 @@ def format_markdown(handbook: Handbook, out: TextIO, strict: bool) -> None:
     for catalogue in handbook.catalogues:
         c = coverage.summary(r for r in handbook.coverage if r.requirement.catalogue == catalogue.name)
         out.write(
-            f"| {_md_cell(catalogue.name)} | {c['covered']}/{c['total']} | {c['stale']} | {c['draft']} "
+            f"| {md_cell(catalogue.name)} | {c['covered']}/{c['total']} | {c['stale']} | {c['draft']} "
             f"| {c['missing']} |\n"
         )
     if handbook.findings:
         out.write("\n| Severity | Code | Where | Problem |\n| --- | --- | --- | --- |\n")
         for f in handbook.findings:
-            out.write(f"| {f.severity.value} | {f.code} | {_md_cell(f.location) or '—'} | {_md_cell(f.text)} |\n")
-
-
-def _gh_escape(text: str, property_value: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+            out.write(f"| {f.severity.value} | {f.code} | {md_cell(f.location) or '—'} | {md_cell(f.text)} |\n")
 
 
 def format_github(handbook: Handbook, out: TextIO, docs_dir: str) -> None:
     """GitHub Actions workflow commands, one per finding."""
-    levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     for f in handbook.findings:
-        props = [f"title={_gh_escape(f.code + ' ' + (f.document or ''), True).strip()}"]
-        if f.path:
-            props.insert(0, f"file={_gh_escape(f'{docs_dir}/{f.path}', True)}")
-            if f.line:
-                props.insert(1, f"line={f.line}")
-        out.write(f"::{levels[f.severity]} {','.join(props)}::{_gh_escape(f.message)}\n")
+        title = f"{f.code} {f.document}" if f.document else f.code
+        out.write(github_command(f, f"{docs_dir}/{f.path}" if f.path else None, title) + "\n")
 
 
 # Commands ----------------------------------------------------------------------------------------
@@ -148,6 +134,37 @@ def _display_dir(docs_dir: Path) -> str:
         return docs_dir.as_posix()
 
 
+def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``mkdocs-sms diff``."""
+    config_file = Path(args.config_file)
+    try:
+        project = load_project(config_file)
+        settings = Settings.from_options(project.options, base_dir=config_file.parent, repo_url=project.repo_url)
+        catalogues = load_catalogues(settings.catalogues, settings.base_dir, settings.types)
+        base = load_side(project, settings, catalogues, args.base)
+        head = load_side(project, settings, catalogues, args.head)
+    except (SettingsError, CatalogueError, DiffError, GitError) as exc:
+        err.write(f"mkdocs-sms: error: {exc}\n")
+        return EXIT_UNUSABLE
+    result = compare(base, head)
+    target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
+    try:
+        if args.format == "json":
+            json.dump(diff_json(result), target, indent=2, ensure_ascii=False)
+            target.write("\n")
+        elif args.format == "github":
+            diff_report.format_github(result, target, lambda path: display_path(project, path))
+        elif args.format == "gitlab":
+            json.dump(diff_report.gitlab_report(result, lambda path: display_path(project, path)), target, indent=2)
+            target.write("\n")
+        else:
+            diff_report.format_markdown(result, target, project.page_url)
+    finally:
+        if target is not out:
+            target.close()
+    return EXIT_FINDINGS if result.fails else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``mkdocs-sms``."""
     parser = argparse.ArgumentParser(
@@ -166,6 +183,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "markdown", "github"), default="text")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.set_defaults(handler=cmd_check)
+    diff = commands.add_parser(
+        "diff",
+        help="report what a change does to the SMS, for pull-request review",
+        description="Compare the handbook at --base with --head (default: the working tree), read from git "
+        "objects. Exit 0: nothing new to stop the change; 1: it introduces an error finding or lowers "
+        "coverage; 2: unusable input (unknown ref, no git, bad configuration).",
+    )
+    diff.add_argument("--base", required=True, metavar="REF", help="the branch, tag or commit the change starts from")
+    diff.add_argument("--head", metavar="REF", help="default: the working tree")
+    diff.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE", help="default: mkdocs.yml")
+    diff.add_argument("--format", choices=("markdown", "json", "github", "gitlab"), default="markdown")
+    diff.add_argument("--output", metavar="FILE", help="write the report to FILE (e.g. the GitLab Code Quality report)")
+    diff.set_defaults(handler=cmd_diff)
     return parser
 
 

@@ -185,6 +185,21 @@ _RULES = (
         "Correct approved_on to the date the approval was given.",
     ),
     Rule(
+        "SMS204",
+        Severity.ERROR,
+        "a version went backwards, or a document was approved again without a new version",
+        "Versions identify what was approved; reusing or lowering one makes two different texts look "
+        "like the same approved document.",
+        "Give the change a version higher than the last one (e.g. 2.1 -> 2.2).",
+    ),
+    Rule(
+        "SMS205",
+        Severity.ERROR,
+        "a change removes the only document meeting a required row",
+        "Deleting it opens a gap an auditor will find: the requirement is met by nothing.",
+        "Keep the document (retire it only when another one meets the row), or add the replacement in the same change.",
+    ),
+    Rule(
         "SMS101",
         Severity.ERROR,
         "a required row is missing",

@@ -64,6 +64,19 @@ class Project:
     plugin_enabled: bool
     exclude: pathspec.PathSpec  # type: ignore[type-arg]
     repo_url: str | None = None
+    site_url: str | None = None
+    use_directory_urls: bool = True
+
+    def page_url(self, path: str) -> str | None:
+        """The address of the page built from ``path`` (relative to docs_dir), when site_url is set."""
+        if not self.site_url:
+            return None
+        stem = path.rsplit(".", 1)[0]
+        if self.use_directory_urls:
+            stem = "" if stem in ("index", "README") else stem.removesuffix("/index").removesuffix("/README") + "/"
+        else:
+            stem += ".html"
+        return self.site_url.rstrip("/") + "/" + stem
 
     def sources(self) -> Iterator[tuple[str, bytes]]:
         """Every Markdown page MkDocs would build, as (path relative to docs_dir, bytes)."""
@@ -105,8 +118,13 @@ def load_project(config_file: Path) -> Project:
     for key in ("exclude_docs", "draft_docs"):
         if isinstance(data.get(key), str):
             exclude = exclude + pathspec.gitignore.GitIgnoreSpec.from_lines(data[key].splitlines())
-    repo_url = data.get("repo_url")
-    return Project(config_file, docs_dir, options, enabled, exclude, repo_url if isinstance(repo_url, str) else None)
+    repo_url, site_url = data.get("repo_url"), data.get("site_url")
+    return Project(
+        config_file, docs_dir, options, enabled, exclude,
+        repo_url=repo_url if isinstance(repo_url, str) else None,
+        site_url=site_url if isinstance(site_url, str) and site_url else None,
+        use_directory_urls=data.get("use_directory_urls", True) is not False,
+    )  # fmt: skip
 
 
 def load_project_data(config_file: Path) -> dict[str, Any]:

@@ -1,0 +1,133 @@
+"""The faces of ``mkdocs-sms diff``: a Markdown report for a pull request, and CI annotations."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from mkdocs_sms import coverage
+from mkdocs_sms.annotations import github_command, github_escape, md_cell
+from mkdocs_sms.diff import Diff, DocumentDiff
+from mkdocs_sms.findings import Finding, Severity
+from mkdocs_sms.model.document import Document
+
+# Above this many rows a table is folded into a <details> block, so a large change stays readable.
+FOLD = 15
+
+
+def _table(out: TextIO, title: str, header: list[str], rows: list[list[str]]) -> None:
+    if not rows:
+        return
+    fold = len(rows) > FOLD
+    out.write(
+        f"\n<details><summary>{title} ({len(rows)})</summary>\n\n" if fold else f"\n**{title}** ({len(rows)})\n\n"
+    )
+    out.write("| " + " | ".join(header) + " |\n| " + " | ".join("---" for _ in header) + " |\n")
+    for row in rows:
+        out.write("| " + " | ".join(row) + " |\n")
+    if fold:
+        out.write("\n</details>\n")
+
+
+def _summary(d: DocumentDiff) -> str:
+    parts = []
+    for f in d.fields:
+        if f.key in ("version", "status", "owner", "approved_on", "approved_by", "classification", "type", "title"):
+            parts.append(f"{f.key} {f.old if f.old is not None else '—'} → {f.new if f.new is not None else '—'}")
+    others = [f.key for f in d.fields if f.key not in {p.split(" ")[0] for p in parts}]
+    if others:
+        parts.append("also " + ", ".join(others))
+    if d.lines_added or d.lines_removed:
+        parts.append(f"text +{d.lines_added} −{d.lines_removed} lines")
+    if d.old_path:
+        parts.append(f"moved from {d.old_path}")
+    return "; ".join(parts) or "—"
+
+
+def format_markdown(diff: Diff, out: TextIO, link: Callable[[str], str | None]) -> None:
+    """The report a reviewer reads in a pull-request comment."""
+
+    def ref(doc_id: str, path: str | None) -> str:
+        href = link(path) if path else None
+        return f"[{md_cell(doc_id)}]({href})" if href else md_cell(doc_id)
+
+    errors = [f for f in diff.introduced if f.severity is Severity.ERROR]
+    lowered = [r for r in diff.coverage if r.lowered]
+    if diff.fails:
+        reasons = []
+        if errors:
+            reasons.append(f"{len(errors)} new error(s)")
+        if lowered:
+            reasons.append(f"coverage lowered on {len(lowered)} requirement(s)")
+        out.write(f"❌ **Do not merge yet**: {', '.join(reasons)}.\n")
+    else:
+        out.write("✅ **Ready for review**: no new error and no loss of coverage.\n")
+    counts = [
+        f"{len(diff.added)} added", f"{len(diff.changed)} changed", f"{len(diff.renamed)} renamed",
+        f"{len(diff.retired)} retired", f"{len(diff.removed)} removed",
+    ]  # fmt: skip
+    out.write(f"\n`{md_cell(diff.base)}` → `{md_cell(diff.head)}`: documents {', '.join(counts)}.")
+    if diff.head_handbook is not None:
+        for catalogue in diff.head_handbook.catalogues:
+            c = coverage.summary(r for r in diff.head_handbook.coverage if r.requirement.catalogue == catalogue.name)
+            out.write(f" Coverage of {md_cell(catalogue.name)} after the change: {c['covered']}/{c['total']}.")
+    out.write("\n")
+
+    rows = [
+        [md_cell(f"{r.catalogue} {r.clause}"), md_cell(r.requirement), r.kind, r.old, _marked(r.new, r.lowered)]
+        for r in diff.coverage
+    ]  # fmt: skip
+    _table(out, "Coverage changes", ["Clause", "Requirement", "Kind", "Before", "After"], rows)
+    _table(out, "New findings", ["Severity", "Code", "Where", "Problem"], _finding_rows(diff.introduced))
+
+    def doc_rows(docs: tuple[Document, ...]) -> list[list[str]]:
+        return [[ref(d.id, d.path), md_cell(d.title), md_cell(d.version or "—"), d.status] for d in docs]
+
+    _table(out, "Added", ["Id", "Title", "Version", "Status"], doc_rows(diff.added))
+    _table(out, "Changed", ["Id", "Title", "What changed"],
+           [[ref(d.id, d.path), md_cell(d.title), md_cell(_summary(d))] for d in diff.changed])  # fmt: skip
+    _table(out, "Retired", ["Id", "Title", "Version", "Status"], doc_rows(diff.retired))
+    _table(out, "Removed", ["Id", "Title", "Version", "Status"],
+           [[md_cell(d.id), md_cell(d.title), md_cell(d.version or "—"), d.status] for d in diff.removed])  # fmt: skip
+    if diff.resolved:
+        out.write(f"\n<details><summary>Findings resolved ({len(diff.resolved)})</summary>\n\n")
+        out.write("| Severity | Code | Where | Problem |\n| --- | --- | --- | --- |\n")
+        for row in _finding_rows(diff.resolved):
+            out.write("| " + " | ".join(row) + " |\n")
+        out.write("\n</details>\n")
+
+
+def _marked(status: str, lowered: bool) -> str:
+    return f"**{status}**" if lowered else status
+
+
+def _finding_rows(findings: tuple[Finding, ...]) -> list[list[str]]:
+    return [[f.severity.value, f.code, md_cell(f.location) or "—", md_cell(f.text)] for f in findings]
+
+
+def format_github(diff: Diff, out: TextIO, where: Callable[[str], str]) -> None:
+    """GitHub workflow commands on the changed files and lines, for each new finding."""
+    for f in diff.introduced:
+        out.write(github_command(f, where(f.path) if f.path else None) + "\n")
+    for r in diff.coverage:
+        if r.lowered:
+            text = f"{r.catalogue} {r.clause} {r.requirement}: coverage {r.old} → {r.new}"
+            out.write(f"::error title=coverage::{github_escape(text)}\n")
+
+
+def gitlab_report(diff: Diff, where: Callable[[str], str]) -> list[dict[str, Any]]:
+    """A GitLab Code Quality report: one issue per new finding."""
+    severities = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
+    issues = []
+    for f in diff.introduced:
+        fingerprint = hashlib.sha256(json.dumps([f.code, f.path, f.document, f.text]).encode()).hexdigest()
+        issues.append({
+            "description": f.message,
+            "check_name": f.code,
+            "fingerprint": fingerprint,
+            "severity": severities[f.severity],
+            "location": {"path": where(f.path) if f.path else "mkdocs.yml", "lines": {"begin": f.line or 1}},
+        })  # fmt: skip
+    return issues

@@ -1,0 +1,157 @@
+"""mkdocs-sms diff on real repositories: every kind of change, its JSON, exit code and report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import Site, approved, front, run_cli
+from test_history import change_policy, commit_all, git, repo  # noqa: F401  (the fixture)
+
+
+def diff(site: Site, *args: str) -> Any:
+    return run_cli("diff", "-f", str(site.config_file), *args, cwd=site.root)
+
+
+@pytest.fixture
+def branch(repo: Site) -> Site:  # noqa: F811
+    """A branch 'change' off main carrying one of each kind of change."""
+    git(repo.root, "tag", "base")
+    git(repo.root, "checkout", "-q", "-b", "change")
+    repo.write("records/audit-2026.md", approved("REC-AUD-2026", "record", ["9.2"], date="2026-06-01"))  # added
+    git(repo.root, "rm", "-q", "docs/plans/audit.md")  # removed: the only plan meeting 9.2
+    git(repo.root, "mv", "docs/policies/sms.md", "docs/policies/service-management.md")  # renamed
+    page = (
+        (repo.docs / "policies/service-management.md")
+        .read_text()
+        .replace("owner: Head of Service Management", "owner: Managing Director")
+    )
+    repo.write("policies/service-management.md", page)  # metadata edit
+    repo.write("policies/change-management.md", change_policy("1.1", body="Anyone may approve a change."))  # body edit
+    repo.write("policies/old.md", approved("POL-OLD-01", "policy", [], status="retired"))
+    commit_all(repo.root, "One of each", "2026-06-01")
+    return repo
+
+
+def test_json_names_every_change(branch: Site) -> None:
+    result = diff(branch, "--base", "base", "--head", "change", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["base"] == "base" and data["head"] == "change" and data["verdict"] == "fail"
+    docs = data["documents"]
+    assert [d["id"] for d in docs["added"]] == ["POL-OLD-01", "REC-AUD-2026"]
+    assert [d["id"] for d in docs["removed"]] == ["PLN-AUD-01"]
+    assert docs["renamed"] == [{"id": "POL-SMS-01", "from": "policies/sms.md", "to": "policies/service-management.md"}]
+    changed = {d["id"]: d for d in docs["changed"]}
+    assert changed["POL-SMS-01"]["fields"] == [
+        {"key": "owner", "old": "Head of Service Management", "new": "Managing Director"}
+    ]
+    assert changed["POL-SMS-01"]["body"] == {"lines_added": 0, "lines_removed": 0}
+    assert changed["POL-CHG-01"]["fields"] == []
+    assert changed["POL-CHG-01"]["body"] == {"lines_added": 1, "lines_removed": 1}
+    assert data["coverage"] == [{"catalogue": "mini", "clause": "9.2", "requirement": "Internal audit programme",
+                                 "kind": "document", "from": "covered", "to": "missing", "lowered": True},
+                                {"catalogue": "mini", "clause": "9.2", "requirement": "Internal audit results",
+                                 "kind": "record", "from": "missing", "to": "covered", "lowered": False}]  # fmt: skip
+    introduced = {f["code"] for f in data["findings"]["introduced"]}
+    assert introduced == {"SMS101", "SMS201", "SMS205"}
+    (sms201,) = [f for f in data["findings"]["introduced"] if f["code"] == "SMS201"]
+    assert sms201["path"] == "policies/change-management.md" and sms201["line"] == 9
+
+
+def test_retiring_and_version_checks(repo: Site) -> None:  # noqa: F811
+    git(repo.root, "tag", "base")
+    repo.write(
+        "policies/change-management.md", change_policy("1.0", body="Changes are approved by the CAB or the ECAB.")
+    )
+    repo.write(
+        "policies/sms.md", (repo.docs / "policies/sms.md").read_text().replace("status: approved", "status: retired")
+    )
+    result = diff(repo, "--base", "base", "--format", "json")
+    data = json.loads(result.stdout)
+    assert [d["id"] for d in data["documents"]["retired"]] == ["POL-SMS-01"]
+    (sms204,) = [f for f in data["findings"]["introduced"] if f["code"] == "SMS204"]
+    assert "version went backwards: 1.1 → 1.0" in sms204["message"]
+    assert {"from": "covered", "to": "missing"}.items() <= data["coverage"][0].items()
+    assert result.returncode == 1
+
+
+def test_approved_again_without_a_new_version(repo: Site) -> None:  # noqa: F811
+    repo.write(
+        "policies/change-management.md",
+        change_policy("1.1", "review", body="Changes are approved by the CAB or the ECAB."),
+    )
+    commit_all(repo.root, "Back to review", "2026-05-01")
+    git(repo.root, "tag", "base")
+    repo.write(
+        "policies/change-management.md", change_policy("1.1", body="Changes are approved by the CAB or the ECAB.")
+    )
+    data = json.loads(diff(repo, "--base", "base", "--format", "json").stdout)
+    (sms204,) = [f for f in data["findings"]["introduced"] if f["code"] == "SMS204"]
+    assert "status went back to approved (review → approved) without a new version (1.1)" in sms204["message"]
+    assert [(r["clause"], r["from"], r["to"], r["lowered"]) for r in data["coverage"]] == [
+        ("8.5.1.1", "draft", "covered", False)
+    ]
+
+
+def test_a_good_change_passes_and_gains_coverage(repo: Site) -> None:  # noqa: F811
+    git(repo.root, "tag", "base")
+    repo.write("records/audit.md", approved("REC-AUD-01", "record", ["9.2"], date="2026-06-01"))
+    repo.write(
+        "policies/change-management.md",
+        change_policy("1.2", body="Changes are approved by the CAB, the ECAB or a standard-change model."),
+    )
+    result = diff(repo, "--base", "base")
+    assert result.returncode == 0, result.stdout
+    report = result.stdout
+    assert report.startswith("✅ **Ready for review**")
+    assert "| mini 9.2 | Internal audit results | record | missing | covered |" in report
+    assert "| REC-AUD-01 |" in report
+    assert "version 1.1 → 1.2; text +1 −1 lines" in report
+
+
+def test_markdown_report_names_every_change(branch: Site) -> None:
+    config = branch.config_file.read_text() + "site_url: https://handbook.example/\n"
+    branch.config_file.write_text(config)
+    report = diff(branch, "--base", "base", "--head", "change").stdout
+    assert report.startswith("❌ **Do not merge yet**: 2 new error(s), coverage lowered on 1 requirement(s).")
+    assert "documents 2 added, 2 changed, 1 renamed, 0 retired, 1 removed" in report
+    assert "| mini 9.2 | Internal audit programme | document | covered | **missing** |" in report
+    assert "[REC-AUD-2026](https://handbook.example/records/audit-2026/)" in report
+    assert "owner Head of Service Management → Managing Director; moved from policies/sms.md" in report
+    assert "| PLN-AUD-01 |" in report and "SMS205" in report and "SMS201" in report
+
+
+def test_large_changes_are_folded(repo: Site) -> None:  # noqa: F811
+    git(repo.root, "tag", "base")
+    for n in range(30):
+        repo.write(f"records/r{n:02d}.md", approved(f"REC-R-{n:02d}", "record", ["9.2"], date="2026-06-01"))
+    report = diff(repo, "--base", "base").stdout
+    assert "<details><summary>Added (30)</summary>" in report
+
+
+def test_annotations_for_github_and_gitlab(branch: Site, tmp_path: Path) -> None:
+    github = diff(branch, "--base", "base", "--head", "change", "--format", "github").stdout.splitlines()
+    assert any(
+        line.startswith("::warning file=docs/policies/change-management.md,line=9,title=SMS201::") for line in github
+    )
+    assert "::error title=coverage::mini 9.2 Internal audit programme: coverage covered → missing" in github
+    report = tmp_path / "gl-code-quality.json"
+    result = diff(branch, "--base", "base", "--head", "change", "--format", "gitlab", "--output", str(report))
+    assert result.returncode == 1
+    issues = json.loads(report.read_text())
+    sms201 = next(i for i in issues if i["check_name"] == "SMS201")
+    assert sms201["severity"] == "minor"
+    assert sms201["location"] == {"path": "docs/policies/change-management.md", "lines": {"begin": 9}}
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+
+
+def test_unusable_input_exits_2(repo: Site, make_site: Any) -> None:  # noqa: F811
+    unknown = diff(repo, "--base", "no-such-branch")
+    assert unknown.returncode == 2 and "'no-such-branch' cannot be read" in unknown.stderr
+    plain = make_site({"p.md": front(id="POL-A-01", title="A", type="policy", owner="o", version="1")})
+    outside = run_cli("diff", "--base", "HEAD", cwd=plain.root)
+    assert outside.returncode == 2 and "not a git repository" in outside.stderr
