@@ -13,7 +13,10 @@ measures the history pass alone, the build with the plugin (history on), and the
 mkdocs-git-revision-date-localized-plugin instead (``pip install -e '.[bench]'``), each against the
 plain build of the same repository.
 
-Usage: ``python benchmarks/run.py [--sizes 100 500 2000] [--repeat 5] [--history] [--out benchmarks/out]``.
+With ``--diff`` it times ``mkdocs-sms diff`` between two refs of a 2,000-document handbook in which a
+branch revises 50 documents.
+
+Usage: ``python benchmarks/run.py [--sizes 100 500 2000] [--repeat 5] [--history] [--diff] [--out DIR]``.
 """
 
 from __future__ import annotations
@@ -182,6 +185,25 @@ def measure_history(size: int, commits: int, work: Path, repeat: int) -> dict[st
     return result
 
 
+def measure_diff(size: int, changed: int, work: Path, repeat: int) -> float:
+    """``mkdocs-sms diff`` between two refs of a ``size``-document handbook, ``changed`` of them revised."""
+    root = work / f"diff-{size}"
+    if root.exists():
+        shutil.rmtree(root)
+    write_handbook(root, size, with_plugin=True)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}  # fmt: skip
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "Handbook"],
+                 ["checkout", "-q", "-b", "change"]):  # fmt: skip
+        subprocess.run(["git", *args], cwd=root, env=env, check=True)
+    for path in random.Random(changed).sample(sorted((root / "docs").rglob("doc-*.md")), changed):
+        text = re.sub(r"^version: .*$", "version: '9.0'", path.read_text(), count=1, flags=re.M)
+        path.write_text(text + "\nRevised for the benchmark.\n")
+    subprocess.run(["git", "commit", "-q", "-am", "Revise"], cwd=root, env=env, check=True)
+    command = [str(BIN / "mkdocs-sms"), "diff", "--base", "main", "--head", "change", "--format", "json"]
+    return statistics.median(timed(command, root) for _ in range(repeat))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 2000])
@@ -190,6 +212,7 @@ def main() -> None:
     parser.add_argument(
         "--history", action="store_true", help="also measure git history (2,000 documents, 200 commits)"
     )
+    parser.add_argument("--diff", action="store_true", help="also time mkdocs-sms diff (2,000 documents, 50 changed)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     lines = [
@@ -217,6 +240,12 @@ def main() -> None:
             f"| {result['sms'] / result['plain'] - 1:+.1%} | {result['revision-date']:.1f} s "
             f"| {result['revision-date'] / result['plain'] - 1:+.1%} |",
         ]
+        print("\n".join(table), flush=True)
+        lines += table
+    if args.diff:
+        seconds = measure_diff(2000, 50, args.out, args.repeat)
+        table = ["", "| `mkdocs-sms diff`, 2,000 documents, 50 changed | time |", "| --- | ---: |",
+                 f"| between two refs (`--base main --head change`) | {seconds:.2f} s |"]  # fmt: skip
         print("\n".join(table), flush=True)
         lines += table
     (args.out / "results.md").write_text("\n".join(lines) + "\n")

@@ -125,8 +125,11 @@ def compare(base: Side, head: Side) -> Diff:
         old = old_docs.get(doc_id)
         if old is None:
             continue
-        fields = _field_changes(base.sources.get(old.path, b""), head.sources.get(new.path, b""))
-        added_lines, removed_lines = _body_lines(base.sources.get(old.path, b""), head.sources.get(new.path, b""))
+        old_raw, new_raw = base.sources.get(old.path, b""), head.sources.get(new.path, b"")
+        if old_raw == new_raw and old.path == new.path:
+            continue  # most documents are untouched by a change: skip them without parsing again
+        fields = _field_changes(old_raw, new_raw)
+        added_lines, removed_lines = _body_lines(old_raw, new_raw)
         entry = DocumentDiff(doc_id, new.title, new.path, old.path if old.path != new.path else None,
                              tuple(fields), added_lines, removed_lines)  # fmt: skip
         if entry.old_path:
