@@ -13,7 +13,7 @@ from typing import TextIO
 
 from mkdocs_sms import __version__, coverage, diff_report
 from mkdocs_sms.annotations import github_command, md_cell
-from mkdocs_sms.catalogue import CatalogueError, load_catalogues
+from mkdocs_sms.catalogue import Catalogue, CatalogueError, load_catalogues
 from mkdocs_sms.diff import DiffError, compare, diff_json, display_path, load_side
 from mkdocs_sms.findings import Severity
 from mkdocs_sms.handbook import Handbook, analyse
@@ -25,11 +25,16 @@ from mkdocs_sms.settings import Settings, SettingsError
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
-def load_handbook(config_file: Path) -> tuple[Project, Handbook]:
-    """Read and analyse the handbook configured by ``config_file``."""
+def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catalogue]]:
+    """The handbook's ``mkdocs.yml``, its validated settings and its catalogues."""
     project = load_project(config_file)
     settings = Settings.from_options(project.options, base_dir=config_file.parent, repo_url=project.repo_url)
-    catalogues = load_catalogues(settings.catalogues, settings.base_dir, settings.types)
+    return project, settings, load_catalogues(settings.catalogues, settings.base_dir, settings.types)
+
+
+def load_handbook(config_file: Path) -> tuple[Project, Handbook]:
+    """Read and analyse the handbook configured by ``config_file``."""
+    project, settings, catalogues = load_configuration(config_file)
     sources = list(project.sources())
     history = read_history(project.docs_dir, [path for path, _ in sources]) if settings.history else None
     return project, analyse(sources, settings, catalogues, history)
@@ -138,9 +143,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms diff``."""
     config_file = Path(args.config_file)
     try:
-        project = load_project(config_file)
-        settings = Settings.from_options(project.options, base_dir=config_file.parent, repo_url=project.repo_url)
-        catalogues = load_catalogues(settings.catalogues, settings.base_dir, settings.types)
+        project, settings, catalogues = load_configuration(config_file)
         base = load_side(project, settings, catalogues, args.base)
         head = load_side(project, settings, catalogues, args.head)
     except (SettingsError, CatalogueError, DiffError, GitError) as exc:
