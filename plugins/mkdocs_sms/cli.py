@@ -18,6 +18,7 @@ from mkdocs_sms.diff import DiffError, compare, diff_json, display_path, load_si
 from mkdocs_sms.findings import Severity
 from mkdocs_sms.handbook import Handbook, analyse
 from mkdocs_sms.history import GitError, read_history
+from mkdocs_sms.model.schema import json_schema
 from mkdocs_sms.project import Project, load_project
 from mkdocs_sms.render import handbook_json
 from mkdocs_sms.settings import Settings, SettingsError
@@ -168,6 +169,19 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FINDINGS if result.fails else EXIT_OK
 
 
+def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``mkdocs-sms schema``."""
+    try:
+        _, settings, catalogues = load_configuration(Path(args.config_file))
+    except (SettingsError, CatalogueError) as exc:
+        err.write(f"mkdocs-sms: error: {exc}\n")
+        return EXIT_UNUSABLE
+    clauses = list(dict.fromkeys(clause.number for catalogue in catalogues for clause in catalogue.clauses))
+    json.dump(json_schema(settings, clauses), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``mkdocs-sms``."""
     parser = argparse.ArgumentParser(
@@ -199,6 +213,14 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=("markdown", "json", "github", "gitlab"), default="markdown")
     diff.add_argument("--output", metavar="FILE", help="write the report to FILE (e.g. the GitLab Code Quality report)")
     diff.set_defaults(handler=cmd_diff)
+    schema = commands.add_parser(
+        "schema",
+        help="print a JSON Schema of the front-matter, for editors",
+        description="Print a JSON Schema of a controlled document's front-matter under this configuration "
+        "(types, statuses, classifications, id pattern, the catalogues' clauses).",
+    )
+    schema.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE", help="default: mkdocs.yml")
+    schema.set_defaults(handler=cmd_schema)
     return parser
 
 

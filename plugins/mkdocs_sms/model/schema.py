@@ -176,3 +176,55 @@ def validate(front: FrontMatter, settings: Settings) -> tuple[dict[str, Any], li
             why = f" (required when {condition[0]} is {condition[1]})" if condition else ""
             problems.append(Problem(field.missing_code, field.key, 1, f"required key '{field.key}' is missing{why}"))
     return values, problems
+
+
+# JSON Schema ----------------------------------------------------------------------------------------
+
+_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_INTERVAL = {"type": "string", "pattern": r"^\s*\d{1,4}\s*(day|week|month|year)s?\s*$"}
+
+
+def _kind_schema(field: Field, settings: Settings, clauses: list[str]) -> dict[str, Any]:
+    """The JSON Schema of one field, from the same declaration the checker uses."""
+    text = {"type": "string", "pattern": r"\S"}
+    numbers: list[float] = []
+    for clause in clauses:
+        try:
+            numbers.append(int(clause) if clause.isdigit() else float(clause))
+        except ValueError:
+            continue
+    by_kind: dict[str, Callable[[], dict[str, Any]]] = {
+        "text": lambda: text,
+        "version": lambda: text,
+        "id": lambda: {"type": "string", "pattern": settings.id_pattern.pattern},
+        "choice": lambda: {"enum": list(getattr(settings, field.choices or ""))},
+        "date": lambda: _DATE,
+        "interval": lambda: _INTERVAL,
+        "clauses": lambda: {"type": "array", "items": {"enum": [*clauses, *numbers]}},
+        "ids": lambda: {"type": "array", "items": {"type": "string"}},
+    }
+    return {**by_kind[field.kind](), "description": field.description}
+
+
+def json_schema(settings: Settings, clauses: list[str]) -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of a controlled document's front-matter under ``settings``.
+
+    Dates are strings here, as editors see them; the types, statuses, classifications, id pattern and
+    the clauses of the loaded catalogues are those of the configuration.
+    """
+    conditions = []
+    for field in FIELDS:
+        if field.required_if:
+            key, value = field.required_if
+            conditions.append(
+                {"if": {"properties": {key: {"const": value}}, "required": [key]}, "then": {"required": [field.key]}}
+            )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "mkdocs-sms controlled document",
+        "description": "Front-matter of a controlled document of an ISO/IEC 20000-1 SMS handbook (mkdocs-sms).",
+        "type": "object",
+        "required": [field.key for field in FIELDS if field.required],
+        "properties": {field.key: _kind_schema(field, settings, clauses) for field in FIELDS},
+        "allOf": conditions,
+    }
