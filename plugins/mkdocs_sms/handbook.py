@@ -29,6 +29,7 @@ class Handbook:
     findings: tuple[Finding, ...]
     by_id: dict[str, Document] = field(default_factory=dict)
     history: History | None = None
+    referenced_by: dict[str, tuple[Document, ...]] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
         """How many findings have ``severity``."""
@@ -71,11 +72,31 @@ def analyse(
         found.extend(_document_findings(document, by_id, catalogues, settings))
     if history is not None:
         found.extend(_history_findings(documents, history))
+    for page in pages:
+        for ref, line in page.references:
+            if ref not in by_id:
+                doc_id = page.document.id if page.document else None
+                found.append(
+                    RULES["SMS008"].finding(
+                        f"reference [[{ref}]] names no document", path=page.path, line=line, document=doc_id
+                    )
+                )
 
     rows = coverage.compute(catalogues, documents, settings.today)
     found.extend(coverage.findings(rows))
     findings = sorted(apply_severities(found, settings.severity), key=sort_key)
-    return Handbook(settings, tuple(catalogues), tuple(pages), documents, tuple(rows), tuple(findings), by_id, history)
+    referenced_by = _referenced_by(pages, by_id)
+    return Handbook(
+        settings,
+        tuple(catalogues),
+        tuple(pages),
+        documents,
+        tuple(rows),
+        tuple(findings),
+        by_id,
+        history,
+        referenced_by,
+    )
 
 
 def _document_findings(
@@ -149,3 +170,16 @@ def version_commit(revisions: Sequence[Revision], version: str | None) -> Revisi
             break
         candidate = older
     return candidate
+
+
+def _referenced_by(pages: Sequence[Page], by_id: dict[str, Document]) -> dict[str, tuple[Document, ...]]:
+    """For each document id, the documents that name it in ``related`` or in their text."""
+    found: dict[str, dict[str, Document]] = {}
+    for page in pages:
+        source = page.document
+        if source is None or by_id.get(source.id) is not source:
+            continue
+        for ref in [*source.related, *(ref for ref, _ in page.references)]:
+            if ref in by_id and ref != source.id:
+                found.setdefault(ref, {})[source.id] = source
+    return {ref: tuple(sorted(sources.values(), key=lambda d: d.id)) for ref, sources in found.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from mkdocs_sms import render
+from mkdocs_sms.annotations import md_cell
 from mkdocs_sms.catalogue import BUILTIN, Catalogue, CatalogueError, load_catalogues
 from mkdocs_sms.config import SmsConfig
 from mkdocs_sms.findings import Severity
 from mkdocs_sms.handbook import Handbook, analyse
 from mkdocs_sms.history import History, read_history
 from mkdocs_sms.history.changes import Changes, read_changes
+from mkdocs_sms.model import references
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.settings import DEFAULTS, Settings, SettingsError
 
@@ -151,10 +154,21 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         document = self._documents_by_path.get(page.file.src_uri)
         if document is not None and page.meta.get("status") not in STATUS_ICONS:
             page.meta.pop("status", None)
+        if self.handbook is not None:
+            markdown = references.replace(markdown, lambda ref, text: self._reference(page, ref, text))
         if document is not None and self._history is not None and self._history.of(document.path):
             # Material shows this as "Last update" at the foot of the page.
             page.meta["revision_date"] = self._history.of(document.path)[0].date
         return markdown
+
+    def _reference(self, page: Page, ref: str, text: str | None) -> str:
+        """``[[ID]]`` as a Markdown link to the document's source file, which MkDocs then resolves."""
+        target = self._files_by_id.get(ref)
+        if target is None or self.handbook is None:
+            return f"[[{ref}{'|' + text if text else ''}]]"  # reported as SMS008; left as written
+        label = text.strip() if text else self.handbook.by_id[ref].title
+        relative = posixpath.relpath(target.src_uri, posixpath.dirname(page.file.src_uri) or ".")
+        return f"[{md_cell(label)}](<{relative}>)"
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """Let a page that is not UTF-8 build (with replacement characters) instead of crashing."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mkdocs_sms.findings import RULES, Finding
-from mkdocs_sms.model import frontmatter
+from mkdocs_sms.model import frontmatter, references
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import FIELDS, validate
 from mkdocs_sms.settings import Settings
@@ -60,11 +60,13 @@ class Document:
 
 @dataclass(frozen=True)
 class Page:
-    """One Markdown page as read: its document (when it is one) and the problems found in it."""
+    """One Markdown page as read: its document (when it is one), the problems found in it, and the
+    documents its text refers to by id, with their lines."""
 
     path: str
     document: Document | None
     findings: tuple[Finding, ...] = ()
+    references: tuple[tuple[str, int], ...] = ()
 
 
 def read_page(path: str, raw: bytes, settings: Settings) -> Page:
@@ -75,11 +77,14 @@ def read_page(path: str, raw: bytes, settings: Settings) -> Page:
         finding = RULES["SMS009"].finding(exc.reason, path=path, line=exc.line)
         return Page(path, None, (finding,))
     front = frontmatter.parse(text)
+    block = frontmatter.BLOCK.match(text)
+    body_start = text.count("\n", 0, block.end()) + 1 if block else 1
+    refs = tuple(references.find(text[block.end() :] if block else text, body_start))
     if front.error is not None:
         finding = RULES["SMS001"].finding(
             f"front-matter {front.error}", path=path, line=front.error_line, document=front.guessed_id
         )
-        return Page(path, None, (finding,))
+        return Page(path, None, (finding,), refs)
     duplicates = tuple(
         RULES["SMS001"].finding(
             f"front-matter key '{key}' appears twice (first on line {first}); the last value is used",
@@ -88,9 +93,9 @@ def read_page(path: str, raw: bytes, settings: Settings) -> Page:
         for key, line, first in front.duplicates
     )  # fmt: skip
     if "id" not in front.data:
-        return Page(path, None, duplicates)
+        return Page(path, None, duplicates, refs)
     page = _document_page(path, text, front, settings)
-    return replace(page, findings=duplicates + page.findings)
+    return replace(page, findings=duplicates + page.findings, references=refs)
 
 
 def _document_page(path: str, text: str, front: frontmatter.FrontMatter, settings: Settings) -> Page:

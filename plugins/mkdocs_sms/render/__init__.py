@@ -161,6 +161,7 @@ def render_panel(document: Document, handbook: Handbook, links: Links) -> str:
         banners=BANNERS,
         overdue=document.overdue(handbook.settings.today),
         by_id=handbook.by_id,
+        referenced_by=handbook.referenced_by.get(document.id, ()),
         links=links,
     )
 

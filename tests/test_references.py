@@ -1,0 +1,63 @@
+"""Links between documents by id: [[ID]] and [[ID|text]], SMS008 for unknown ids, "Referenced by"."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from conftest import approved, complete_mini
+
+BODY = """
+See [[POL-CHG-01]] for the rules and [[PLN-AUD-01|the audit plan]] for dates.
+
+Unknown: [[POL-NOPE-01]].
+
+```text
+Write [[POL-CHG-01]] to link a document.
+```
+"""
+
+
+def _site(make_site: Any, **pages: str) -> Any:
+    page = approved("POL-REF-01", "policy", ["5.2"], related=["POL-SMS-01"]).replace("Body.\n", BODY)
+    return make_site({**complete_mini(), "refs/page.md": page, **pages})
+
+
+def test_unknown_id_in_text_is_sms008_with_line(make_site: Any) -> None:
+    findings = _site(make_site).check_json()["findings"]
+    assert [(f["code"], f["path"], f["line"]) for f in findings] == [("SMS008", "refs/page.md", 19)]
+    assert "reference [[POL-NOPE-01]] names no document" in findings[0]["message"]
+
+
+def test_references_render_as_links_with_titles(make_site: Any) -> None:
+    site = _site(make_site)
+    result = site.build()
+    assert result.ok
+    assert any("SMS008 refs/page.md:19" in m for m in result.plugin_warnings())
+    html = site.site_file("refs/page/index.html")
+    assert '<a href="../../policies/change/">Document POL-CHG-01</a> for the rules' in html
+    assert '<a href="../../plans/audit/">the audit plan</a> for dates' in html
+    assert "[[POL-NOPE-01]]" in html
+    assert "Write [[POL-CHG-01]] to link a document." in html  # code is left alone
+
+
+def test_links_survive_moving_a_document(make_site: Any) -> None:
+    site = _site(make_site)
+    moved = site.docs / "policies/change.md"
+    target = site.docs / "archive/2026/change.md"
+    target.parent.mkdir(parents=True)
+    moved.rename(target)
+    assert site.build(strict=False).ok
+    html = site.site_file("refs/page/index.html")
+    assert '<a href="../../archive/2026/change/">Document POL-CHG-01</a>' in html
+
+
+def test_panel_lists_documents_that_refer_to_it(make_site: Any) -> None:
+    site = _site(make_site)
+    assert site.build().ok
+    change = site.site_file("policies/change/index.html")
+    panel = re.search(r'<div class="sms-panel.*?</dl>', change, re.DOTALL)
+    assert panel and "<dt>Referenced by</dt>" in panel.group(0)
+    assert '<a href="../../refs/page/" title="Document POL-REF-01">POL-REF-01</a>' in panel.group(0)
+    sms = site.site_file("policies/sms/index.html")  # named in related: also referenced
+    assert "<dt>Referenced by</dt>" in sms and "POL-REF-01" in sms
