@@ -155,3 +155,18 @@ def test_unusable_input_exits_2(repo: Site, make_site: Any) -> None:  # noqa: F8
     plain = make_site({"p.md": front(id="POL-A-01", title="A", type="policy", owner="o", version="1")})
     outside = run_cli("diff", "--base", "HEAD", cwd=plain.root)
     assert outside.returncode == 2 and "not a git repository" in outside.stderr
+
+
+def test_folder_defaults_are_read_at_each_ref(repo: Site) -> None:  # noqa: F811
+    repo.write("plans/.meta.yml", "owner: Internal Audit Lead\n")
+    page = (repo.docs / "plans/audit.md").read_text().replace("owner: Owner\n", "")
+    repo.write("plans/audit.md", page)
+    commit_all(repo.root, "Owner from folder defaults", "2026-05-01")
+    git(repo.root, "tag", "base")
+    repo.write(
+        "plans/audit.md", page.replace('version: "1.0"', 'version: "1.1"').replace("version: '1.0'", "version: '1.1'")
+    )
+    data = json.loads(diff(repo, "--base", "base", "--format", "json").stdout)
+    assert data["findings"]["introduced"] == [] and data["verdict"] == "pass"
+    (changed,) = data["documents"]["changed"]
+    assert [f["key"] for f in changed["fields"]] == ["version"]

@@ -18,6 +18,7 @@ from mkdocs_sms.diff import DiffError, compare, diff_json, display_path, load_si
 from mkdocs_sms.findings import Severity
 from mkdocs_sms.handbook import Handbook, analyse
 from mkdocs_sms.history import GitError, read_history
+from mkdocs_sms.model.defaults import read_defaults
 from mkdocs_sms.model.schema import json_schema
 from mkdocs_sms.project import Project, load_project
 from mkdocs_sms.render import handbook_json
@@ -38,7 +39,7 @@ def load_handbook(config_file: Path) -> tuple[Project, Handbook]:
     project, settings, catalogues = load_configuration(config_file)
     sources = list(project.sources())
     history = read_history(project.docs_dir, [path for path, _ in sources]) if settings.history else None
-    return project, analyse(sources, settings, catalogues, history)
+    return project, analyse(sources, settings, catalogues, history, read_defaults(project.docs_dir))
 
 
 def failed(handbook: Handbook, strict: bool) -> bool:

@@ -8,6 +8,7 @@ analysed with the same settings and catalogues, then compared by document id, co
 from __future__ import annotations
 
 import difflib
+import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from mkdocs_sms.findings import RULES, Finding, Severity, apply_severities, sort
 from mkdocs_sms.handbook import Handbook, analyse
 from mkdocs_sms.history import GitError, git, read_blobs, repository
 from mkdocs_sms.model import frontmatter
+from mkdocs_sms.model.defaults import META_FILE, parse_defaults, read_defaults
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.project import MARKDOWN_SUFFIXES, Project
 from mkdocs_sms.settings import Settings
@@ -91,8 +93,8 @@ class Diff:
         return any(f.severity is Severity.ERROR for f in self.introduced) or any(r.lowered for r in self.coverage)
 
 
-def sources_at(project: Project, ref: str) -> dict[str, bytes]:
-    """The Markdown pages of docs_dir at ``ref``, read from git objects."""
+def sources_at(project: Project, ref: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The Markdown pages of docs_dir at ``ref`` and its folders' ``.meta.yml``, read from git objects."""
     try:
         root, prefix = repository(project.docs_dir)
         commit = git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root).decode().strip()
@@ -102,16 +104,28 @@ def sources_at(project: Project, ref: str) -> dict[str, bytes]:
     wanted = []
     for path in listing.split("\0"):
         rel = path[len(prefix) :]
-        if path and rel.endswith(MARKDOWN_SUFFIXES) and not project.exclude.match_file(rel):
+        is_page = rel.endswith(MARKDOWN_SUFFIXES) and not project.exclude.match_file(rel)
+        if path and (is_page or posixpath.basename(rel) == META_FILE):
             wanted.append((commit, path))
-    blobs = read_blobs(root, wanted)
-    return {path[len(prefix) :]: raw for (_, path), raw in blobs.items()}
+    pages: dict[str, bytes] = {}
+    metas: dict[str, bytes] = {}
+    for (_, path), raw in read_blobs(root, wanted).items():
+        rel = path[len(prefix) :]
+        if posixpath.basename(rel) == META_FILE:
+            metas[posixpath.dirname(rel)] = raw
+        else:
+            pages[rel] = raw
+    return pages, metas
 
 
 def load_side(project: Project, settings: Settings, catalogues: Sequence[Catalogue], ref: str | None) -> Side:
-    """The handbook at ``ref`` (None: the working tree)."""
-    sources = dict(project.sources()) if ref is None else sources_at(project, ref)
-    return Side(ref or WORKING_TREE, sources, analyse(sources.items(), settings, catalogues))
+    """The handbook at ``ref`` (None: the working tree), with its folder defaults."""
+    if ref is None:
+        sources, defaults = dict(project.sources()), read_defaults(project.docs_dir)
+    else:
+        sources, metas = sources_at(project, ref)
+        defaults = parse_defaults(metas)
+    return Side(ref or WORKING_TREE, sources, analyse(sources.items(), settings, catalogues, None, defaults))
 
 
 def compare(base: Side, head: Side) -> Diff:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from mkdocs_sms import coverage
 from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.findings import RULES, Finding, Severity, apply_severities, sort_key
 from mkdocs_sms.history import History, Revision
+from mkdocs_sms.model.defaults import defaults_for
 from mkdocs_sms.model.document import Document, Page, read_page
 from mkdocs_sms.settings import Settings
 
@@ -45,10 +47,16 @@ def analyse(
     settings: Settings,
     catalogues: Sequence[Catalogue],
     history: History | None = None,
+    folder_defaults: tuple[dict[str, dict[str, Any]], list[Finding]] | None = None,
 ) -> Handbook:
-    """Analyse pages given as ``(path relative to docs_dir, raw bytes)``, with their git history."""
-    pages = sorted((read_page(path, raw, settings) for path, raw in sources), key=lambda p: p.path)
-    found: list[Finding] = [finding for page in pages for finding in page.findings]
+    """Analyse pages given as ``(path relative to docs_dir, raw bytes)``, with their git history and
+    the folder defaults read by :func:`mkdocs_sms.model.defaults.read_defaults`."""
+    by_folder, found = folder_defaults or ({}, [])
+    found = list(found)
+    pages = sorted(
+        (read_page(path, raw, settings, defaults_for(path, by_folder)) for path, raw in sources), key=lambda p: p.path
+    )
+    found.extend(finding for page in pages for finding in page.findings)
 
     by_id: dict[str, Document] = {}
     for page in pages:

@@ -26,6 +26,7 @@ from mkdocs_sms.handbook import Handbook, analyse
 from mkdocs_sms.history import History, read_history
 from mkdocs_sms.history.changes import Changes, read_changes
 from mkdocs_sms.model import references
+from mkdocs_sms.model.defaults import read_defaults
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.settings import DEFAULTS, Settings, SettingsError
 
@@ -95,7 +96,9 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         if self.settings.history:
             # Kept across `mkdocs serve` rebuilds; read again only when HEAD or the set of pages moves.
             self._history = read_history(Path(config.docs_dir), [path for path, _ in sources], self._history)
-        handbook = analyse(sources, self.settings, self.catalogues, self._history if self.settings.history else None)
+        history = self._history if self.settings.history else None
+        defaults = read_defaults(Path(config.docs_dir))
+        handbook = analyse(sources, self.settings, self.catalogues, history, defaults)
         self._changes = (
             read_changes(Path(config.docs_dir), handbook.documents, self.settings.changes_since)
             if self.settings.history

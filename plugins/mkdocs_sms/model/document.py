@@ -69,8 +69,9 @@ class Page:
     references: tuple[tuple[str, int], ...] = ()
 
 
-def read_page(path: str, raw: bytes, settings: Settings) -> Page:
-    """Read one Markdown page (``path`` relative to docs_dir, with forward slashes)."""
+def read_page(path: str, raw: bytes, settings: Settings, defaults: Mapping[str, Any] | None = None) -> Page:
+    """Read one Markdown page (``path`` relative to docs_dir, with forward slashes); ``defaults`` are
+    the folder defaults that fill the keys a document's own front-matter leaves out."""
     try:
         text = frontmatter.decode(raw)
     except frontmatter.UnreadableText as exc:
@@ -94,6 +95,8 @@ def read_page(path: str, raw: bytes, settings: Settings) -> Page:
     )  # fmt: skip
     if "id" not in front.data:
         return Page(path, None, duplicates, refs)
+    if defaults:
+        front.data = {**{k: v for k, v in defaults.items() if k != "id"}, **front.data}
     page = _document_page(path, text, front, settings)
     return replace(page, findings=duplicates + page.findings, references=refs)
 
