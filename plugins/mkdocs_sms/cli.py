@@ -13,6 +13,7 @@ from typing import TextIO
 
 from mkdocs_sms import __version__, coverage, diff_report
 from mkdocs_sms.annotations import github_command, md_cell
+from mkdocs_sms.authoring import file_name, folder_for, packaged_templates, render_document
 from mkdocs_sms.catalogue import Catalogue, CatalogueError, load_catalogues
 from mkdocs_sms.diff import DiffError, compare, diff_json, display_path, load_side
 from mkdocs_sms.findings import Severity
@@ -183,6 +184,46 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``mkdocs-sms new``: a draft document from the template of its type; refuses rather than overwrite."""
+    config_file = Path(args.config_file)
+    try:
+        project, handbook = load_handbook(config_file)
+    except (SettingsError, CatalogueError) as exc:
+        err.write(f"mkdocs-sms: error: {exc}\n")
+        return EXIT_UNUSABLE
+    settings = handbook.settings
+    clauses = [c.strip() for c in (args.clauses or "").split(",") if c.strip()]
+    problems = []
+    if args.type not in settings.types:
+        problems.append(f"type '{args.type}' is not one of {', '.join(settings.types)}")
+    if not settings.id_pattern.match(args.id):
+        problems.append(f"id '{args.id}' does not match the id pattern {settings.id_pattern.pattern}")
+    if args.id in handbook.by_id:
+        problems.append(f"id '{args.id}' is already used by {handbook.by_id[args.id].path}")
+    for clause in clauses:
+        if handbook.clause_catalogue(clause) is None:
+            problems.append(f"clause '{clause}' is in no loaded catalogue")
+    target = Path(args.path) if args.path else project.docs_dir / folder_for(args.type) / file_name(args.title)
+    if target.exists():
+        problems.append(f"{target} already exists; choose another --path")
+    if problems:
+        for problem in problems:
+            err.write(f"mkdocs-sms: error: {problem}\n")
+        return EXIT_UNUSABLE
+    dirs = [settings.base_dir / settings.templates_dir, packaged_templates()]
+    values = {
+        "id": args.id, "title": args.title, "clauses": clauses, "owner": args.owner or "TO BE ASSIGNED",
+        "classification": settings.default_classification, "review_interval": str(settings.review_interval),
+    }  # fmt: skip
+    text = render_document(dirs, args.type, values, handbook.catalogues, clauses)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(text)
+    out.write(f"Created {target} ({args.id}, {args.type}, draft 0.1). Write it, then run 'mkdocs-sms check'.\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``mkdocs-sms``."""
     parser = argparse.ArgumentParser(
@@ -222,6 +263,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE", help="default: mkdocs.yml")
     schema.set_defaults(handler=cmd_schema)
+    new = commands.add_parser(
+        "new",
+        help="write a new draft document from the template of its type",
+        description="Write a new draft document (status draft, version 0.1) from the template of its type, "
+        "in the folder of that type. Refuses, writing nothing, an existing file, an id in use or breaking "
+        "the pattern, and clauses no catalogue has.",
+    )
+    new.add_argument("type", metavar="TYPE", help="policy, plan, process, procedure, agreement, catalogue, ...")
+    new.add_argument("--id", required=True)
+    new.add_argument("--title", required=True)
+    new.add_argument("--clauses", metavar="LIST", help="comma-separated clause numbers, e.g. 8.5.1.1,8.5.1.2")
+    new.add_argument("--owner", metavar="ROLE")
+    new.add_argument("--path", metavar="FILE", help="default: docs_dir/<folder of the type>/<title>.md")
+    new.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE", help="default: mkdocs.yml")
+    new.set_defaults(handler=cmd_new)
     return parser
 
 

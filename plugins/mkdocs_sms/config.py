@@ -47,5 +47,8 @@ class SmsConfig(base.Config):  # type: ignore[no-untyped-call]
     edition = c.Optional(c.Type((str, int, float)))
     changes_since = c.Optional(c.Type(str))
 
+    # The organisation's templates for `mkdocs-sms new` (the packaged ones fill any gap).
+    templates_dir = c.Type(str, default=DEFAULTS["templates_dir"])
+
     # Per-code severity overrides, e.g. {SMS007: error, SMS102: ignore}.
     severity = c.Type(dict, default={})

@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "commit_url": None,
     "edition": None,
     "changes_since": None,
+    "templates_dir": "sms_templates",
 }
 
 
@@ -69,6 +70,7 @@ class Settings:
     repo_url: str | None = None
     edition: str | None = None
     changes_since: str | None = None
+    templates_dir: str = "sms_templates"
     base_dir: Path = Path(".")
 
     statuses: tuple[str, ...] = STATUSES
@@ -131,6 +133,7 @@ class Settings:
             repo_url=repo_url if isinstance(repo_url, str) and repo_url else None,
             edition=str(edition) if edition not in (None, "") else None,
             changes_since=None if values["changes_since"] is None else str(values["changes_since"]),
+            templates_dir=str(values["templates_dir"]),
             base_dir=base_dir,
         )
 

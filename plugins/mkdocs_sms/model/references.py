@@ -1,6 +1,7 @@
 """References between documents by id in the text: ``[[POL-CHG-01]]`` or ``[[POL-CHG-01|custom text]]``.
 
-Fenced code blocks are skipped, so examples of the syntax in a procedure stay as they are.
+Fenced code blocks are skipped, so examples of the syntax in a procedure stay as they are; references
+inside HTML comments are not reported.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 REFERENCE = re.compile(r"\[\[\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\|([^\]\n]+))?\]\]")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def _lines_outside_code(text: str) -> Iterator[tuple[int, str]]:
@@ -30,7 +32,11 @@ def _lines_outside_code(text: str) -> Iterator[tuple[int, str]]:
 
 
 def find(text: str, first_line: int = 1) -> list[tuple[str, int]]:
-    """The ids referenced in ``text`` with their line numbers (``first_line`` is the line of text[0])."""
+    """The ids referenced in ``text`` with their line numbers (``first_line`` is the line of text[0]).
+
+    HTML comments are not read: they are not part of the page a reader sees.
+    """
+    text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
     return [
         (match.group(1), first_line + number - 1)
         for number, line in _lines_outside_code(text)

@@ -1,0 +1,71 @@
+"""Authoring: new documents from templates, in the folder of their type, ready for review.
+
+Templates are Jinja2 files named ``<type>.md.j2``. An organisation's own templates (``templates_dir``,
+default ``sms_templates/`` beside ``mkdocs.yml``) come first; the copy shipped with mkdocs-sms is the
+fallback for any type they do not cover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import jinja2
+
+from mkdocs_sms.catalogue import Catalogue
+
+# The folder, under docs_dir, of each document type.
+FOLDERS = {
+    "policy": "policies", "plan": "plans", "process": "processes", "procedure": "procedures",
+    "agreement": "agreements", "catalogue": "catalogues", "register": "registers", "record": "records",
+    "report": "reports",
+}  # fmt: skip
+
+
+class AuthoringError(Exception):
+    """A new document that cannot be written; nothing has been written."""
+
+
+def packaged_templates() -> Path:
+    """The templates shipped with mkdocs-sms (inside the wheel, or the repository's sms_templates/)."""
+    inside = Path(__file__).parent / "sms_templates"
+    return inside if inside.is_dir() else Path(__file__).resolve().parents[2] / "sms_templates"
+
+
+def folder_for(doc_type: str) -> str:
+    return FOLDERS.get(doc_type, doc_type)
+
+
+def file_name(title: str) -> str:
+    """A file name from a title: 'Change management policy' -> 'change-management-policy.md'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return (slug or "document") + ".md"
+
+
+def render_document(
+    template_dirs: Sequence[Path],
+    doc_type: str,
+    values: dict[str, object],
+    catalogues: Sequence[Catalogue],
+    clauses: Sequence[str],
+) -> str:
+    """The text of a new document of ``doc_type`` (front-matter, guidance for its clauses, sections)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # Markdown, not HTML; values go into YAML through |tojson
+    )
+    requirements = [
+        req for catalogue in catalogues for req in catalogue.requirements
+        if req.clause in clauses and doc_type in req.types
+    ]  # fmt: skip
+    try:
+        template = env.get_template(f"{doc_type}.md.j2")
+    except jinja2.TemplateNotFound:
+        template = env.get_template("other.md.j2")
+    return template.render(**values, type=doc_type, requirements=requirements, today=dt.date.today().isoformat())

@@ -1,0 +1,96 @@
+"""mkdocs-sms new: a draft from the template of each type, refusals that write nothing, own templates."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import complete_mini
+from mkdocs_sms.settings import DEFAULT_TYPES
+
+
+def _new(site: Any, *args: str) -> Any:
+    from conftest import run_cli
+
+    return run_cli("new", *args, "-f", str(site.config_file), cwd=site.root)
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("doc_type", DEFAULT_TYPES)
+def test_new_document_of_every_type_builds_and_checks(doc_type: str, make_site: Any) -> None:
+    site = make_site(complete_mini())
+    doc_id = f"NEW-{doc_type.upper()}-01"
+    result = _new(site, doc_type, "--id", doc_id, "--title", f"New {doc_type} <draft> & co", "--clauses", "5.2,9.2",
+                  "--owner", "Head of Service Management")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    written = next(site.docs.rglob("new-*.md"))
+    front = yaml.safe_load(written.read_text().split("---\n")[1])
+    assert front["id"] == doc_id and front["type"] == doc_type and front["status"] == "draft"
+    assert front["version"] == "0.1" and front["clauses"] == ["5.2", "9.2"]
+    assert front["title"] == f"New {doc_type} <draft> & co"
+    if doc_type == "record":
+        assert "date" in front
+    check = site.check_json()
+    assert [f for f in check["findings"] if f["path"] == written.relative_to(site.docs).as_posix()] == []
+    assert site.build(strict=True).ok
+
+
+def test_new_puts_the_document_in_the_folder_of_its_type(make_site: Any) -> None:
+    site = make_site(complete_mini())
+    assert _new(site, "process", "--id", "PRC-CHG-01", "--title", "Change management process").returncode == 0
+    assert (site.docs / "processes/change-management-process.md").is_file()
+    text = (site.docs / "processes/change-management-process.md").read_text()
+    assert "## Roles (RACI)" in text and 'owner: "TO BE ASSIGNED"' in text
+
+
+def test_guidance_of_the_named_clauses_is_in_the_draft(make_site: Any) -> None:
+    site = make_site(complete_mini())
+    _new(site, "policy", "--id", "POL-NEW-01", "--title", "New", "--clauses", "5.2")
+    text = next(site.docs.rglob("new.md")).read_text()
+    assert "- 5.2 Policy (document: Service management policy): Keep a service management policy." in text
+    assert "State the commitments of top management." in text
+
+
+REFUSALS = {
+    "existing file": (
+        ["policy", "--id", "POL-X-01", "--title", "X", "--path", "DOCS/policies/sms.md"],
+        "already exists",
+    ),
+    "id in use": (["policy", "--id", "POL-SMS-01", "--title", "Another"], "already used by policies/sms.md"),
+    "id pattern": (["policy", "--id", "pol x", "--title", "X"], "does not match the id pattern"),
+    "unknown clause": (
+        ["policy", "--id", "POL-X-01", "--title", "X", "--clauses", "5.2,9.9"],
+        "clause '9.9' is in no loaded catalogue",
+    ),
+    "unknown type": (["memo", "--id", "MEM-X-01", "--title", "X"], "type 'memo' is not one of"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSALS))
+def test_refusals_write_nothing(case: str, make_site: Any) -> None:
+    site = make_site(complete_mini())
+    args, message = REFUSALS[case]
+    args = [a.replace("DOCS", str(site.docs)) for a in args]
+    before = _snapshot(site.root)
+    result = _new(site, *args)
+    assert result.returncode == 2 and message in result.stderr
+    assert _snapshot(site.root) == before
+
+
+def test_organisation_templates_come_first(make_site: Any) -> None:
+    site = make_site(complete_mini())
+    (site.root / "sms_templates").mkdir()
+    (site.root / "sms_templates/policy.md.j2").write_text(
+        '{% include "_front.md.j2" %}\n\nHarbourline policy layout for {{ title }}.\n'
+    )
+    _new(site, "policy", "--id", "POL-OWN-01", "--title", "Own")
+    _new(site, "plan", "--id", "PLN-OWN-01", "--title", "Own plan")
+    assert "Harbourline policy layout for Own." in (site.docs / "policies/own.md").read_text()
+    assert "## Activities and timetable" in (site.docs / "plans/own-plan.md").read_text()  # packaged fallback
