@@ -110,11 +110,7 @@ def format_github(handbook: Handbook, out: TextIO, docs_dir: str) -> None:
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms check``."""
     config_file = Path(args.config_file)
-    try:
-        project, handbook = load_handbook(config_file)
-    except (SettingsError, CatalogueError) as exc:
-        err.write(f"mkdocs-sms: error: {exc}\n")
-        return EXIT_UNUSABLE
+    project, handbook = load_handbook(config_file)
     if not project.plugin_enabled:
         err.write(
             f"mkdocs-sms: note: {config_file} does not enable the 'sms' plugin, so 'mkdocs build' will not "
@@ -145,13 +141,9 @@ def _display_dir(docs_dir: Path) -> str:
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms diff``."""
     config_file = Path(args.config_file)
-    try:
-        project, settings, catalogues = load_configuration(config_file)
-        base = load_side(project, settings, catalogues, args.base)
-        head = load_side(project, settings, catalogues, args.head)
-    except (SettingsError, CatalogueError, DiffError, GitError) as exc:
-        err.write(f"mkdocs-sms: error: {exc}\n")
-        return EXIT_UNUSABLE
+    project, settings, catalogues = load_configuration(config_file)
+    base = load_side(project, settings, catalogues, args.base)
+    head = load_side(project, settings, catalogues, args.head)
     result = compare(base, head)
     target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
     try:
@@ -173,11 +165,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms schema``."""
-    try:
-        _, settings, catalogues = load_configuration(Path(args.config_file))
-    except (SettingsError, CatalogueError) as exc:
-        err.write(f"mkdocs-sms: error: {exc}\n")
-        return EXIT_UNUSABLE
+    _, settings, catalogues = load_configuration(Path(args.config_file))
     clauses = list(dict.fromkeys(clause.number for catalogue in catalogues for clause in catalogue.clauses))
     json.dump(json_schema(settings, clauses), out, indent=2, ensure_ascii=False)
     out.write("\n")
@@ -187,11 +175,7 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms new``: a draft document from the template of its type; refuses rather than overwrite."""
     config_file = Path(args.config_file)
-    try:
-        project, handbook = load_handbook(config_file)
-    except (SettingsError, CatalogueError) as exc:
-        err.write(f"mkdocs-sms: error: {exc}\n")
-        return EXIT_UNUSABLE
+    project, handbook = load_handbook(config_file)
     settings = handbook.settings
     clauses = [c.strip() for c in (args.clauses or "").split(",") if c.strip()]
     problems = []
@@ -294,7 +278,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     if handler is None:
         parser.print_help(err)
         return EXIT_UNUSABLE
-    return handler(args, out, err)
+    try:
+        return handler(args, out, err)
+    except (SettingsError, CatalogueError, DiffError, GitError) as exc:
+        # The configuration, a catalogue, a ref or git cannot be used: say why, exit 2.
+        err.write(f"mkdocs-sms: error: {exc}\n")
+        return EXIT_UNUSABLE
 
 
 if __name__ == "__main__":  # pragma: no cover
