@@ -37,6 +37,7 @@ def test_wheel_contains_catalogue_templates_and_entry_points(wheel: Path) -> Non
     assert "mkdocs_sms/render/templates/panel.html" in names
     assert "mkdocs_sms/render/templates/sms.css" in names
     assert "mkdocs_sms/sms_templates/policy.md.j2" in names
+    assert "mkdocs_sms/ci/github-actions.yml" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "sms = mkdocs_sms.plugin:SmsPlugin" in text
@@ -69,6 +70,10 @@ def test_wheel_works_in_a_fresh_environment(wheel: Path, tmp_path: Path) -> None
     new = _run(bin_dir / "mkdocs-sms", "new", "plan", "--id", "PLN-X-01", "--title", "Plan X", cwd=site, env=clean_env)
     assert new.returncode == 0, new.stderr
     assert "## Activities and timetable" in (site / "docs" / "plans" / "plan-x.md").read_text()
+
+    init = _run(bin_dir / "mkdocs-sms", "init", tmp_path / "starter", cwd=tmp_path, env=clean_env)
+    assert init.returncode == 0, init.stderr
+    assert (tmp_path / "starter/ci/gitlab-ci.yml").is_file()
 
     build = _run(bin_dir / "mkdocs", "build", cwd=site, env=clean_env)
     assert build.returncode == 0, build.stderr

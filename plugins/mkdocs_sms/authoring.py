@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
@@ -34,6 +34,30 @@ def packaged_templates() -> Path:
     return inside if inside.is_dir() else Path(__file__).resolve().parents[2] / "sms_templates"
 
 
+PREFIXES = {
+    "policy": "POL", "plan": "PLN", "process": "PRC", "procedure": "PRO", "agreement": "AGR",
+    "catalogue": "CAT", "register": "REG", "record": "REC", "report": "RPT",
+}  # fmt: skip
+
+
+def packaged_ci_examples() -> Path:
+    """The ready-made CI pipelines shipped with mkdocs-sms."""
+    inside = Path(__file__).parent / "ci"
+    return inside if inside.is_dir() else Path(__file__).resolve().parents[2] / "examples" / "ci"
+
+
+def starter_documents(catalogues: Sequence[Catalogue]) -> list[tuple[str, str, str, str]]:
+    """One draft per catalogue row, as (type, id, title, clause): the whole baseline, every row draft."""
+    documents = []
+    for catalogue in catalogues:
+        for requirement in catalogue.requirements:
+            doc_type = requirement.types[0]
+            number = requirement.key.replace(".", "-").upper()
+            doc_id = f"{PREFIXES.get(doc_type, 'DOC')}-{re.sub(r'[^A-Z0-9-]', '', number)}"
+            documents.append((doc_type, doc_id, requirement.name, requirement.clause))
+    return documents
+
+
 def folder_for(doc_type: str) -> str:
     return FOLDERS.get(doc_type, doc_type)
 
@@ -47,7 +71,7 @@ def file_name(title: str) -> str:
 def render_document(
     template_dirs: Sequence[Path],
     doc_type: str,
-    values: dict[str, object],
+    values: Mapping[str, object],
     catalogues: Sequence[Catalogue],
     clauses: Sequence[str],
 ) -> str:

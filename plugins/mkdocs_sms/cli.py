@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from itertools import groupby
@@ -13,7 +14,14 @@ from typing import TextIO
 
 from mkdocs_sms import __version__, coverage, diff_report
 from mkdocs_sms.annotations import github_command, md_cell
-from mkdocs_sms.authoring import file_name, folder_for, packaged_templates, render_document
+from mkdocs_sms.authoring import (
+    file_name,
+    folder_for,
+    packaged_ci_examples,
+    packaged_templates,
+    render_document,
+    starter_documents,
+)
 from mkdocs_sms.catalogue import Catalogue, CatalogueError, load_catalogues
 from mkdocs_sms.diff import DiffError, compare, diff_json, display_path, load_side
 from mkdocs_sms.findings import Severity
@@ -208,6 +216,71 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+STARTER_CONFIG = """\
+site_name: {name} service management handbook
+theme:
+  name: material
+  features: [navigation.prune, navigation.sections, search.suggest]
+plugins:
+  - search
+  - sms:
+      catalogues: [iso20000-1:2018]
+markdown_extensions: [admonition, attr_list, md_in_html, tables, toc]
+"""
+
+STARTER_README = """\
+# Our service management handbook
+
+This repository holds the documented information of our service management system (ISO/IEC 20000-1),
+as Markdown with front-matter, published with MkDocs and checked by mkdocs-sms.
+
+- `docs/` holds one draft per requirement of the standard: the coverage page (`sms/coverage/`) shows
+  the whole baseline. Replace each draft with the real document, have it reviewed, and approve it
+  (`status: approved`, `approved_by`, `approved_on`).
+- `mkdocs-sms new policy --id POL-XXX-01 --title "..." --clauses 5.2` writes a new draft from
+  `sms_templates/`; adapt those templates to your organisation.
+- `mkdocs-sms check` reports what is missing, unapproved or out of date; `mkdocs serve` previews the
+  handbook; `mkdocs build --strict` fails on any finding.
+- Propose every change as a pull request; `mkdocs-sms diff --base main` tells the reviewer what it does
+  to the SMS. `ci/` holds ready-made pipelines for GitHub Actions and GitLab CI.
+"""
+
+
+def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``mkdocs-sms init DIR``: a starter SMS repository; refuses a folder that is not empty."""
+    root = Path(args.directory)
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        err.write(f"mkdocs-sms: error: {root} is not an empty folder; init writes only into a new or empty one\n")
+        return EXIT_UNUSABLE
+    settings = Settings.from_options({}, base_dir=root)
+    catalogues = load_catalogues(settings.catalogues, settings.base_dir, settings.types)
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(STARTER_CONFIG.format(name=args.name), encoding="utf-8")
+    (root / "README.md").write_text(STARTER_README, encoding="utf-8")
+    shutil.copytree(packaged_templates(), root / "sms_templates")
+    shutil.copytree(packaged_ci_examples(), root / "ci")
+    (docs / "index.md").write_text(
+        f"---\ntitle: {args.name} service management handbook\n---\n\n"
+        "The documented information of our service management system. See the [document register]"
+        "(sms/register.md), the [coverage matrix](sms/coverage.md) and the [review schedule](sms/reviews.md).\n",
+        encoding="utf-8",
+    )
+    templates = [root / "sms_templates"]
+    for doc_type, doc_id, title, clause in starter_documents(catalogues):
+        values = {
+            "id": doc_id, "title": title, "clauses": [clause], "owner": "TO BE ASSIGNED",
+            "classification": settings.default_classification, "review_interval": str(settings.review_interval),
+        }  # fmt: skip
+        target = docs / folder_for(doc_type) / (clause.replace(".", "-") + "-" + file_name(title))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render_document(templates, doc_type, values, catalogues, [clause]), encoding="utf-8")
+    count = len(starter_documents(catalogues))
+    out.write(f"Created a starter SMS in {root}: {count} draft documents, one per requirement. Next: cd {root}; "
+              "git init; mkdocs serve\n")  # fmt: skip
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``mkdocs-sms``."""
     parser = argparse.ArgumentParser(
@@ -262,6 +335,15 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--path", metavar="FILE", help="default: docs_dir/<folder of the type>/<title>.md")
     new.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE", help="default: mkdocs.yml")
     new.set_defaults(handler=cmd_new)
+    init = commands.add_parser(
+        "init",
+        help="create a starter SMS repository with one draft per requirement",
+        description="Create a starter SMS repository in DIR (new or empty): mkdocs.yml, one draft document per "
+        "catalogue requirement, sms_templates/, a README for authors and CI pipelines.",
+    )
+    init.add_argument("directory", metavar="DIR")
+    init.add_argument("--name", default="Our", help="organisation name for the site title (default: Our)")
+    init.set_defaults(handler=cmd_init)
     return parser
 
 
