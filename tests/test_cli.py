@@ -121,3 +121,17 @@ def test_check_without_the_plugin_uses_defaults_and_says_so(make_site: Any) -> N
     assert "does not enable the 'sms' plugin" in result.stderr
     assert "Coverage of iso20000-1:2018: 1/62 covered" in result.stdout
     assert result.returncode == 1
+
+
+def test_a_closed_pipe_is_not_a_traceback(make_site: Any) -> None:
+    import subprocess
+    import sys
+
+    # Output larger than a pipe's buffer, so that writing goes on after the reader has gone.
+    pages = {f"p/{n:03d}.md": approved(f"POL-P-{n:03d}", "policy", ["5.2"]) for n in range(400)}
+    site = make_site({**complete_mini(), **pages})
+    result = subprocess.run(
+        f"{sys.executable} -m mkdocs_sms check --format json -f {site.config_file} | head -c 20",
+        shell=True, capture_output=True, text=True, check=False, cwd=site.root,
+    )  # fmt: skip
+    assert result.stdout.startswith("{") and "Traceback" not in result.stderr, result.stderr

@@ -362,6 +362,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_UNUSABLE
     try:
         return handler(args, out, err)
+    except BrokenPipeError:
+        # The reader went away (`mkdocs-sms schema | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except (SettingsError, CatalogueError, DiffError, GitError) as exc:
         # The configuration, a catalogue, a ref or git cannot be used: say why, exit 2.
         err.write(f"mkdocs-sms: error: {exc}\n")
