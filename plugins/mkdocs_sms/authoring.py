@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from mkdocs_sms.catalogue import Catalogue
+from mkdocs_sms.settings import Settings
 
 # The folder, under docs_dir, of each document type.
 FOLDERS = {
@@ -66,6 +67,16 @@ def file_name(title: str) -> str:
     """A file name from a title: 'Change management policy' -> 'change-management-policy.md'."""
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     return (slug or "document") + ".md"
+
+
+def template_values(
+    settings: Settings, doc_id: str, title: str, clauses: Sequence[str], owner: str | None
+) -> dict[str, object]:
+    """What a template is filled with for a new draft."""
+    return {
+        "id": doc_id, "title": title, "clauses": list(clauses), "owner": owner or "TO BE ASSIGNED",
+        "classification": settings.default_classification, "review_interval": str(settings.review_interval),
+    }  # fmt: skip
 
 
 def render_document(

@@ -21,6 +21,7 @@ from mkdocs_sms.authoring import (
     packaged_templates,
     render_document,
     starter_documents,
+    template_values,
 )
 from mkdocs_sms.catalogue import Catalogue, CatalogueError, load_catalogues
 from mkdocs_sms.diff import DiffError, compare, diff_json, display_path, load_side
@@ -43,11 +44,12 @@ def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catal
     return project, settings, load_catalogues(settings.catalogues, settings.base_dir, settings.types)
 
 
-def load_handbook(config_file: Path) -> tuple[Project, Handbook]:
-    """Read and analyse the handbook configured by ``config_file``."""
+def load_handbook(config_file: Path, with_history: bool = True) -> tuple[Project, Handbook]:
+    """Read and analyse the handbook configured by ``config_file`` (its git history too, unless not needed)."""
     project, settings, catalogues = load_configuration(config_file)
     sources = list(project.sources())
-    history = read_history(project.docs_dir, [path for path, _ in sources]) if settings.history else None
+    wanted = with_history and settings.history
+    history = read_history(project.docs_dir, [path for path, _ in sources]) if wanted else None
     return project, analyse(sources, settings, catalogues, history, read_defaults(project.docs_dir))
 
 
@@ -182,8 +184,7 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms new``: a draft document from the template of its type; refuses rather than overwrite."""
-    config_file = Path(args.config_file)
-    project, handbook = load_handbook(config_file)
+    project, handbook = load_handbook(Path(args.config_file), with_history=False)
     settings = handbook.settings
     clauses = [c.strip() for c in (args.clauses or "").split(",") if c.strip()]
     problems = []
@@ -204,10 +205,7 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"mkdocs-sms: error: {problem}\n")
         return EXIT_UNUSABLE
     dirs = [settings.base_dir / settings.templates_dir, packaged_templates()]
-    values = {
-        "id": args.id, "title": args.title, "clauses": clauses, "owner": args.owner or "TO BE ASSIGNED",
-        "classification": settings.default_classification, "review_interval": str(settings.review_interval),
-    }  # fmt: skip
+    values = template_values(settings, args.id, args.title, clauses, args.owner)
     text = render_document(dirs, args.type, values, handbook.catalogues, clauses)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
@@ -268,10 +266,7 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     templates = [root / "sms_templates"]
     for doc_type, doc_id, title, clause in starter_documents(catalogues):
-        values = {
-            "id": doc_id, "title": title, "clauses": [clause], "owner": "TO BE ASSIGNED",
-            "classification": settings.default_classification, "review_interval": str(settings.review_interval),
-        }  # fmt: skip
+        values = template_values(settings, doc_id, title, [clause], None)
         target = docs / folder_for(doc_type) / (clause.replace(".", "-") + "-" + file_name(title))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render_document(templates, doc_type, values, catalogues, [clause]), encoding="utf-8")
@@ -279,6 +274,10 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(f"Created a starter SMS in {root}: {count} draft documents, one per requirement. Next: cd {root}; "
               "git init; mkdocs serve\n")  # fmt: skip
     return EXIT_OK
+
+
+def _config_file_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE", help="default: mkdocs.yml")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -295,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read the handbook the way the MkDocs plugin does and report findings and coverage. "
         "Exit 0: no error; 1: errors (or warnings with --strict); 2: unusable configuration.",
     )
-    check.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE", help="default: mkdocs.yml")
+    _config_file_option(check)
     check.add_argument("--format", choices=("text", "json", "markdown", "github"), default="text")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.set_defaults(handler=cmd_check)
@@ -308,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("--base", required=True, metavar="REF", help="the branch, tag or commit the change starts from")
     diff.add_argument("--head", metavar="REF", help="default: the working tree")
-    diff.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE", help="default: mkdocs.yml")
+    _config_file_option(diff)
     diff.add_argument("--format", choices=("markdown", "json", "github", "gitlab"), default="markdown")
     diff.add_argument("--output", metavar="FILE", help="write the report to FILE (e.g. the GitLab Code Quality report)")
     diff.set_defaults(handler=cmd_diff)
@@ -318,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print a JSON Schema of a controlled document's front-matter under this configuration "
         "(types, statuses, classifications, id pattern, the catalogues' clauses).",
     )
-    schema.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE", help="default: mkdocs.yml")
+    _config_file_option(schema)
     schema.set_defaults(handler=cmd_schema)
     new = commands.add_parser(
         "new",
@@ -333,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--clauses", metavar="LIST", help="comma-separated clause numbers, e.g. 8.5.1.1,8.5.1.2")
     new.add_argument("--owner", metavar="ROLE")
     new.add_argument("--path", metavar="FILE", help="default: docs_dir/<folder of the type>/<title>.md")
-    new.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE", help="default: mkdocs.yml")
+    _config_file_option(new)
     new.set_defaults(handler=cmd_new)
     init = commands.add_parser(
         "init",
