@@ -18,7 +18,7 @@ from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.coverage import STATUSES, CoverageRow
 from mkdocs_sms.findings import RULES, Finding, Severity, apply_severities, sort_key
 from mkdocs_sms.handbook import Handbook, analyse
-from mkdocs_sms.history import GitError, git, read_blobs, repository
+from mkdocs_sms.history import GitError, files_at
 from mkdocs_sms.model import frontmatter
 from mkdocs_sms.model.defaults import META_FILE, parse_defaults, read_defaults
 from mkdocs_sms.model.document import Document
@@ -95,26 +95,17 @@ class Diff:
 
 def sources_at(project: Project, ref: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """The Markdown pages of docs_dir at ``ref`` and its folders' ``.meta.yml``, read from git objects."""
+
+    def wanted(path: str) -> bool:
+        is_page = path.endswith(MARKDOWN_SUFFIXES) and not project.exclude.match_file(path)
+        return is_page or posixpath.basename(path) == META_FILE
+
     try:
-        root, prefix = repository(project.docs_dir)
-        commit = git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root).decode().strip()
+        _, files = files_at(project.docs_dir, ref, wanted)
     except GitError as exc:
-        raise DiffError(f"'{ref}' cannot be read: {exc or 'no such commit, branch or tag'}") from None
-    listing = git(["ls-tree", "-r", "-z", "--name-only", commit, "--", prefix or "."], root).decode()
-    wanted = []
-    for path in listing.split("\0"):
-        rel = path[len(prefix) :]
-        is_page = rel.endswith(MARKDOWN_SUFFIXES) and not project.exclude.match_file(rel)
-        if path and (is_page or posixpath.basename(rel) == META_FILE):
-            wanted.append((commit, path))
-    pages: dict[str, bytes] = {}
-    metas: dict[str, bytes] = {}
-    for (_, path), raw in read_blobs(root, wanted).items():
-        rel = path[len(prefix) :]
-        if posixpath.basename(rel) == META_FILE:
-            metas[posixpath.dirname(rel)] = raw
-        else:
-            pages[rel] = raw
+        raise DiffError(f"'{ref}' cannot be read: {exc}") from None
+    pages = {path: raw for path, raw in files.items() if posixpath.basename(path) != META_FILE}
+    metas = {posixpath.dirname(path): raw for path, raw in files.items() if posixpath.basename(path) == META_FILE}
     return pages, metas
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,6 +137,20 @@ def repository(docs_dir: Path) -> tuple[Path, str]:
     """The root of the repository holding ``docs_dir``, and docs_dir's path in it ('' or 'docs/')."""
     top = git(["rev-parse", "--show-toplevel"], docs_dir.resolve()).decode().strip()
     return _root_and_prefix(Path(top), docs_dir.resolve())
+
+
+def files_at(docs_dir: Path, ref: str, wanted: Callable[[str], bool]) -> tuple[str, dict[str, bytes]]:
+    """The commit ``ref`` names, and the files under docs_dir at it (by docs_dir-relative path) that
+    ``wanted`` accepts, read from git objects: one ``ls-tree`` and one ``cat-file`` stream."""
+    root, prefix = repository(docs_dir)
+    try:
+        commit = git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root).decode().strip()
+    except GitError:
+        raise GitError(f"'{ref}' is not a commit, branch or tag of this repository") from None
+    listing = git(["ls-tree", "-r", "-z", "--name-only", commit, "--", prefix or "."], root).decode()
+    paths = [path for path in listing.split("\0") if path and wanted(path[len(prefix) :])]
+    blobs = read_blobs(root, [(commit, path) for path in paths])
+    return commit, {path[len(prefix) :]: raw for (_, path), raw in blobs.items()}
 
 
 def _root_and_prefix(top: Path, docs_dir: Path) -> tuple[Path, str]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs_sms.history import GitError, git, read_blobs, repository
+from mkdocs_sms.history import GitError, files_at, git, repository
 from mkdocs_sms.model import frontmatter
 from mkdocs_sms.model.document import Document
 
@@ -61,35 +61,29 @@ def default_ref(docs_dir: Path) -> str | None:
 def read_changes(docs_dir: Path, documents: Iterable[Document], ref: str | None) -> Changes:
     """Compare ``documents`` with the documents under ``docs_dir`` at ``ref`` (default: see above)."""
     try:
-        root, prefix = repository(docs_dir)
+        repository(docs_dir)
     except GitError as exc:
         return Changes(ref, unavailable=str(exc))
     ref = ref or default_ref(docs_dir)
     if ref is None:
         return Changes(None, unavailable="no earlier tag to compare with (set 'changes_since' to a git ref)")
     try:
-        commit = git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root).decode().strip()
-        listing = git(["ls-tree", "-r", "-z", "--name-only", commit, "--", prefix or "."], root).decode()
-    except GitError:
-        return Changes(ref, unavailable=f"'{ref}' is not a commit, branch or tag of this repository")
-    paths = [p for p in listing.split("\0") if p.endswith(".md")]
-    try:
-        blobs = read_blobs(root, [(commit, path) for path in paths])
+        commit, files = files_at(docs_dir, ref, lambda path: path.endswith(".md"))
     except GitError as exc:
-        return Changes(ref, unavailable=f"the documents at '{ref}' cannot be read: {exc}")
-    before = {snap.id: snap for snap in _snapshots(blobs, prefix)}
+        return Changes(ref, unavailable=str(exc))
+    before = {snap.id: snap for snap in _snapshots(files)}
     return Changes(ref, commit, tuple(compare(before, documents)))
 
 
-def _snapshots(blobs: dict[tuple[str, str], bytes], prefix: str) -> Iterable[Snapshot]:
-    for (_, path), raw in sorted(blobs.items()):
+def _snapshots(files: dict[str, bytes]) -> Iterable[Snapshot]:
+    for path, raw in sorted(files.items()):
         try:
             text = frontmatter.decode(raw)
         except frontmatter.UnreadableText:
             continue
         doc_id, title, version, status = frontmatter.quick_values(text, ("id", "title", "version", "status"))
         if doc_id:
-            yield Snapshot(doc_id, path[len(prefix) :], title or doc_id, version, status or "draft")
+            yield Snapshot(doc_id, path, title or doc_id, version, status or "draft")
 
 
 def compare(before: dict[str, Snapshot], documents: Iterable[Document]) -> list[DocumentChange]:
