@@ -107,6 +107,14 @@ class Site:
         """Run ``mkdocs-sms check`` as a separate process."""
         return run_cli("check", "-f", str(self.config_file), *args, cwd=self.root, env=env)
 
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run ``mkdocs-sms COMMAND ARGS -f mkdocs.yml`` as a separate process."""
+        return run_cli(*args, "-f", str(self.config_file), cwd=self.root)
+
+    def set_options(self, options: Mapping[str, Any]) -> None:
+        """Rewrite mkdocs.yml with other plugin options (the pages stay)."""
+        write_config(self.root, options)
+
     def check_json(self, *args: str) -> dict[str, Any]:
         result = self.check("--format", "json", *args)
         assert result.returncode in (0, 1), result.stderr

@@ -164,7 +164,10 @@ def test_sms_json_follows_the_contract(make_site: Any) -> None:
     assert row == {
         "catalogue": "mini", "clause": "5.2", "title": "Policy", "requirement": "Service management policy",
         "kind": "document", "required": True, "status": "covered", "documents": ["POL-A-01", "POL-SMS-01"],
+        "key": "5.2-1", "max_age": None, "evidence": "POL-SMS-01", "evidence_date": "2026-03-01",
+        "phase": None, "late": False,
     }  # fmt: skip
+    assert data["audit"] == {"ready": False, "failed": ["An internal audit within 12 months", "No reviews overdue"]}
     (finding,) = data["findings"]
     assert finding == {
         "code": "SMS007", "severity": "warning", "path": "p.md", "line": 11, "document": "POL-A-01",

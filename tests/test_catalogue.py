@@ -109,13 +109,19 @@ def test_own_catalogue_beside_the_bundled_one(make_site: Any) -> None:
         "  - clause: IR-1\n    title: Acceptable use\n    requirements:\n"
         "      - {kind: document, types: [policy], name: Acceptable use policy}\n"
     )
-    pages = {"aup.md": approved("POL-AUP-01", "policy", ["IR-1"])}
+    pages = {"aup.md": approved("POL-AUP-01", "policy", ["internal:IR-1"])}
     site = make_site(pages, {"catalogues": ["iso20000-1:2018", "own.yml"]})
     (site.root / "own.yml").write_text(own)
     data = site.check_json()
     row = next(r for r in data["coverage"] if r["catalogue"] == "internal")
     assert row["status"] == "covered" and row["documents"] == ["POL-AUP-01"]
     assert not [f for f in data["findings"] if f["code"] == "SMS005"]
+    # An unqualified number belongs to the first catalogue; the finding says how to qualify it.
+    site.write("aup.md", approved("POL-AUP-01", "policy", ["IR-1"]))
+    (unqualified,) = [f for f in site.check_json()["findings"] if f["code"] == "SMS005"]
+    assert "clause 'IR-1' is not in iso20000-1:2018" in unqualified["message"]
+    assert "write it as 'internal:IR-1'" in unqualified["message"]
+    site.write("aup.md", approved("POL-AUP-01", "policy", ["internal:IR-1"]))
     assert len([r for r in data["coverage"] if r["catalogue"] == "iso20000-1:2018"]) > 40
     assert site.build().ok
     coverage = site.site_file("sms/coverage/index.html")

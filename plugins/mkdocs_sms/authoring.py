@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from mkdocs_sms.catalogue import Catalogue
+from mkdocs_sms.catalogue import Catalogue, clause_ref, resolve_clause
 from mkdocs_sms.settings import Settings
 
 # The folder, under docs_dir, of each document type.
@@ -54,8 +54,12 @@ def starter_documents(catalogues: Sequence[Catalogue]) -> list[tuple[str, str, s
         for requirement in catalogue.requirements:
             doc_type = requirement.types[0]
             number = requirement.key.replace(".", "-").upper()
+            if catalogue is not catalogues[0]:  # ids stay unique when two catalogues share clause numbers
+                number = f"{catalogue.name.upper()}-{number}"
             doc_id = f"{PREFIXES.get(doc_type, 'DOC')}-{re.sub(r'[^A-Z0-9-]', '', number)}"
-            documents.append((doc_type, doc_id, requirement.name, requirement.clause))
+            documents.append(
+                (doc_type, doc_id, requirement.name, clause_ref(catalogue, requirement.clause, catalogues))
+            )
     return documents
 
 
@@ -95,9 +99,10 @@ def render_document(
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # Markdown, not HTML; values go into YAML through |tojson
     )
+    named = {resolved[0].name + ":" + resolved[1] for ref in clauses if (resolved := resolve_clause(ref, catalogues))}
     requirements = [
         req for catalogue in catalogues for req in catalogue.requirements
-        if req.clause in clauses and doc_type in req.types
+        if f"{catalogue.name}:{req.clause}" in named and doc_type in req.types
     ]  # fmt: skip
     try:
         template = env.get_template(f"{doc_type}.md.j2")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import shutil
@@ -23,13 +24,17 @@ from mkdocs_sms.authoring import (
     starter_documents,
     template_values,
 )
-from mkdocs_sms.catalogue import Catalogue, CatalogueError, load_catalogues
+from mkdocs_sms.baseline import write_baseline
+from mkdocs_sms.catalogue import Catalogue, CatalogueError, clause_ref
 from mkdocs_sms.diff import DiffError, compare, diff_json, display_path, load_side
+from mkdocs_sms.export import TABLES, write_csv, write_xlsx
 from mkdocs_sms.findings import Severity
-from mkdocs_sms.handbook import Handbook, analyse
+from mkdocs_sms.handbook import Handbook, analyse, load_baseline
 from mkdocs_sms.history import GitError, read_history
+from mkdocs_sms.implementation import DEFAULT_BASELINE
 from mkdocs_sms.model.defaults import read_defaults
 from mkdocs_sms.model.schema import json_schema
+from mkdocs_sms.progress import progress
 from mkdocs_sms.project import Project, load_project
 from mkdocs_sms.render import handbook_json
 from mkdocs_sms.settings import Settings, SettingsError
@@ -41,7 +46,7 @@ def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catal
     """The handbook's ``mkdocs.yml``, its validated settings and its catalogues."""
     project = load_project(config_file)
     settings = Settings.from_options(project.options, base_dir=config_file.parent, repo_url=project.repo_url)
-    return project, settings, load_catalogues(settings.catalogues, settings.base_dir, settings.types)
+    return project, settings, settings.load_catalogues()
 
 
 def load_handbook(config_file: Path, with_history: bool = True) -> tuple[Project, Handbook]:
@@ -50,7 +55,8 @@ def load_handbook(config_file: Path, with_history: bool = True) -> tuple[Project
     sources = list(project.sources())
     wanted = with_history and settings.history
     history = read_history(project.docs_dir, [path for path, _ in sources]) if wanted else None
-    return project, analyse(sources, settings, catalogues, history, read_defaults(project.docs_dir))
+    defaults = read_defaults(project.docs_dir)
+    return project, analyse(sources, settings, catalogues, history, defaults, load_baseline(settings))
 
 
 def failed(handbook: Handbook, strict: bool) -> bool:
@@ -176,7 +182,11 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms schema``."""
     _, settings, catalogues = load_configuration(Path(args.config_file))
-    clauses = list(dict.fromkeys(clause.number for catalogue in catalogues for clause in catalogue.clauses))
+    clauses = list(
+        dict.fromkeys(
+            clause_ref(catalogue, clause.number, catalogues) for catalogue in catalogues for clause in catalogue.clauses
+        )
+    )
     json.dump(json_schema(settings, clauses), out, indent=2, ensure_ascii=False)
     out.write("\n")
     return EXIT_OK
@@ -251,7 +261,7 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"mkdocs-sms: error: {root} is not an empty folder; init writes only into a new or empty one\n")
         return EXIT_UNUSABLE
     settings = Settings.from_options({}, base_dir=root)
-    catalogues = load_catalogues(settings.catalogues, settings.base_dir, settings.types)
+    catalogues = settings.load_catalogues()
     docs = root / "docs"
     docs.mkdir(parents=True)
     (root / "mkdocs.yml").write_text(STARTER_CONFIG.format(name=args.name), encoding="utf-8")
@@ -273,6 +283,58 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     count = len(starter_documents(catalogues))
     out.write(f"Created a starter SMS in {root}: {count} draft documents, one per requirement. Next: cd {root}; "
               "git init; mkdocs serve\n")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_baseline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``mkdocs-sms baseline save``: record coverage, findings and statuses as the implementation baseline."""
+    config_file = Path(args.config_file)
+    _, handbook = load_handbook(config_file)
+    plan = handbook.settings.implementation
+    target = Path(args.file) if args.file else config_file.parent / (plan.baseline if plan else DEFAULT_BASELINE)
+    try:
+        write_baseline(handbook, target)
+    except OSError as exc:
+        err.write(f"mkdocs-sms: error: cannot write {target}: {exc.strerror or exc}\n")
+        return EXIT_UNUSABLE
+    out.write(f"Saved the baseline of {handbook.settings.today.isoformat()} to {target}:\n")
+    for item in progress(handbook):
+        target_state = item.target
+        out.write(
+            f"  {item.catalogue.name}: {target_state.achieved} of {target_state.total} required rows covered "
+            f"({target_state.total - target_state.achieved} to close)\n"
+        )
+    configured = config_file.parent / (plan.baseline if plan else DEFAULT_BASELINE)
+    if target.resolve() != configured.resolve():
+        out.write(
+            f"Note: the implementation page reads {configured}; set 'implementation: baseline:' to use this file.\n"
+        )
+    out.write("Commit the file: the implementation page compares every later build with it.\n")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``mkdocs-sms export``: the register and the coverage matrix for spreadsheets."""
+    _, handbook = load_handbook(Path(args.config_file))
+    if args.format == "xlsx":
+        if not args.output and out.isatty():
+            err.write("mkdocs-sms: error: an xlsx workbook is binary; give --output FILE (or redirect the output)\n")
+            return EXIT_UNUSABLE
+        if args.output:
+            with open(args.output, "wb") as stream:
+                write_xlsx(handbook, stream)
+        else:
+            buffer = io.BytesIO()
+            write_xlsx(handbook, buffer)
+            out.flush()
+            getattr(out, "buffer", sys.stdout.buffer).write(buffer.getvalue())
+    elif args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as text:
+            write_csv(handbook, args.table, text)
+    else:
+        write_csv(handbook, args.table, out)
+    if args.output:
+        err.write(f"Wrote {args.output}\n")
     return EXIT_OK
 
 
@@ -343,6 +405,28 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("directory", metavar="DIR")
     init.add_argument("--name", default="Our", help="organisation name for the site title (default: Our)")
     init.set_defaults(handler=cmd_init)
+    baseline = commands.add_parser(
+        "baseline",
+        help="record the implementation baseline (the gap analysis) to compare progress with",
+        description="'baseline save' records today's coverage, findings and document statuses in a JSON file "
+        "(default: implementation: baseline: from mkdocs.yml, else sms-baseline.json beside it). Commit it: "
+        "the implementation page shows what was closed since.",
+    )
+    baseline.add_argument("action", choices=("save",))
+    baseline.add_argument("--file", metavar="FILE", help="where to write it (default: the configured baseline file)")
+    _config_file_option(baseline)
+    baseline.set_defaults(handler=cmd_baseline)
+    export = commands.add_parser(
+        "export",
+        help="write the document register and coverage matrix as CSV or xlsx",
+        description="Write the document register and the coverage matrix for auditors who work in "
+        "spreadsheets: xlsx has both as sheets; csv writes one table (--table).",
+    )
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument("--table", choices=TABLES, default="register", help="csv only: which table (default: register)")
+    export.add_argument("--output", metavar="FILE", help="default: standard output")
+    _config_file_option(export)
+    export.set_defaults(handler=cmd_export)
     return parser
 
 

@@ -50,5 +50,8 @@ class SmsConfig(base.Config):  # type: ignore[no-untyped-call]
     # The organisation's templates for `mkdocs-sms new` (the packaged ones fill any gap).
     templates_dir = c.Type(str, default=DEFAULTS["templates_dir"])
 
+    # The implementation plan (ISO/IEC 20000-5): phases with target dates, level names, baseline file.
+    implementation = c.Optional(c.Type(dict))
+
     # Per-code severity overrides, e.g. {SMS007: error, SMS102: ignore}.
     severity = c.Type(dict, default={})

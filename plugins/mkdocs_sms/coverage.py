@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from mkdocs_sms.catalogue import Catalogue, Requirement
+from mkdocs_sms.catalogue import LEVELS, Catalogue, Requirement, resolve_clause
 from mkdocs_sms.findings import RULES, Finding
+from mkdocs_sms.implementation import Plan
 from mkdocs_sms.model.document import Document
 
-# Row statuses, best first.
-COVERED, STALE, DRAFT, MISSING = "covered", "stale", "draft", "missing"
-STATUSES = (COVERED, STALE, DRAFT, MISSING)
+# Row statuses, best first. A row not due before a later phase of the implementation is deferred.
+COVERED, STALE, DRAFT, MISSING, DEFERRED = "covered", "stale", "draft", "missing", "deferred"
+STATUSES = (COVERED, STALE, DRAFT, MISSING, DEFERRED)
+# A document without a 'level' counts as meeting every maturity level.
+TOP_LEVEL = LEVELS[-1]
 
 _FINDING_FOR = {MISSING: "SMS101", DRAFT: "SMS102", STALE: "SMS103"}
 _FINDING_TEXT = {
@@ -25,11 +28,44 @@ _FINDING_TEXT = {
 
 @dataclass(frozen=True)
 class CoverageRow:
-    """One requirement and the documents that meet it (retired documents never do)."""
+    """One requirement and the documents that meet it (retired documents never do).
+
+    ``evidence`` is the newest approved, in-date document meeting the row (by its evidence date);
+    when the row has a ``max_age`` and that evidence is older, the row is stale with
+    ``evidence_stale`` set. ``phase`` is the index of the implementation phase that brings the row
+    in, ``late`` the first phase whose target date passed without the row being achieved,
+    ``level`` the highest maturity level the approved documents reach (None when none is approved),
+    and ``deferred_from`` the status a deferred row has against the whole target state.
+    """
 
     requirement: Requirement
     status: str
     documents: tuple[Document, ...]
+    evidence: Document | None = None
+    evidence_stale: bool = False
+    phase: int | None = None
+    late: int | None = None
+    level: int | None = None
+    deferred_from: str | None = None
+
+    @property
+    def gap_status(self) -> str:
+        """The status against the whole target state, as if no phase deferred the row."""
+        return self.deferred_from or self.status
+
+    @property
+    def evidence_due(self) -> dt.date | None:
+        """The date the newest evidence goes out of date (None without max_age or evidence)."""
+        max_age = self.requirement.max_age
+        if max_age is None or self.evidence is None or self.evidence.evidence_date is None:
+            return None
+        return max_age.after(self.evidence.evidence_date)
+
+    def achieved(self, level: int | None) -> bool:
+        """Covered, and at ``level`` or above when a level is asked for."""
+        if self.status != COVERED:
+            return False
+        return level is None or (self.level is not None and self.level >= level)
 
 
 def document_standing(document: Document, today: dt.date) -> str:
@@ -39,42 +75,111 @@ def document_standing(document: Document, today: dt.date) -> str:
     return STALE if document.overdue(today) else COVERED
 
 
-def meets(document: Document, requirement: Requirement) -> bool:
-    """A document meets a row when it lists the clause and has a type the row accepts."""
-    return (
-        document.status != "retired" and document.type in requirement.types and requirement.clause in document.clauses
-    )
-
-
-def compute(catalogues: Sequence[Catalogue], documents: Iterable[Document], today: dt.date) -> list[CoverageRow]:
-    """Every requirement of every catalogue, in catalogue order, with its status."""
-    by_clause: dict[str, list[Document]] = defaultdict(list)
+def clause_index(
+    catalogues: Sequence[Catalogue], documents: Iterable[Document]
+) -> dict[tuple[str, str], list[Document]]:
+    """Documents by the (catalogue name, clause number) their ``clauses`` name; unresolvable
+    references (SMS005) are left out."""
+    index: dict[tuple[str, str], list[Document]] = defaultdict(list)
     for document in documents:
-        for clause in dict.fromkeys(document.clauses):
-            by_clause[clause].append(document)
+        for ref in dict.fromkeys(document.clauses):
+            resolved = resolve_clause(ref, catalogues)
+            if resolved is not None:
+                index[(resolved[0].name, resolved[1])].append(document)
+    return index
+
+
+def meets(document: Document, requirement: Requirement) -> bool:
+    """A document meets a row when it names the row's clause (see :func:`clause_index`), is not
+    retired, and has a type the row accepts."""
+    return document.status != "retired" and document.type in requirement.types
+
+
+def compute(
+    catalogues: Sequence[Catalogue], documents: Iterable[Document], today: dt.date, plan: Plan | None = None
+) -> list[CoverageRow]:
+    """Every requirement of every catalogue, in catalogue order, with its status."""
+    by_clause = clause_index(catalogues, documents)
+    current = plan.current(today) if plan else None
     rows = []
     for catalogue in catalogues:
         for requirement in catalogue.requirements:
-            meeting = tuple(d for d in by_clause.get(requirement.clause, ()) if meets(d, requirement))
-            standings = {document_standing(d, today) for d in meeting}
-            status = next((s for s in (COVERED, STALE, DRAFT) if s in standings), MISSING)
-            rows.append(CoverageRow(requirement, status, meeting))
+            named = by_clause.get((catalogue.name, requirement.clause), ())
+            meeting = tuple(d for d in named if meets(d, requirement))
+            standings = {d.id: document_standing(d, today) for d in meeting}
+            status = next((s for s in (COVERED, STALE, DRAFT) if s in standings.values()), MISSING)
+            in_date = [d for d in meeting if standings[d.id] == COVERED]
+            evidence = max(in_date, key=lambda d: d.evidence_date or dt.date.min, default=None)
+            row = CoverageRow(
+                requirement,
+                status,
+                meeting,
+                evidence,
+                level=max((d.level or TOP_LEVEL for d in in_date), default=None),
+            )
+            if row.evidence_due is not None and row.evidence_due < today:
+                row = replace(row, status=STALE, evidence_stale=True)
+            if plan is not None and plan.phases:
+                row = _place(row, plan, catalogues, current, today)
+            rows.append(row)
     return rows
 
 
-def findings(rows: Iterable[CoverageRow]) -> list[Finding]:
-    """SMS101-SMS103 for required rows that are not covered."""
+def _place(
+    row: CoverageRow, plan: Plan, catalogues: Sequence[Catalogue], current: int | None, today: dt.date
+) -> CoverageRow:
+    """Put a row into the implementation plan: its phase, deferred when that phase is still ahead,
+    late when a phase whose target date has passed needed it and did not achieve it."""
+    due = plan.due_phase(row.requirement, catalogues)
+    late = next(
+        (
+            index
+            for index, phase in enumerate(plan.phases)
+            if phase.target < today
+            and plan.in_scope(index, row.requirement, catalogues)
+            and not row.achieved(phase.level)
+        ),
+        None,
+    )
+    if current is not None and due is not None and due > current and row.status != COVERED:
+        return replace(row, status=DEFERRED, phase=due, late=late, deferred_from=row.status)
+    return replace(row, phase=due, late=late)
+
+
+def findings(rows: Iterable[CoverageRow], plan: Plan | None = None) -> list[Finding]:
+    """SMS101-SMS105 for required rows that are not covered, stale or late (deferred rows are not due)."""
     result = []
     for row in rows:
-        code = _FINDING_FOR.get(row.status)
-        if code is None or not row.requirement.required:
-            continue
         req = row.requirement
+        if not req.required or row.status == DEFERRED:
+            continue
         ids = ", ".join(d.id for d in row.documents)
-        text = f"{req.catalogue} {req.clause} {req.clause_title} ({req.kind}: {req.name}): " + _FINDING_TEXT[row.status]
-        if ids:
-            text += f" ({ids})"
-        result.append(RULES[code].finding(text))
+        where = f"{req.catalogue} {req.clause} {req.clause_title} ({req.kind}: {req.name}): "
+        if row.late is not None and plan is not None:
+            phase = plan.phases[row.late]
+            needed = f" at {plan.level_name(phase.level)}" if phase.level is not None else ""
+            text = (
+                f"phase '{phase.name}' was due on {phase.target.isoformat()} and needed this requirement{needed}; "
+                f"it is {row.status}"
+            )
+            if row.status == COVERED and phase.level is not None:
+                text += f" only at {plan.level_name(row.level or 1)}"
+            result.append(RULES["SMS105"].finding(where + text + (f" ({ids})" if ids else "")))
+        elif row.evidence_stale:
+            assert row.evidence is not None and row.evidence_due is not None and req.max_age is not None
+            date = row.evidence.evidence_date
+            result.append(
+                RULES["SMS104"].finding(
+                    where + f"the newest evidence, {row.evidence.id} of {date.isoformat() if date else '?'}, "
+                    f"is older than {req.max_age} (out of date since {row.evidence_due.isoformat()})"
+                )
+            )
+        elif row.status in _FINDING_FOR:
+            result.append(
+                RULES[_FINDING_FOR[row.status]].finding(
+                    where + _FINDING_TEXT[row.status] + (f" ({ids})" if ids else "")
+                )
+            )
     return result
 
 

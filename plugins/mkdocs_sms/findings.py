@@ -221,6 +221,31 @@ _RULES = (
         "Every approved document meeting this row is past its review date.",
         "Review one of the documents meeting the row and record the new approval.",
     ),
+    Rule(
+        "SMS104",
+        Severity.WARNING,
+        "the newest evidence for a record row is older than the row's max_age",
+        "Records show that something is still done: an internal audit or a continuity test from two years "
+        "ago is no evidence that it happens now, and auditors ask for the latest one.",
+        "Carry out the activity again and add its record (type: record, with the date it took place), "
+        "listing the clause in 'clauses'.",
+    ),
+    Rule(
+        "SMS105",
+        Severity.ERROR,
+        "a phase of the implementation plan is past its target date and a row it needed is not achieved",
+        "The implementation plan is a commitment to management (ISO/IEC 20000-5): a late phase needs a "
+        "decision, a new date or more resources, not silence.",
+        "Write and approve the documents the row needs (at the phase's maturity level), or agree a new "
+        "target date and change it under 'implementation: phases:'.",
+    ),
+    Rule(
+        "SMS106",
+        Severity.WARNING,
+        "the implementation baseline file cannot be read",
+        "Without the baseline, the implementation page cannot show what was closed since the gap analysis.",
+        "Save it again with 'mkdocs-sms baseline save', or correct the path under 'implementation: baseline:'.",
+    ),
 )
 
 RULES: Mapping[str, Rule] = {rule.code: rule for rule in _RULES}

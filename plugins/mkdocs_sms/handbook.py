@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mkdocs_sms import coverage
-from mkdocs_sms.catalogue import Catalogue
+from mkdocs_sms.baseline import Baseline, BaselineError, read_baseline
+from mkdocs_sms.catalogue import Catalogue, resolve_clause, split_ref
+from mkdocs_sms.coverage import CoverageRow
 from mkdocs_sms.findings import RULES, Finding, Severity, apply_severities, sort_key
 from mkdocs_sms.history import History, Revision
 from mkdocs_sms.model.defaults import defaults_for
@@ -32,14 +35,33 @@ class Handbook:
     by_id: dict[str, Document] = field(default_factory=dict)
     history: History | None = None
     referenced_by: dict[str, tuple[Document, ...]] = field(default_factory=dict)
+    baseline: Baseline | None = None
 
     def count(self, severity: Severity) -> int:
         """How many findings have ``severity``."""
         return sum(1 for finding in self.findings if finding.severity is severity)
 
     def clause_catalogue(self, clause: str) -> Catalogue | None:
-        """The first loaded catalogue that has ``clause``."""
-        return next((c for c in self.catalogues if c.has_clause(clause)), None)
+        """The catalogue a clause reference (``8.2`` or ``isms:5.2``) names, None when none has it."""
+        resolved = resolve_clause(clause, self.catalogues)
+        return resolved[0] if resolved else None
+
+    def rows_by_catalogue(self) -> dict[str, list[CoverageRow]]:
+        """Coverage rows by catalogue name, in catalogue order."""
+        rows: dict[str, list[CoverageRow]] = {c.name: [] for c in self.catalogues}
+        for row in self.coverage:
+            rows[row.requirement.catalogue].append(row)
+        return rows
+
+
+def load_baseline(settings: Settings) -> tuple[Baseline | None, Finding | None]:
+    """The saved baseline of the implementation plan (default ``sms-baseline.json`` beside
+    ``mkdocs.yml``); a file that cannot be used is SMS106, never an abort."""
+    name = settings.implementation.baseline if settings.implementation else "sms-baseline.json"
+    try:
+        return read_baseline(settings.base_dir / Path(name)), None
+    except BaselineError as exc:
+        return None, RULES["SMS106"].finding(str(exc))
 
 
 def analyse(
@@ -48,11 +70,16 @@ def analyse(
     catalogues: Sequence[Catalogue],
     history: History | None = None,
     folder_defaults: tuple[dict[str, dict[str, Any]], list[Finding]] | None = None,
+    baseline: tuple[Baseline | None, Finding | None] | None = None,
 ) -> Handbook:
-    """Analyse pages given as ``(path relative to docs_dir, raw bytes)``, with their git history and
-    the folder defaults read by :func:`mkdocs_sms.model.defaults.read_defaults`."""
+    """Analyse pages given as ``(path relative to docs_dir, raw bytes)``, with their git history, the
+    folder defaults read by :func:`mkdocs_sms.model.defaults.read_defaults` and the implementation
+    baseline read by :func:`load_baseline`."""
     by_folder, found = folder_defaults or ({}, [])
     found = list(found)
+    saved, problem = baseline or (None, None)
+    if problem is not None:
+        found.append(problem)
     pages = sorted(
         (read_page(path, raw, settings, defaults_for(path, by_folder)) for path, raw in sources), key=lambda p: p.path
     )
@@ -90,8 +117,8 @@ def analyse(
                     )
                 )
 
-    rows = coverage.compute(catalogues, documents, settings.today)
-    found.extend(coverage.findings(rows))
+    rows = coverage.compute(catalogues, documents, settings.today, settings.implementation)
+    found.extend(coverage.findings(rows, settings.implementation))
     findings = sorted(apply_severities(found, settings.severity), key=sort_key)
     referenced_by = _referenced_by(pages, by_id)
     return Handbook(
@@ -104,6 +131,7 @@ def analyse(
         by_id,
         history,
         referenced_by,
+        saved,
     )
 
 
@@ -112,10 +140,9 @@ def _document_findings(
 ) -> Iterable[Finding]:
     """Checks that need more than the document itself: clauses, references, review dates."""
     for index, clause in enumerate(document.clauses):
-        if not any(catalogue.has_clause(clause) for catalogue in catalogues):
-            names = ", ".join(catalogue.name for catalogue in catalogues)
+        if resolve_clause(clause, catalogues) is None:
             yield RULES["SMS005"].finding(
-                f"clause '{clause}' is in no loaded catalogue ({names})",
+                _unknown_clause(clause, catalogues),
                 path=document.path,
                 line=document.line_of("clauses", index),
                 document=document.id,
@@ -145,6 +172,23 @@ def _document_findings(
             line=document.line_of(key),
             document=document.id,
         )
+
+
+def _unknown_clause(ref: str, catalogues: Sequence[Catalogue]) -> str:
+    """Why a clause reference resolves to nothing, with the qualified form when another catalogue has it."""
+    name, number = split_ref(ref)
+    names = ", ".join(catalogue.name for catalogue in catalogues)
+    if name is not None and not any(c.name == name for c in catalogues):
+        return f"clause '{ref}' names catalogue '{name}', which is not loaded ({names})"
+    if name is not None:
+        return f"clause '{number}' is not in catalogue {name}"
+    elsewhere = [c.name for c in catalogues[1:] if c.has_clause(number)]
+    text = f"clause '{ref}' is not in {catalogues[0].name}" if catalogues else f"clause '{ref}' is in no catalogue"
+    if elsewhere:
+        text += f" (unqualified clauses refer to the first catalogue); write it as '{elsewhere[0]}:{number}'"
+    elif len(catalogues) > 1:
+        text += f", nor in any loaded catalogue ({names})"
+    return text
 
 
 def _history_findings(documents: Sequence[Document], history: History) -> Iterable[Finding]:

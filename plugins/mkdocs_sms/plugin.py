@@ -19,10 +19,10 @@ from mkdocs.utils import get_relative_url
 
 from mkdocs_sms import render
 from mkdocs_sms.annotations import md_cell
-from mkdocs_sms.catalogue import BUILTIN, Catalogue, CatalogueError, load_catalogues
+from mkdocs_sms.catalogue import BUILTIN, Catalogue, CatalogueError, resolve_clause
 from mkdocs_sms.config import SmsConfig
 from mkdocs_sms.findings import Severity
-from mkdocs_sms.handbook import Handbook, analyse
+from mkdocs_sms.handbook import Handbook, analyse, load_baseline
 from mkdocs_sms.history import History, read_history
 from mkdocs_sms.history.changes import Changes, read_changes
 from mkdocs_sms.model import references
@@ -33,6 +33,7 @@ from mkdocs_sms.settings import DEFAULTS, Settings, SettingsError
 log = get_plugin_logger(__name__)
 
 CSS_URI = "assets/mkdocs-sms/sms.css"
+JS_URI = "assets/mkdocs-sms/sms.js"
 JSON_URI = "sms.json"
 # Statuses marked in the navigation, with the tooltip Material shows.
 STATUS_ICONS = {"draft": "Draft: not approved", "review": "In review: not yet approved", "retired": "Retired"}
@@ -64,7 +65,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         options = {key: self.config[key] for key in DEFAULTS}
         try:
             self.settings = Settings.from_options(options, base_dir=base_dir, repo_url=config.repo_url)
-            self.catalogues = load_catalogues(self.settings.catalogues, base_dir, self.settings.types)
+            self.catalogues = self.settings.load_catalogues()
         except (SettingsError, CatalogueError) as exc:
             raise PluginError(f"sms: {exc}") from None
         # Tooltips of Material's status icons in the navigation (the user's own titles win).
@@ -74,9 +75,15 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
                 titles.setdefault(status, text)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
+        if JS_URI not in (str(script) for script in config.extra_javascript):  # entries may be {path: ...}
+            config.extra_javascript.append(JS_URI)
         for ref in self.settings.catalogues:
             if ref not in BUILTIN:
                 config.watch.append(str(base_dir / ref))
+        baseline = base_dir / (self.settings.implementation.baseline if self.settings.implementation else "")
+        if self.settings.implementation is not None and baseline.is_file():
+            # A baseline saved again while `mkdocs serve` runs shows at once on the implementation page.
+            config.watch.append(str(baseline))
         return config
 
     @event_priority(-50)
@@ -98,7 +105,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             self._history = read_history(Path(config.docs_dir), [path for path, _ in sources], self._history)
         history = self._history if self.settings.history else None
         defaults = read_defaults(Path(config.docs_dir))
-        handbook = analyse(sources, self.settings, self.catalogues, history, defaults)
+        handbook = analyse(sources, self.settings, self.catalogues, history, defaults, load_baseline(self.settings))
         self._changes = (
             read_changes(Path(config.docs_dir), handbook.documents, self.settings.changes_since)
             if self.settings.history
@@ -117,6 +124,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             self._add(files, config, f"{self.settings.pages_dir}/{name}", content)
         self._add(files, config, JSON_URI, json.dumps(render.handbook_json(handbook), indent=2, ensure_ascii=False))
         self._add(files, config, CSS_URI, render.stylesheet())
+        self._add(files, config, JS_URI, render.script())
         self._coverage_file = files.get_file_from_path(f"{self.settings.pages_dir}/coverage.md")
         self._files_by_id = {}
         for document in handbook.documents:
@@ -148,14 +156,18 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Escape front-matter titles (themes print ``page.title`` unescaped) and adapt ``status``.
 
-        Material shows an icon beside pages whose front-matter has a ``status``; an approved document
-        needs none, so only draft, in-review and retired documents keep theirs in ``page.meta``.
+        Material shows an icon beside pages whose ``page.meta`` has a ``status``; an approved document
+        needs none, so only draft, in-review and retired documents get one. The status is the
+        document's own, folder defaults included, so the icon is the same with or without Material's
+        meta plugin (which alone would copy ``.meta.yml`` values into ``page.meta``).
         """
         title = page.meta.get("title")
         if isinstance(title, str) and not isinstance(title, Markup):
             page.meta["title"] = Markup.escape(title)
         document = self._documents_by_path.get(page.file.src_uri)
-        if document is not None and page.meta.get("status") not in STATUS_ICONS:
+        if document is not None and document.status in STATUS_ICONS:
+            page.meta["status"] = document.status
+        elif document is not None:
             page.meta.pop("status", None)
         if self.handbook is not None:
             markdown = references.replace(markdown, lambda ref, text: self._reference(page, ref, text))
@@ -242,8 +254,8 @@ class _PageLinks:
         return get_relative_url(file.url, self._page.url) if file else None
 
     def clause(self, clause: str) -> str | None:
-        catalogue = self._handbook.clause_catalogue(clause)
-        if catalogue is None or self._coverage is None:
+        resolved = resolve_clause(clause, self._handbook.catalogues)
+        if resolved is None or self._coverage is None:
             return None
         page_url = get_relative_url(self._coverage.url, self._page.url)
-        return f"{page_url}#{self._anchors.clause(catalogue.name, clause)}"
+        return f"{page_url}#{self._anchors.clause(resolved[0].name, resolved[1])}"

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mkdocs_sms.catalogue import Catalogue, load_catalogues
 from mkdocs_sms.findings import RULES, Severity
+from mkdocs_sms.implementation import Plan, check_plan, parse_plan
 from mkdocs_sms.model.dates import Interval, parse_date
 
 DEFAULT_TYPES = (
@@ -22,6 +24,8 @@ DEFAULT_TYPES = (
     "catalogue", "register", "record", "report", "other",
 )  # fmt: skip
 STATUSES = ("draft", "review", "approved", "retired")
+# The state of a nonconformity record (clause 10.1): open until its corrective action is closed.
+STATES = ("open", "closed")
 DEFAULT_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 DEFAULT_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
 
@@ -43,6 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "edition": None,
     "changes_since": None,
     "templates_dir": "sms_templates",
+    "implementation": None,
 }
 
 
@@ -71,9 +76,11 @@ class Settings:
     edition: str | None = None
     changes_since: str | None = None
     templates_dir: str = "sms_templates"
+    implementation: Plan | None = None
     base_dir: Path = Path(".")
 
     statuses: tuple[str, ...] = STATUSES
+    states: tuple[str, ...] = STATES
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any], base_dir: Path, repo_url: str | None = None) -> Settings:
@@ -113,6 +120,10 @@ class Settings:
                 raise SettingsError(f"option '{key}' must be text")
         # An edition published with mike carries mike's version unless the configuration names one.
         edition = values["edition"] if values["edition"] is not None else os.environ.get("MIKE_DOCS_VERSION")
+        try:
+            plan = parse_plan(values["implementation"])
+        except ValueError as exc:
+            raise SettingsError(f"option 'implementation': {exc}") from None
         pages_dir = str(values["pages_dir"]).strip("/")
         if not pages_dir or ".." in Path(pages_dir).parts:
             raise SettingsError("option 'pages_dir' must be a folder inside docs_dir, e.g. 'sms'")
@@ -134,8 +145,21 @@ class Settings:
             edition=str(edition) if edition not in (None, "") else None,
             changes_since=None if values["changes_since"] is None else str(values["changes_since"]),
             templates_dir=str(values["templates_dir"]),
+            implementation=plan,
             base_dir=base_dir,
         )
+
+    def load_catalogues(self) -> list[Catalogue]:
+        """The configured catalogues, in order, with the implementation plan checked against them.
+
+        Raises :class:`mkdocs_sms.catalogue.CatalogueError` or :class:`SettingsError`.
+        """
+        catalogues = load_catalogues(self.catalogues, self.base_dir, self.types)
+        try:
+            check_plan(self.implementation, catalogues)
+        except ValueError as exc:
+            raise SettingsError(f"option 'implementation': {exc}") from None
+        return catalogues
 
 
 def resolve_today(configured: object, environ: Mapping[str, str] = os.environ) -> dt.date:

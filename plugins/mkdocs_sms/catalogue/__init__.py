@@ -8,14 +8,16 @@ message names the file and the problem.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from mkdocs_sms.model.dates import Interval
 
 try:
     from yaml import CSafeLoader as SafeLoader
@@ -24,9 +26,15 @@ except ImportError:  # pragma: no cover
 
 BUILTIN = {"iso20000-1:2018": "iso20000-1-2018.yml"}
 KINDS = ("document", "record")
-_CATALOGUE_KEYS = {"catalogue", "title", "description", "source", "clauses"}
+_CATALOGUE_KEYS = {"catalogue", "title", "description", "source", "clauses", "audit"}
 _CLAUSE_KEYS = {"clause", "title", "requirements"}
-_REQUIREMENT_KEYS = {"kind", "types", "name", "requirement", "guidance", "required"}
+_REQUIREMENT_KEYS = {"kind", "types", "name", "requirement", "guidance", "required", "max_age", "level"}
+# Maturity levels of ISO/IEC 20000-5's second approach: the SMS is raised through three of them.
+LEVELS = (1, 2, 3)
+# The clauses whose records an audit-readiness check reads. These numbers are the harmonized structure
+# every ISO management system standard shares (internal audit 9.2, management review 9.3, nonconformity
+# 10.1); a catalogue whose numbering differs says so under 'audit:'.
+AUDIT_CLAUSES = {"internal_audit": "9.2", "management_review": "9.3", "nonconformity": "10.1"}
 _CLAUSE_NUMBER = re.compile(r"^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$")
 
 
@@ -56,6 +64,8 @@ class Requirement:
     requirement: str = ""
     guidance: str = ""
     required: bool = True
+    max_age: Interval | None = None
+    level: int = 1
 
     @property
     def anchor(self) -> str:
@@ -75,6 +85,7 @@ class Catalogue:
     clauses: tuple[Clause, ...]
     requirements: tuple[Requirement, ...]
     origin: str
+    audit: Mapping[str, str] = field(default_factory=lambda: dict(AUDIT_CLAUSES))
 
     @cached_property
     def numbers(self) -> frozenset[str]:
@@ -84,6 +95,36 @@ class Catalogue:
     def has_clause(self, number: str) -> bool:
         """Whether ``number`` is a clause of this catalogue."""
         return number in self.numbers
+
+
+def split_ref(ref: str) -> tuple[str | None, str]:
+    """``'isms:5.2'`` -> ``('isms', '5.2')``; ``'5.2'`` -> ``(None, '5.2')``.
+
+    Clause numbers never contain a colon, so the last one separates a catalogue name (which may hold
+    colons itself, as in ``iso20000-1:2018:8.2``) from the number.
+    """
+    name, colon, number = ref.rpartition(":")
+    return (name if colon else None), number
+
+
+def resolve_clause(ref: str, catalogues: Sequence[Catalogue]) -> tuple[Catalogue, str] | None:
+    """The catalogue and clause number a document's clause reference names, or None.
+
+    An unqualified number belongs to the first catalogue; ``name:number`` to the catalogue ``name``.
+    """
+    name, number = split_ref(ref)
+    if name is None:
+        catalogue = catalogues[0] if catalogues else None
+    else:
+        catalogue = next((c for c in catalogues if c.name == name), None)
+    if catalogue is None or not catalogue.has_clause(number):
+        return None
+    return catalogue, number
+
+
+def clause_ref(catalogue: Catalogue, number: str, catalogues: Sequence[Catalogue]) -> str:
+    """How a document names ``number`` of ``catalogue``: qualified unless it is the first catalogue."""
+    return number if catalogues and catalogues[0] is catalogue else f"{catalogue.name}:{number}"
 
 
 def slug(text: str) -> str:
@@ -168,7 +209,24 @@ def _build(data: Any, origin: str, types: tuple[str, ...]) -> Catalogue:
         clauses=tuple(clauses),
         requirements=tuple(requirements),
         origin=origin,
+        audit=_audit_clauses(data.get("audit"), fail),
     )
+
+
+def _audit_clauses(value: Any, fail: Any) -> dict[str, str]:
+    if value is None:
+        return dict(AUDIT_CLAUSES)
+    if not isinstance(value, dict):
+        raise fail("audit", f"must map {', '.join(AUDIT_CLAUSES)} to clause numbers")
+    _check_keys(value, set(AUDIT_CLAUSES), "audit", fail)
+    result = dict(AUDIT_CLAUSES)
+    for key, number in value.items():
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            number = str(number)
+        if not isinstance(number, str) or not _CLAUSE_NUMBER.match(number):
+            raise fail("audit", f"'{key}' must be a clause number such as \"9.2\", not {number!r}")
+        result[key] = number
+    return result
 
 
 def _requirement(
@@ -193,6 +251,17 @@ def _requirement(
     for key, value in optional.items():
         if value is not None and not isinstance(value, str):
             raise fail(where, f"'{key}' must be text")
+    max_age = row.get("max_age")
+    if max_age is not None:
+        if kind != "record":
+            raise fail(where, "'max_age' applies to rows of kind record (evidence), not to documents")
+        try:
+            max_age = Interval.parse(str(max_age))
+        except ValueError as exc:
+            raise fail(where, f"'max_age': {exc}") from None
+    level = row.get("level", 1)
+    if level not in LEVELS or isinstance(level, bool):
+        raise fail(where, f"'level' must be one of {', '.join(map(str, LEVELS))}, not {level!r}")
     return Requirement(
         catalogue=catalogue,
         clause=clause.number,
@@ -204,6 +273,8 @@ def _requirement(
         requirement=(optional["requirement"] or "").strip(),
         guidance=(optional["guidance"] or "").strip(),
         required=required,
+        max_age=max_age,
+        level=level,
     )
 
 

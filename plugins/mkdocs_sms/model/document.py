@@ -37,6 +37,8 @@ class Document:
     approved_on: dt.date | None = None
     next_review: dt.date | None = None
     date: dt.date | None = None
+    level: int | None = None
+    state: str | None = None
     lines: Mapping[str, int] = field(default_factory=dict)
     item_lines: Mapping[str, list[int]] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -50,6 +52,11 @@ class Document:
     def overdue(self, today: dt.date) -> bool:
         """An approved document whose review date has passed."""
         return self.approved and self.next_review is not None and self.next_review < today
+
+    @property
+    def evidence_date(self) -> dt.date | None:
+        """When the evidence was produced: a record's ``date``, else the date it was approved."""
+        return self.date or self.approved_on
 
     def line_of(self, key: str, index: int | None = None) -> int:
         """The line of ``key`` (or of item ``index`` of a list key), 1 when unknown."""
@@ -131,6 +138,8 @@ def _document_page(path: str, text: str, front: frontmatter.FrontMatter, setting
         approved_on=approved_on,
         next_review=next_review,
         date=values.get("date"),
+        level=values.get("level"),
+        state=values.get("state"),
         lines=front.lines,
         item_lines=front.item_lines,
         extra={k: v for k, v in front.data.items() if k not in declared},

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mkdocs_sms.catalogue import LEVELS
 from mkdocs_sms.model.dates import Interval, parse_date
 from mkdocs_sms.model.frontmatter import FrontMatter
 from mkdocs_sms.settings import Settings
@@ -55,6 +56,8 @@ FIELDS: tuple[Field, ...] = (
     Field("classification", "choice", "Who may read it.", choices="classifications"),
     Field("date", "date", "Date of the event a record evidences.", required_if=("type", "record")),
     Field("related", "ids", "Ids of related documents."),
+    Field("level", "level", "Maturity level (1, 2 or 3) the document is written to, for a phased implementation."),
+    Field("state", "choice", "State of a nonconformity record: open or closed.", choices="states"),
 )  # fmt: skip
 
 
@@ -106,6 +109,12 @@ def _interval(value: Any, field: Field, settings: Settings) -> Interval:
     return Interval.parse(value)
 
 
+def _level(value: Any, field: Field, settings: Settings) -> int:
+    if isinstance(value, bool) or value not in LEVELS:
+        raise ValueError(f"{_shown(value)} is not one of {', '.join(map(str, LEVELS))}")
+    return int(value)
+
+
 def _list(value: Any) -> list[Any]:
     if not isinstance(value, list):
         raise ValueError(f'must be a list such as ["8.5.1.1"], not {_shown(value)}')
@@ -139,6 +148,7 @@ CONVERTERS: dict[str, Converter] = {
     "interval": _interval,
     "clauses": _clauses,
     "ids": _ids,
+    "level": _level,
 }
 
 
@@ -202,6 +212,7 @@ def _kind_schema(field: Field, settings: Settings, clauses: list[str]) -> dict[s
         "interval": lambda: _INTERVAL,
         "clauses": lambda: {"type": "array", "items": {"enum": [*clauses, *numbers]}},
         "ids": lambda: {"type": "array", "items": {"type": "string"}},
+        "level": lambda: {"enum": list(LEVELS)},
     }
     return {**by_kind[field.kind](), "description": field.description}
 

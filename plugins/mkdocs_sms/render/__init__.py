@@ -17,11 +17,14 @@ import jinja2
 from markupsafe import escape
 
 from mkdocs_sms import coverage
-from mkdocs_sms.catalogue import Catalogue, slug
+from mkdocs_sms.catalogue import Catalogue, Requirement, clause_ref, slug
 from mkdocs_sms.handbook import Handbook
 from mkdocs_sms.history import History, commit_url
 from mkdocs_sms.history.changes import Changes
+from mkdocs_sms.implementation import Plan
 from mkdocs_sms.model.document import Document
+from mkdocs_sms.progress import group_of, progress
+from mkdocs_sms.readiness import readiness
 from mkdocs_sms.settings import Settings
 
 SCHEMA_VERSION = 1
@@ -70,6 +73,11 @@ def stylesheet() -> str:
     return (resources.files(__package__) / "templates" / "sms.css").read_text("utf-8")
 
 
+def script() -> str:
+    """The JavaScript that sorts the register by a column when its header is clicked."""
+    return (resources.files(__package__) / "templates" / "sms.js").read_text("utf-8")
+
+
 # Generated page sources ------------------------------------------------------------------------
 
 
@@ -89,7 +97,29 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
                 PLACEHOLDER.format(f"coverage:{index}:{group}"),
                 "",
             ]
+    several_md = (lambda c, title: f"{c.name}: {title}") if several else (lambda c, title: title)
+    implementation_md = [
+        "---",
+        "title: Implementation progress",
+        "---",
+        "",
+        PLACEHOLDER.format("implementation:summary"),
+        "",
+    ]
+    for index, catalogue in enumerate(handbook.catalogues):
+        for part, title in _IMPLEMENTATION_PARTS:
+            implementation_md += [
+                f"## {_md_text(several_md(catalogue, title))}",
+                "",
+                PLACEHOLDER.format(f"implementation:{index}:{part}"),
+                "",
+            ]
+    audit_md = ["---", "title: Audit readiness", "---", "", PLACEHOLDER.format("audit:verdict"), ""]
+    audit_md += ["## Checks", "", PLACEHOLDER.format("audit:checks"), ""]
+    audit_md += ["## Open nonconformities", "", PLACEHOLDER.format("audit:nonconformities"), ""]
     return {
+        "implementation.md": "\n".join(implementation_md),
+        "audit.md": "\n".join(audit_md),
         "register.md": "\n".join(
             ["---", "title: Document register", "hide: [toc]", "---", "", PLACEHOLDER.format("register"), ""]
         ),
@@ -118,6 +148,41 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
     }
 
 
+_IMPLEMENTATION_PARTS = (
+    ("phases", "Progress per phase"),
+    ("groups", "Progress per clause group"),
+    ("baseline", "Closed since the baseline"),
+    ("remaining", "What remains"),
+)
+# Bar colours by phase state: dark enough for white paper, distinct without colour from the labels.
+_STATE_COLOURS = {"complete": "#2e7d32", "under way": "#1565c0", "planned": "#9e9e9e", "late": "#c62828"}
+
+
+def _heat(share: float) -> str:
+    """A light fill from red (0) through yellow (0.5) to green (1), under black text."""
+    low, mid, high = (0xF4, 0xB6, 0xBC), (0xFF, 0xE9, 0x9A), (0xA9, 0xDF, 0xB4)
+    a, b, t = (low, mid, share * 2) if share < 0.5 else (mid, high, share * 2 - 1)
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def _template_helpers(handbook: Handbook) -> dict[str, Any]:
+    """Functions the implementation and audit templates share."""
+    plan = handbook.settings.implementation or Plan()
+    by_name = {c.name: c for c in handbook.catalogues}
+
+    def ref(requirement: Requirement) -> str:
+        return clause_ref(by_name[requirement.catalogue], requirement.clause, handbook.catalogues)
+
+    def phase_name(index: int | None) -> str:
+        return plan.phases[index].name if index is not None and plan.phases else "—"
+
+    return {"ref": ref, "phase_name": phase_name, "pct": _pct, "heat": _heat, "colours": _STATE_COLOURS}
+
+
 def fill(markdown_html: str, handbook: Handbook, links: Links) -> str:
     """Replace every placeholder in a generated page's HTML with its rendered fragment."""
     html = markdown_html
@@ -138,13 +203,26 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
         ]
         yield (
             "coverage-summary",
-            _env.get_template("coverage_summary.html").render(summaries=summaries, today=today),
+            _env.get_template("coverage_summary.html").render(
+                summaries=summaries, today=today, deferred=any(counts["deferred"] for _, counts in summaries)
+            ),
         )
     for index, catalogue in enumerate(handbook.catalogues):
         for group in _groups(catalogue):
             name = f"coverage:{index}:{group}"
             if PLACEHOLDER.format(name) in html:
                 yield name, _coverage_group(handbook, catalogue, group, links, anchors)
+    if PLACEHOLDER.format("implementation:summary") in html:
+        yield from _implementation(handbook, links)
+    if PLACEHOLDER.format("audit:verdict") in html:
+        result = readiness(handbook)
+        for part in ("verdict", "checks", "nonconformities"):
+            yield (
+                f"audit:{part}",
+                _env.get_template("audit.html").render(
+                    part=part, result=result, today=today, links=links, **_template_helpers(handbook)
+                ),
+            )
     if PLACEHOLDER.format("reviews:summary") in html:
         overdue, due = review_schedule(handbook)
         for part in ("summary", "overdue", "due"):
@@ -152,6 +230,25 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
                 part=part, overdue=overdue, due=due, today=today,
                 window=handbook.settings.due_soon_days, links=links,
             )  # fmt: skip
+
+
+def _implementation(handbook: Handbook, links: Links) -> Iterable[tuple[str, str]]:
+    template = _env.get_template("implementation.html")
+    plan = handbook.settings.implementation or Plan()
+    items = progress(handbook)
+    common = {
+        "plan": plan,
+        "today": handbook.settings.today,
+        "current": plan.current(handbook.settings.today),
+        "baseline": handbook.baseline,
+        "several": len(handbook.catalogues) > 1,
+        "links": links,
+        **_template_helpers(handbook),
+    }
+    yield "implementation:summary", template.render(part="summary", progress=items, **common)
+    for index, item in enumerate(items):
+        for part, _ in _IMPLEMENTATION_PARTS:
+            yield f"implementation:{index}:{part}", template.render(part=part, item=item, index=index, **common)
 
 
 def render_panel(document: Document, handbook: Handbook, links: Links) -> str:
@@ -229,29 +326,26 @@ def review_schedule(handbook: Handbook) -> tuple[list[tuple[Document, int]], lis
 def _coverage_group(handbook: Handbook, catalogue: Catalogue, group: str, links: Links, anchors: Anchors) -> str:
     rows = [
         r for r in handbook.coverage
-        if r.requirement.catalogue == catalogue.name and _group_of(r.requirement.clause) == group
+        if r.requirement.catalogue == catalogue.name and group_of(r.requirement.clause) == group
     ]  # fmt: skip
     first_rows: dict[str, coverage.CoverageRow] = {}
     for row in rows:
         first_rows.setdefault(row.requirement.clause, row)
     with_rows = {row.requirement.clause for row in rows}
+    index = coverage.clause_index(handbook.catalogues, handbook.documents)
     other = [
-        (clause, [d for d in handbook.documents if clause.number in d.clauses])
+        (clause, index.get((catalogue.name, clause.number), []))
         for clause in catalogue.clauses
-        if _group_of(clause.number) == group and clause.number not in with_rows
+        if group_of(clause.number) == group and clause.number not in with_rows
     ]
     return _env.get_template("coverage_group.html").render(
         rows=rows, first_rows=first_rows, other_clauses=other, catalogue=catalogue,
-        anchors=anchors, links=links, today=handbook.settings.today,
+        anchors=anchors, links=links, today=handbook.settings.today, **_template_helpers(handbook),
     )  # fmt: skip
 
 
-def _group_of(clause: str) -> str:
-    return clause.split(".", 1)[0]
-
-
 def _groups(catalogue: Catalogue) -> list[str]:
-    return list(dict.fromkeys(_group_of(clause.number) for clause in catalogue.clauses))
+    return list(dict.fromkeys(group_of(clause.number) for clause in catalogue.clauses))
 
 
 def _group_heading(catalogue: Catalogue, group: str) -> str:
@@ -298,6 +392,8 @@ def document_json(document: Document, history: History | None = None) -> dict[st
 
 def handbook_json(handbook: Handbook) -> dict[str, Any]:
     """The machine-readable export: ``sms.json`` and ``mkdocs-sms check --format json``."""
+    plan = handbook.settings.implementation or Plan()
+    audit = readiness(handbook)
     return {
         "schema": SCHEMA_VERSION,
         "today": handbook.settings.today.isoformat(),
@@ -321,8 +417,15 @@ def handbook_json(handbook: Handbook) -> dict[str, Any]:
                 "required": row.requirement.required,
                 "status": row.status,
                 "documents": [d.id for d in row.documents],
+                "key": row.requirement.key,
+                "max_age": str(row.requirement.max_age) if row.requirement.max_age else None,
+                "evidence": row.evidence.id if row.evidence else None,
+                "evidence_date": _iso(row.evidence.evidence_date) if row.evidence else None,
+                "phase": plan.phases[row.phase].name if row.phase is not None else None,
+                "late": row.late is not None,
             }
             for row in handbook.coverage
         ],
+        "audit": {"ready": audit.ready, "failed": [check.title for check in audit.failed]},
         "findings": [finding.to_json() for finding in handbook.findings],
     }

@@ -1,0 +1,321 @@
+"""The example handbook in a real browser: what a reader sees and can do on the register, a document page,
+the coverage matrix and Material's search.
+
+Drives Debian's Chromium (/usr/bin/chromium) with Playwright against the built site served on 127.0.0.1.
+Skipped where there is no Chromium, except under CI (CI set), where a missing browser is a failure.
+Screenshots of the pages land in test-artifacts/screenshots/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Locator, Page, Request, Route, sync_playwright
+
+from conftest import ROOT, run_build
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# A policy and a word of its title that few other pages share, for the search test.
+SEARCHED_POLICY, SEARCH_WORD = "POL-REL-01", "deployment"
+PANEL_LABELS = {
+    "Document": "id",
+    "Version": "version",
+    "Type": "type",
+    "Owner": "owner",
+    "Approved by": "approved_by",
+    "Approved on": "approved_on",
+    "Next review": "next_review",
+    "Classification": "classification",
+}
+
+
+@dataclass
+class Handbook:
+    """The example handbook, built and served, with what its sms.json says."""
+
+    url: str
+    data: dict[str, Any]
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        """The sms.json entry of one document."""
+        return next(d for d in self.data["documents"] if d["id"] == doc_id)
+
+
+@dataclass
+class Browser:
+    """One browser tab, and everything that went wrong in it or that it fetched from outside the site."""
+
+    page: Page
+    errors: list[str] = field(default_factory=list)
+    outside: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the test output free of one line per request."""
+
+
+@pytest.fixture(scope="module")
+def handbook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Handbook]:
+    """``mkdocs build`` of the example into a temporary folder, served over HTTP on a free local port."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is not installed (apt-get install chromium); the browser tests need it"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    site_dir = tmp_path_factory.mktemp("browser-site")
+    result = run_build(ROOT / "mkdocs.yml", strict=True, site_dir=str(site_dir))
+    assert result.ok, result.error
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        data = json.loads((site_dir / "sms.json").read_text("utf-8"))
+        yield Handbook(f"http://127.0.0.1:{server.server_address[1]}/", data)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(handbook: Handbook, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """A fresh Chromium profile with one tab that records console errors and requests leaving the site."""
+    with sync_playwright() as playwright:
+        context: BrowserContext = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(15_000)
+        tab = Browser(context.pages[0] if context.pages else context.new_page())
+
+        def only_the_site(route: Route, request: Request) -> None:
+            # The machine has no internet: answer Material's web-font requests with nothing, and note them.
+            if request.url.startswith(handbook.url):
+                route.continue_()
+            else:
+                tab.outside.append((request.resource_type, request.url))
+                route.fulfill(status=200, body="")
+
+        context.route("**/*", only_the_site)
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                tab.errors.append(f"{tab.page.url}: console: {message.text}")
+
+        def on_page_error(error: Error) -> None:
+            tab.errors.append(f"{tab.page.url}: uncaught: {error.message}")
+
+        tab.page.on("console", on_console)
+        tab.page.on("pageerror", on_page_error)
+        try:
+            yield tab
+        finally:
+            context.close()
+
+
+def visit(browser: Browser, handbook: Handbook, path: str) -> Page:
+    """Open a page of the site and wait until it and its scripts have loaded."""
+    browser.page.goto(handbook.url + path, wait_until="load")
+    return browser.page
+
+
+def column(page: Page, name: str) -> list[str]:
+    """The texts of one column of the register, top to bottom, as shown."""
+    index = header_names(page).index(name)
+    texts: list[str] = page.locator(".sms-register tbody tr").evaluate_all(
+        "(rows, i) => rows.map(row => row.cells[i].textContent.trim())", index
+    )
+    return texts
+
+
+def header_names(page: Page) -> list[str]:
+    """The register's column headers, without the sort arrows."""
+    names: list[str] = page.locator(".sms-register thead th").evaluate_all(
+        "cells => cells.map(cell => cell.firstChild.textContent.trim())"
+    )
+    return names
+
+
+def header(page: Page, name: str) -> Locator:
+    """The register's header cell of a column."""
+    return page.locator(".sms-register thead th").nth(header_names(page).index(name))
+
+
+def natural(text: str) -> list[Any]:
+    """Sort key: digits as numbers, letters without case, the way a person orders ids and versions."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save what the window shows as test-artifacts/screenshots/NAME.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def test_register_lists_every_document(browser: Browser, handbook: Handbook) -> None:
+    page = visit(browser, handbook, "sms/register/")
+    rows = page.locator(".sms-register tbody tr")
+    documents = handbook.data["documents"]
+    assert rows.count() == len(documents) > 40
+    assert column(page, "Id") == [d["id"] for d in documents]
+    assert page.locator(".sms-register").is_visible()
+    assert page.locator(".sms-summary").inner_text().startswith(f"{len(documents)} controlled documents")
+    screenshot(page, "register")
+
+
+def test_register_sorts_by_next_review_when_its_header_is_clicked(browser: Browser, handbook: Handbook) -> None:
+    page = visit(browser, handbook, "sms/register/")
+    before = column(page, "Next review")
+    by_id = column(page, "Id")
+    next_review = header(page, "Next review")
+    assert next_review.get_attribute("aria-sort") is None
+
+    next_review.click()
+    ascending = column(page, "Next review")
+    dated = [d for d in ascending if d != "—"]
+    assert ascending != before  # the rows really moved
+    assert dated == sorted(dated) and ascending[: len(dated)] == dated  # earliest first, undated last
+    assert sorted(ascending) == sorted(before)  # the same rows, reordered
+    assert next_review.get_attribute("aria-sort") == "ascending"
+    # Each row moves as a whole: the id beside each date is still that document's.
+    dates = {d["id"]: d["next_review"] or "—" for d in handbook.data["documents"]}
+    assert [dates[i] for i in column(page, "Id")] == ascending
+    assert sorted(column(page, "Id")) == sorted(by_id)
+
+    next_review.click()
+    descending = column(page, "Next review")
+    assert [d for d in descending if d != "—"] == sorted(dated, reverse=True)
+    assert next_review.get_attribute("aria-sort") == "descending"
+    assert header(page, "Id").get_attribute("aria-sort") is None
+
+
+def test_register_sorts_from_the_keyboard(browser: Browser, handbook: Handbook) -> None:
+    page = visit(browser, handbook, "sms/register/")
+    version = header(page, "Version")
+    version.focus()
+    assert page.evaluate("document.activeElement.cellIndex") == header_names(page).index("Version")
+    page.keyboard.press("Enter")
+    versions = column(page, "Version")
+    assert versions == sorted(versions, key=natural)
+    assert version.get_attribute("aria-sort") == "ascending"
+
+    doc_id = header(page, "Id")
+    doc_id.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    ids = column(page, "Id")
+    assert ids == sorted(ids, key=natural, reverse=True)
+    assert doc_id.get_attribute("aria-sort") == "descending"
+    assert version.get_attribute("aria-sort") is None
+
+
+def test_an_id_in_the_register_opens_its_document_with_its_metadata_panel(browser: Browser, handbook: Handbook) -> None:
+    page = visit(browser, handbook, "sms/register/")
+    document = handbook.document("POL-CHG-01")
+    page.locator("#doc-POL-CHG-01 td").first.get_by_role("link", name="POL-CHG-01").click()
+    page.wait_for_url(handbook.url + "policies/change-management/")
+    assert page.locator("article h1").first.inner_text() == document["title"]
+
+    panel = page.locator(".sms-panel")
+    assert panel.is_visible()
+    assert panel.get_attribute("data-sms-id") == "POL-CHG-01"
+    shown = dict(
+        zip(
+            panel.locator("dt").all_inner_texts(),
+            [t.strip() for t in panel.locator("dd").all_inner_texts()],
+            strict=True,
+        )
+    )
+    for label, key in PANEL_LABELS.items():
+        assert shown[label] == (document[key] or "—"), label
+    assert panel.locator(".sms-badge").first.inner_text() == document["status"] == "approved"
+    assert panel.locator("a.sms-clause").all_inner_texts() == document["clauses"]
+    screenshot(page, "document")
+
+
+def test_search_finds_a_policy_by_a_word_of_its_title(browser: Browser, handbook: Handbook) -> None:
+    title = handbook.document(SEARCHED_POLICY)["title"]
+    assert SEARCH_WORD in title.lower()
+    page = visit(browser, handbook, "")
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially(SEARCH_WORD, delay=50)
+    results = page.locator(".md-search-result__list .md-search-result__item")
+    results.first.wait_for()
+    page.locator(".md-search-result__article h1", has_text=title).first.wait_for()
+    assert title in page.locator(".md-search-result__list").inner_text()
+    assert "No matching documents" not in page.locator(".md-search-result__meta").inner_text()
+
+
+def test_coverage_shows_status_badges_and_panel_clause_links_land_on_their_row(
+    browser: Browser, handbook: Handbook
+) -> None:
+    page = visit(browser, handbook, "sms/coverage/")
+    coverage = handbook.data["coverage"]
+    badges_by_row: list[list[str]] = page.locator(".sms-coverage tbody tr").evaluate_all(
+        "rows => rows.map(row => [...row.querySelectorAll('.sms-badge')].map(badge => badge.textContent.trim()))"
+    )
+    assert len(badges_by_row) == len(coverage)
+    for badges, row in zip(badges_by_row, coverage, strict=True):
+        assert row["status"] in badges, (row["clause"], row["requirement"], badges)
+    assert page.locator(".sms-coverage .sms-badge--covered").first.is_visible()
+    screenshot(page, "coverage")
+
+    page = visit(browser, handbook, "processes/incident-management/")
+    link = page.locator(".sms-panel a.sms-clause", has_text="8.6.1")
+    href = link.get_attribute("href") or ""
+    assert href.endswith("sms/coverage/#clause-8-6-1")
+    link.click()
+    page.wait_for_url(handbook.url + "sms/coverage/#clause-8-6-1")
+    target: dict[str, Any] = page.evaluate(
+        """() => {
+            const target = document.querySelector(':target');
+            const row = target && target.closest('tr');
+            const box = row && row.getBoundingClientRect();
+            return {
+                id: target && target.id,
+                clause: row && row.cells[0].textContent.trim(),
+                text: row && row.textContent,
+                top: box && box.top, bottom: box && box.bottom, height: window.innerHeight,
+            };
+        }"""
+    )
+    assert target["id"] == "clause-8-6-1"
+    assert target["clause"] == "8.6.1"
+    assert "PRC-INC-01" in target["text"]  # the document whose panel linked here meets the row
+    assert 0 <= target["top"] < target["height"] and target["bottom"] > 0, target  # the row is in view
+
+
+def test_no_console_errors_and_nothing_fetched_from_outside(browser: Browser, handbook: Handbook) -> None:
+    for path in ("", "sms/register/", "sms/coverage/", "sms/reviews/", "sms/changes/", "policies/change-management/"):
+        visit(browser, handbook, path)
+    assert browser.errors == []
+    # Only web fonts may come from outside: the handbook's own scripts are served with it.
+    assert {kind for kind, _ in browser.outside} <= {"stylesheet", "font"}, browser.outside
+    assert browser.page.evaluate("[...document.scripts].some(s => s.src.endsWith('assets/mkdocs-sms/sms.js'))")

@@ -1,0 +1,457 @@
+"""The implementation path of ISO/IEC 20000-5: phases, baseline, evidence freshness, audit readiness,
+exports and several catalogues, on tiny handbooks at different points of an implementation."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import openpyxl
+import pytest
+
+from conftest import FIXTURES, approved
+
+PHASED = str(FIXTURES / "phased-catalogue.yml")
+SVG = "{http://www.w3.org/2000/svg}"
+
+# Three phases of ISO/IEC 20000-5's first approach; with today 2026-11-29 the second is under way.
+THREE_PHASES = {
+    "phases": [
+        {"name": "Foundation", "target": "2026-06-30", "clauses": ["4", "5"]},
+        {"name": "Operations", "target": "2027-03-31", "clauses": ["8"]},
+        {"name": "Evaluation", "target": "2027-09-30", "clauses": ["9", "10"]},
+    ]
+}
+
+
+def complete() -> dict[str, str]:
+    """Pages that meet every row of the phased catalogue, with evidence recent on 2026-11-29."""
+    return {
+        "index.md": "# Home\n",
+        "plans/scope.md": approved("PLN-SCO-01", "plan", ["4.3"]),
+        "policies/sms.md": approved("POL-SMS-01", "policy", ["5.2"]),
+        "processes/incident.md": approved("PRC-INC-01", "process", ["8.6.1"]),
+        "records/incident-trends.md": approved("REC-INC-2026-10", "record", ["8.6.1"], date="2026-10-31"),
+        "plans/audit.md": approved("PLN-AUD-01", "plan", ["9.2"]),
+        "records/audit.md": approved("REC-AUD-2026-05", "record", ["9.2"], date="2026-05-20"),
+        "records/review.md": approved("REC-MR-2026-09", "record", ["9.3"], date="2026-09-24"),
+        "records/nc.md": approved("REC-NC-2026-01", "record", ["10.1"], date="2026-06-01", state="closed"),
+    }
+
+
+def foundation_only() -> dict[str, str]:
+    """The start of an implementation: only the scope and the policy exist."""
+    pages = complete()
+    return {path: pages[path] for path in ("index.md", "plans/scope.md", "policies/sms.md")}
+
+
+def options(**extra: Any) -> dict[str, Any]:
+    return {"catalogues": [PHASED], **extra}
+
+
+def rows(data: dict[str, Any]) -> dict[str, str]:
+    """Coverage status by 'clause name' from sms.json or check --format json."""
+    return {f"{r['clause']} {r['requirement']}": r["status"] for r in data["coverage"]}
+
+
+def codes(data: dict[str, Any]) -> list[str]:
+    return sorted(f["code"] for f in data["findings"])
+
+
+def svgs(html: str) -> list[ET.Element]:
+    """Every inline SVG of a page, parsed as XML (so it must be well-formed)."""
+    return [ET.fromstring(match) for match in re.findall(r"<svg class=\"sms-svg\".*?</svg>", html, flags=re.S)]
+
+
+# Phases ------------------------------------------------------------------------------------------
+
+
+def test_mid_phase_defers_later_rows_and_checks_the_current_one(make_site: Any) -> None:
+    pages = {**foundation_only(), "processes/incident.md": complete()["processes/incident.md"]}
+    site = make_site(pages, options(implementation=THREE_PHASES))
+    data = site.check_json()
+    status = rows(data)
+    assert status["4.3 SMS scope"] == "covered"
+    assert status["8.6.1 Incident management process"] == "covered"
+    # The current phase's open row is a gap today; the last phase's rows are not due yet.
+    assert status["8.6.1 Incident trend analysis"] == "missing"
+    assert status["9.2 Internal audit programme"] == "deferred"
+    assert status["10.1 Nonconformities and corrective actions"] == "deferred"
+    assert codes(data) == ["SMS101"]
+    assert "8.6.1 Incident management (record: Incident trend analysis)" in data["findings"][0]["message"]
+    phase_of = {r["requirement"]: r["phase"] for r in data["coverage"]}
+    assert phase_of["SMS scope"] == "Foundation" and phase_of["Internal audit results"] == "Evaluation"
+
+    assert site.build().ok
+    coverage = site.site_file("sms/coverage/index.html")
+    assert 'sms-badge--deferred">deferred</span>' in coverage
+    assert "not due before a later phase of the implementation" in coverage
+    page = site.site_file("sms/implementation/index.html")
+    assert "Phase 2 of 3 is under way: <strong>Operations</strong>, target 2027-03-31 (122 days left)" in page
+    bars = svgs(page)[0]
+    labels = [g.find(f"{SVG}title").text for g in bars.iter(f"{SVG}g")]  # type: ignore[union-attr]
+    assert labels == [
+        "Foundation: 2 of 2 achieved (complete)",
+        "Operations: 1 of 2 achieved (under way)",
+        "Evaluation: 0 of 4 achieved (planned)",
+        "Target state: 3 of 8 achieved (under way)",
+    ]
+    # The filled part of each bar is its share of the 350-unit track.
+    fills = [g.findall(f"{SVG}rect")[1].get("width") for g in bars.iter(f"{SVG}g")]
+    assert fills == ["350.0", "175.0", "0.0", "131.2"]
+
+
+def test_a_late_phase_is_sms105_naming_the_phase_and_its_date(make_site: Any) -> None:
+    pages = {"index.md": "# Home\n", "plans/scope.md": complete()["plans/scope.md"]}
+    site = make_site(pages, options(implementation=THREE_PHASES))
+    data = site.check_json()
+    late = [f for f in data["findings"] if f["code"] == "SMS105"]
+    assert len(late) == 1 and late[0]["severity"] == "error"
+    assert late[0]["message"] == (
+        "SMS105 phased 5.2 Policy (document: Service management policy): phase 'Foundation' was due on "
+        "2026-06-30 and needed this requirement; it is missing"
+    )
+    # The late row is not reported twice (no SMS101 for it); the current phase's gaps still are.
+    assert not any(f["code"] == "SMS101" and "5.2" in f["message"] for f in data["findings"])
+    assert next(r for r in data["coverage"] if r["clause"] == "5.2")["late"] is True
+    assert site.check().returncode == 1
+
+    assert site.build().ok
+    page = site.site_file("sms/implementation/index.html")
+    assert "Foundation: 1 of 2 achieved (late)" in page
+    assert "1 requirement of phases past their target date is not achieved (SMS105)" in page
+    assert 'sms-badge--late">late</span>' in site.site_file("sms/coverage/index.html")
+
+
+def test_maturity_levels_raise_the_whole_sms(make_site: Any) -> None:
+    plan = {
+        "levels": ["Initial", "Managed", "Optimised"],
+        "phases": [
+            {"name": "Basics", "target": "2026-03-31", "level": 1},
+            {"name": "Managed SMS", "target": "2026-09-30", "level": 2},
+            {"name": "Optimised SMS", "target": "2027-06-30", "level": 3},
+        ],
+    }
+    pages = complete()
+    pages["policies/sms.md"] = approved("POL-SMS-01", "policy", ["5.2"], level=1)
+    site = make_site(pages, options(implementation=plan))
+    data = site.check_json()
+    (late,) = [f for f in data["findings"] if f["code"] == "SMS105"]
+    assert "phase 'Managed SMS' was due on 2026-09-30 and needed this requirement at Managed" in late["message"]
+    assert "it is covered only at Initial" in late["message"]
+    assert codes(data) == ["SMS105"]
+
+    pages["policies/sms.md"] = approved("POL-SMS-01", "policy", ["5.2"], level=2)
+    site = make_site(pages, options(implementation=plan))
+    assert codes(site.check_json()) == []
+    assert site.build().ok
+    page = site.site_file("sms/implementation/index.html")
+    assert "the whole SMS at Managed" in page and "the whole SMS at Optimised" in page
+
+
+def test_level_rows_are_deferred_until_their_level(make_site: Any) -> None:
+    plan = {
+        "phases": [
+            {"name": "Level 1", "target": "2027-01-31", "level": 1},
+            {"name": "Level 2", "target": "2027-12-31", "level": 2},
+        ]
+    }
+    pages = complete()
+    del pages["records/incident-trends.md"]
+    data = make_site(pages, options(implementation=plan)).check_json()
+    assert rows(data)["8.6.1 Incident trend analysis"] == "deferred"
+    assert codes(data) == []
+
+
+def test_a_bad_plan_is_refused_with_its_place(make_site: Any) -> None:
+    bad = {"phases": [{"name": "Foundation", "target": "2026-06-30", "clauses": ["4", "11.9"]}]}
+    site = make_site(complete(), options(implementation=bad))
+    result = site.check()
+    assert result.returncode == 2
+    assert "phase 'Foundation' names clause '11.9', which no loaded catalogue has (phased)" in result.stderr
+    build = site.build()
+    assert not build.ok and "11.9" in (build.error or "") + " ".join(build.messages)
+
+    unordered = {
+        "phases": [
+            {"name": "B", "target": "2027-01-01", "clauses": ["8"]},
+            {"name": "A", "target": "2026-01-01", "clauses": ["4"]},
+        ]
+    }
+    result = make_site(complete(), options(implementation=unordered)).check()
+    assert result.returncode == 2 and "list phases in the order they are due" in result.stderr
+    neither = {"phases": [{"name": "A", "target": "2026-01-01"}]}
+    result = make_site(complete(), options(implementation=neither)).check()
+    assert result.returncode == 2 and "give either 'clauses'" in result.stderr
+
+
+# Baseline ----------------------------------------------------------------------------------------
+
+
+def test_baseline_save_then_progress_since_the_baseline(make_site: Any) -> None:
+    site = make_site(foundation_only(), options(implementation=THREE_PHASES, today="2026-03-15"))
+    saved = site.cli("baseline", "save")
+    assert saved.returncode == 0, saved.stderr
+    assert "Saved the baseline of 2026-03-15" in saved.stdout
+    assert "phased: 2 of 8 required rows covered (6 to close)" in saved.stdout
+    baseline = json.loads((site.root / "sms-baseline.json").read_text("utf-8"))
+    assert baseline["kind"] == "mkdocs-sms baseline" and baseline["date"] == "2026-03-15"
+    assert {d["id"]: d["status"] for d in baseline["documents"]} == {"PLN-SCO-01": "approved", "POL-SMS-01": "approved"}
+    by_key = {r["key"]: r["status"] for r in baseline["coverage"]}
+    assert by_key["4.3-1"] == "covered" and by_key["9.2-2"] == "missing"
+    # Recorded against the whole target state, even for rows the plan defers.
+    assert baseline["findings"] == {}
+
+    # Months later most of the SMS exists; the page says what was closed since the baseline.
+    pages = complete()
+    del pages["records/review.md"]
+    for path, text in pages.items():
+        site.write(path, text)
+    site.set_options(options(implementation=THREE_PHASES))
+    assert site.build().ok
+    page = site.site_file("sms/implementation/index.html").split("<article", 1)[1]
+    assert "Compared with the baseline of <strong>2026-03-15</strong>" in page
+    assert "5 requirements closed since 2026-03-15" in page
+    closed = page.split("Closed since the baseline", 1)[1].split("What remains", 1)[0]
+    assert "Incident management process" in closed and "Management review results" not in closed
+    remaining = page.split("What remains", 1)[1]
+    assert "Management review results" in remaining
+    heat = svgs(page)[1]
+    cells = [g.find(f"{SVG}title").text for g in heat.iter(f"{SVG}g")]  # type: ignore[union-attr]
+    assert "9 Performance evaluation: 0 of 3 covered (baseline)" in cells
+    assert "9 Performance evaluation: 2 of 3 covered (now)" in cells
+    assert "4 Context: 1 of 1 covered (now)" in cells
+
+
+def test_baseline_file_option_and_a_damaged_baseline(make_site: Any) -> None:
+    site = make_site(complete(), options(implementation={"baseline": "gap/baseline.json"}))
+    result = site.cli("baseline", "save")
+    assert result.returncode == 0 and (site.root / "gap" / "baseline.json").is_file()
+    (site.root / "gap" / "baseline.json").write_text('{"kind": "mkdocs-sms baseline", "schema": 1}')
+    data = site.check_json()
+    (damaged,) = [f for f in data["findings"] if f["code"] == "SMS106"]
+    assert "gap/baseline.json is incomplete or damaged" in damaged["message"]
+    build = site.build()
+    assert build.ok and any("SMS106" in m for m in build.plugin_warnings())
+    assert "No baseline has been saved yet" in site.site_file("sms/implementation/index.html")
+
+
+def test_implementation_page_without_a_plan_shows_the_target_state(make_site: Any) -> None:
+    site = make_site(foundation_only(), options())
+    assert site.build().ok
+    page = site.site_file("sms/implementation/index.html")
+    assert "No phases are planned" in page
+    assert "Target state: 2 of 8 achieved (under way)" in page
+    assert "<script" not in page.split("<article", 1)[1].split("</article>", 1)[0]
+
+
+# Evidence freshness and audit readiness ----------------------------------------------------------
+
+
+def test_stale_evidence_is_sms104_and_fails_the_audit_checks(make_site: Any) -> None:
+    pages = complete()
+    pages["records/audit.md"] = approved("REC-AUD-2025-06", "record", ["9.2"], date="2025-06-01")
+    site = make_site(pages, options())
+    data = site.check_json()
+    assert rows(data)["9.2 Internal audit results"] == "stale"
+    (stale,) = data["findings"]
+    assert stale["code"] == "SMS104" and stale["severity"] == "warning"
+    assert stale["message"] == (
+        "SMS104 phased 9.2 Internal audit (record: Internal audit results): the newest evidence, REC-AUD-2025-06 "
+        "of 2025-06-01, is older than 12 months (out of date since 2026-06-01)"
+    )
+    assert data["audit"] == {
+        "ready": False,
+        "failed": ["Coverage complete", "Evidence fresh", "An internal audit within 12 months"],
+    }
+    assert site.build().ok
+    audit = site.site_file("sms/audit/index.html")
+    assert "Not ready for the certification audit" in audit
+    assert "latest record of 2025-06-01; the next was due by 2026-06-01" in audit
+    assert 'title="Document REC-AUD-2025-06">REC-AUD-2025-06</a>' in audit.split("An internal audit", 1)[1]
+    assert "newest evidence 2025-06-01, older than 12 months" in site.site_file("sms/coverage/index.html")
+
+
+def test_open_nonconformities_are_listed_and_block_readiness(make_site: Any) -> None:
+    pages = complete()
+    pages["records/nc-open.md"] = approved(
+        "REC-NC-2026-07", "record", ["10.1"], title="Backups not tested", date="2026-11-02", state="open"
+    )
+    site = make_site(pages, options())
+    data = site.check_json()
+    assert data["audit"]["failed"] == ["No open nonconformities"]
+    assert site.build().ok
+    audit = site.site_file("sms/audit/index.html")
+    listed = audit.split('id="open-nonconformities"', 1)[1]
+    assert "REC-NC-2026-07" in listed and "Backups not tested" in listed
+    assert "REC-NC-2026-01" not in listed  # closed
+    assert "1 nonconformity record(s) of clause 10.1 are open" in audit
+
+
+def test_a_complete_fresh_handbook_is_ready(make_site: Any) -> None:
+    site = make_site(complete(), options())
+    data = site.check_json()
+    assert data["findings"] == [] and data["audit"] == {"ready": True, "failed": []}
+    assert site.build(strict=True).ok
+    audit = site.site_file("sms/audit/index.html")
+    assert "Ready for the certification audit" in audit
+    assert "latest record of 2026-09-24; the next is due by 2027-09-24" in audit
+    assert "No nonconformity record is open" in audit
+
+
+def test_state_must_be_open_or_closed(make_site: Any) -> None:
+    pages = {
+        **complete(),
+        "records/nc.md": approved("REC-NC-2026-01", "record", ["10.1"], date="2026-06-01", state="pending"),
+    }
+    (finding,) = make_site(pages, options()).check_json()["findings"]
+    assert finding["code"] == "SMS003" and "'state' 'pending' is not one of open, closed" in finding["message"]
+
+
+# Exports -----------------------------------------------------------------------------------------
+
+
+def test_export_csv_register_and_coverage(make_site: Any) -> None:
+    pages = {**complete(), "policies/evil.md": approved("POL-EVIL-01", "policy", ["5.2"], title='=HYPERLINK("x")')}
+    site = make_site(pages, options())
+    register = site.cli("export", "--format", "csv")
+    assert register.returncode == 0, register.stderr
+    table = list(csv.DictReader(io.StringIO(register.stdout)))
+    assert [r["id"] for r in table] == sorted(r["id"] for r in table) and len(table) == 9
+    evil = next(r for r in table if r["id"] == "POL-EVIL-01")
+    assert evil["title"] == '\'=HYPERLINK("x")'  # text, not a formula
+    nc = next(r for r in table if r["id"] == "REC-NC-2026-01")
+    assert nc["state"] == "closed" and nc["date"] == "2026-06-01" and nc["clauses"] == "10.1"
+
+    out = site.root / "coverage.csv"
+    result = site.cli("export", "--format", "csv", "--table", "coverage", "--output", str(out))
+    assert result.returncode == 0 and f"Wrote {out}" in result.stderr
+    coverage = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert len(coverage) == 8
+    audit = next(r for r in coverage if r["requirement"] == "Internal audit results")
+    assert audit["status"] == "covered" and audit["newest_evidence"] == "REC-AUD-2026-05"
+    assert audit["max_age"] == "12 months" and audit["evidence_date"] == "2026-05-20"
+
+
+def test_export_xlsx_reads_back_with_dates_and_text(make_site: Any) -> None:
+    pages = {**complete(), "policies/evil.md": approved("POL-EVIL-01", "policy", ["5.2"], title="=1+1")}
+    site = make_site(pages, options(implementation=THREE_PHASES))
+    target = site.root / "sms.xlsx"
+    result = site.cli("export", "--format", "xlsx", "--output", str(target))
+    assert result.returncode == 0, result.stderr
+    workbook = openpyxl.load_workbook(target)
+    assert workbook.sheetnames == ["Register", "Coverage"]
+    register = list(workbook["Register"].iter_rows(values_only=True))
+    assert register[0][:3] == ("id", "title", "type")
+    by_id = {row[0]: row for row in register[1:]}
+    assert len(by_id) == 9
+    assert by_id["POL-EVIL-01"][1] == "=1+1"  # kept as text
+    assert workbook["Register"]["B" + str(list(by_id).index("POL-EVIL-01") + 2)].data_type == "s"
+    assert by_id["POL-SMS-01"][7].date().isoformat() == "2026-03-01"  # approved_on is a date
+    coverage = list(workbook["Coverage"].iter_rows(values_only=True))
+    header = coverage[0]
+    phase = {row[header.index("requirement")]: row[header.index("phase")] for row in coverage[1:]}
+    assert phase["SMS scope"] == "Foundation" and phase["Management review results"] == "Evaluation"
+
+    # Not a terminal: the workbook's bytes go down the pipe.
+    piped = subprocess.run(
+        [sys.executable, "-m", "mkdocs_sms", "export", "--format", "xlsx", "-f", str(site.config_file)],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    assert piped.returncode == 0
+    assert openpyxl.load_workbook(io.BytesIO(piped.stdout)).sheetnames == ["Register", "Coverage"]
+
+
+# Several catalogues ------------------------------------------------------------------------------
+
+ISMS = """\
+catalogue: isms
+title: Information security management system (test)
+clauses:
+  - clause: "5"
+    title: Leadership
+  - clause: "5.2"
+    title: Information security policy
+    requirements:
+      - {kind: document, types: [policy], name: Information security policy}
+  - clause: "9"
+    title: Performance evaluation
+  - clause: "9.2"
+    title: Internal audit
+    requirements:
+      - {kind: record, types: [record], name: ISMS internal audit results, max_age: 6 months}
+  - clause: "10"
+    title: Improvement
+  - clause: "10.1"
+    title: Nonconformity
+"""
+
+
+def test_two_catalogues_with_qualified_clauses(make_site: Any) -> None:
+    pages = complete()
+    pages["policies/infosec.md"] = approved("POL-ISM-01", "policy", ["isms:5.2"])
+    pages["records/isms-audit.md"] = approved("REC-ISA-2026-02", "record", ["isms:9.2"], date="2026-02-10")
+    pages["records/isms-nc.md"] = approved("REC-INC-NC-01", "record", ["isms:10.1"], date="2026-11-01", state="open")
+    plan = {"phases": [{"name": "ISMS", "target": "2026-10-31", "clauses": ["isms:5", "isms:9"]}]}
+    site = make_site(pages, options(catalogues=[PHASED, "isms.yml"], implementation=plan))
+    (site.root / "isms.yml").write_text(ISMS, "utf-8")
+    data = site.check_json()
+    isms = {r["requirement"]: r for r in data["coverage"] if r["catalogue"] == "isms"}
+    assert isms["Information security policy"]["status"] == "covered"
+    assert isms["Information security policy"]["documents"] == ["POL-ISM-01"]
+    # The unqualified 5.2 of the first catalogue is not met by the ISMS policy.
+    phased = {r["requirement"]: r for r in data["coverage"] if r["catalogue"] == "phased"}
+    assert phased["Service management policy"]["documents"] == ["POL-SMS-01"]
+    assert isms["ISMS internal audit results"]["status"] == "stale"
+    # Its phase is past its target date, so the stale row is reported once, as late (SMS105).
+    assert codes(data) == ["SMS105"]
+    assert (
+        "isms 9.2 Internal audit (record: ISMS internal audit results): phase 'ISMS'" in data["findings"][0]["message"]
+    )
+    assert data["findings"][0]["message"].endswith("it is stale (REC-ISA-2026-02)")
+    assert data["audit"]["failed"] == [
+        "Coverage complete (isms)", "Evidence fresh (isms)", "An internal audit within 6 months (isms)",
+        "No open nonconformities (isms)", "No errors in the handbook",
+    ]  # fmt: skip
+
+    assert site.build().ok
+    implementation = site.site_file("sms/implementation/index.html")
+    assert "isms: Progress per phase" in implementation and "phased: Progress per phase" in implementation
+    assert len(svgs(implementation)) == 4  # bars and heat map for each catalogue
+    audit = site.site_file("sms/audit/index.html")
+    assert "Coverage complete (isms)" in audit and "Coverage complete (phased)" in audit
+    panel = site.site_file("policies/infosec/index.html")
+    assert 'href="../../sms/coverage/#clause-isms-5-2"' in panel
+    assert 'id="clause-isms-5-2"' in site.site_file("sms/coverage/index.html")
+    unknown = make_site(
+        {**pages, "x.md": approved("POL-X-01", "policy", ["nope:5.2"])}, options(catalogues=[PHASED, "isms.yml"])
+    )
+    (unknown.root / "isms.yml").write_text(ISMS, "utf-8")
+    (finding,) = [f for f in unknown.check_json()["findings"] if f["code"] == "SMS005"]
+    assert "clause 'nope:5.2' names catalogue 'nope', which is not loaded (phased, isms)" in finding["message"]
+
+
+def test_schema_offers_qualified_clauses(make_site: Any) -> None:
+    site = make_site(complete(), options(catalogues=[PHASED, "isms.yml"]))
+    (site.root / "isms.yml").write_text(ISMS, "utf-8")
+    schema = json.loads(site.cli("schema").stdout)
+    allowed = schema["properties"]["clauses"]["items"]["enum"]
+    assert "4.3" in allowed and "isms:5.2" in allowed and "5.2" in allowed
+    assert schema["properties"]["state"]["enum"] == ["open", "closed"]
+    assert schema["properties"]["level"]["enum"] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("title", ['<script>alert("x")</script>', "Phase & <b>bold</b>"])
+def test_phase_names_are_escaped_in_the_svg(make_site: Any, title: str) -> None:
+    plan = {"phases": [{"name": title, "target": "2027-01-31", "clauses": ["4"]}]}
+    site = make_site(complete(), options(implementation=plan))
+    assert site.build().ok
+    page = site.site_file("sms/implementation/index.html")
+    assert title not in page
+    assert len(svgs(page)) == 2
