@@ -35,6 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Both editions are served on this machine; anything else is outside.
+LOCAL = "http://127.0.0.1:"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 # A policy and a word of its title that few other pages share, for the search test.
 SEARCHED_POLICY, SEARCH_WORD = "POL-REL-01", "deployment"
@@ -78,14 +80,25 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def handbook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Handbook]:
-    """``mkdocs build`` of the example into a temporary folder, served over HTTP on a free local port."""
+    """The intranet edition of the example."""
+    yield from _serve(ROOT / "mkdocs.yml", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def customers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Handbook]:
+    """The customer edition of the example (audience public)."""
+    yield from _serve(ROOT / "mkdocs.customers.yml", tmp_path_factory)
+
+
+def _serve(config: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Handbook]:
+    """``mkdocs build`` of ``config`` into a temporary folder, served over HTTP on a free local port."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is not installed (apt-get install chromium); the browser tests need it"
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
     site_dir = tmp_path_factory.mktemp("browser-site")
-    result = run_build(ROOT / "mkdocs.yml", strict=True, site_dir=str(site_dir))
+    result = run_build(config, strict=True, site_dir=str(site_dir))
     assert result.ok, result.error
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -116,7 +129,7 @@ def browser(handbook: Handbook, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
         def only_the_site(route: Route, request: Request) -> None:
             # The machine has no internet: answer Material's web-font requests with nothing, and note them.
-            if request.url.startswith(handbook.url):
+            if request.url.startswith(LOCAL):
                 route.continue_()
             else:
                 tab.outside.append((request.resource_type, request.url))
@@ -319,3 +332,25 @@ def test_no_console_errors_and_nothing_fetched_from_outside(browser: Browser, ha
     # Only web fonts may come from outside: the handbook's own scripts are served with it.
     assert {kind for kind, _ in browser.outside} <= {"stylesheet", "font"}, browser.outside
     assert browser.page.evaluate("[...document.scripts].some(s => s.src.endsWith('assets/mkdocs-sms/sms.js'))")
+
+
+def test_the_customer_edition_shows_no_trace_of_internal_documents(browser: Browser, customers: Handbook) -> None:
+    page = browser.page
+    page.goto(customers.url + "sms/register/")
+    rows = page.locator(".sms-register tbody tr")
+    assert rows.count() == len(customers.data["documents"]) == 2
+    assert "70 further documents of the SMS are classified above public" in page.inner_text("article")
+    screenshot(page, "customer-register")
+    # A word found only in internal documents (the failover procedure and test report) finds nothing.
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially("failover", delay=50)
+    page.locator(".md-search-result__meta", has_text="No matching documents").wait_for()
+    search.fill("")
+    search.press_sequentially("policy", delay=50)
+    page.locator(".md-search-result__article h1", has_text="Service management policy").first.wait_for()
+    results = page.locator(".md-search-result__list").inner_text()
+    assert "Release and deployment policy" not in results and "Change management policy" not in results
+    # The internal policy's address is not there at all.
+    response = page.goto(customers.url + "policies/release-and-deployment/")
+    assert response is not None and response.status == 404

@@ -165,7 +165,7 @@ def test_sms_json_follows_the_contract(make_site: Any) -> None:
         "catalogue": "mini", "clause": "5.2", "title": "Policy", "requirement": "Service management policy",
         "kind": "document", "required": True, "status": "covered", "documents": ["POL-A-01", "POL-SMS-01"],
         "key": "5.2-1", "max_age": None, "evidence": "POL-SMS-01", "evidence_date": "2026-03-01",
-        "phase": None, "late": False,
+        "phase": None, "late": False, "withheld": 0,
     }  # fmt: skip
     assert data["audit"] == {"ready": False, "failed": ["An internal audit within 12 months", "No reviews overdue"]}
     (finding,) = data["findings"]

@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from itertools import groupby
 from pathlib import Path
 from typing import TextIO
@@ -36,6 +37,7 @@ from mkdocs_sms.model.defaults import read_defaults
 from mkdocs_sms.model.schema import json_schema
 from mkdocs_sms.progress import progress
 from mkdocs_sms.project import Project, load_project
+from mkdocs_sms.publish import published
 from mkdocs_sms.render import handbook_json
 from mkdocs_sms.settings import Settings, SettingsError
 
@@ -52,11 +54,11 @@ def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catal
 def load_handbook(config_file: Path, with_history: bool = True) -> tuple[Project, Handbook]:
     """Read and analyse the handbook configured by ``config_file`` (its git history too, unless not needed)."""
     project, settings, catalogues = load_configuration(config_file)
-    sources = list(project.sources())
+    sources, unread = project.sources()
     wanted = with_history and settings.history
     history = read_history(project.docs_dir, [path for path, _ in sources]) if wanted else None
     defaults = read_defaults(project.docs_dir)
-    return project, analyse(sources, settings, catalogues, history, defaults, load_baseline(settings))
+    return project, analyse(sources, settings, catalogues, history, defaults, load_baseline(settings), unread)
 
 
 def failed(handbook: Handbook, strict: bool) -> bool:
@@ -316,6 +318,13 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms export``: the register and the coverage matrix for spreadsheets."""
     _, handbook = load_handbook(Path(args.config_file))
+    if args.audience is not None:
+        if args.audience not in handbook.settings.classifications:
+            allowed = ", ".join(handbook.settings.classifications)
+            raise SettingsError(f"--audience: '{args.audience}' is not one of {allowed}")
+        handbook = replace(handbook, settings=replace(handbook.settings, audience=args.audience))
+    # Auditors and customers get what the edition for that audience shows, no more.
+    handbook = published(handbook)
     if args.format == "xlsx":
         if not args.output and out.isatty():
             err.write("mkdocs-sms: error: an xlsx workbook is binary; give --output FILE (or redirect the output)\n")
@@ -425,6 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     export.add_argument("--table", choices=TABLES, default="register", help="csv only: which table (default: register)")
     export.add_argument("--output", metavar="FILE", help="default: standard output")
+    export.add_argument(
+        "--audience", metavar="CLASSIFICATION", help="export documents up to this classification (default: audience)"
+    )
     _config_file_option(export)
     export.set_defaults(handler=cmd_export)
     return parser

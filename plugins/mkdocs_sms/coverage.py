@@ -30,12 +30,13 @@ _FINDING_TEXT = {
 class CoverageRow:
     """One requirement and the documents that meet it (retired documents never do).
 
-    ``evidence`` is the newest approved, in-date document meeting the row (by its evidence date);
+    ``evidence`` is the newest approved, in-date document meeting the row, ``evidence_date`` its date;
     when the row has a ``max_age`` and that evidence is older, the row is stale with
     ``evidence_stale`` set. ``phase`` is the index of the implementation phase that brings the row
     in, ``late`` the first phase whose target date passed without the row being achieved,
     ``level`` the highest maturity level the approved documents reach (None when none is approved),
-    and ``deferred_from`` the status a deferred row has against the whole target state.
+    ``deferred_from`` the status a deferred row has against the whole target state, and ``withheld``
+    how many of the documents meeting it a published view leaves out (they still count).
     """
 
     requirement: Requirement
@@ -43,10 +44,12 @@ class CoverageRow:
     documents: tuple[Document, ...]
     evidence: Document | None = None
     evidence_stale: bool = False
+    evidence_date: dt.date | None = None
     phase: int | None = None
     late: int | None = None
     level: int | None = None
     deferred_from: str | None = None
+    withheld: int = 0
 
     @property
     def gap_status(self) -> str:
@@ -57,9 +60,9 @@ class CoverageRow:
     def evidence_due(self) -> dt.date | None:
         """The date the newest evidence goes out of date (None without max_age or evidence)."""
         max_age = self.requirement.max_age
-        if max_age is None or self.evidence is None or self.evidence.evidence_date is None:
+        if max_age is None or self.evidence_date is None:
             return None
-        return max_age.after(self.evidence.evidence_date)
+        return max_age.after(self.evidence_date)
 
     def achieved(self, level: int | None) -> bool:
         """Covered, and at ``level`` or above when a level is asked for."""
@@ -115,6 +118,7 @@ def compute(
                 status,
                 meeting,
                 evidence,
+                evidence_date=evidence.evidence_date if evidence else None,
                 level=max((d.level or TOP_LEVEL for d in in_date), default=None),
             )
             if row.evidence_due is not None and row.evidence_due < today:
@@ -166,11 +170,12 @@ def findings(rows: Iterable[CoverageRow], plan: Plan | None = None) -> list[Find
                 text += f" only at {plan.level_name(row.level or 1)}"
             result.append(RULES["SMS105"].finding(where + text + (f" ({ids})" if ids else "")))
         elif row.evidence_stale:
-            assert row.evidence is not None and row.evidence_due is not None and req.max_age is not None
-            date = row.evidence.evidence_date
+            assert row.evidence_date is not None and row.evidence_due is not None and req.max_age is not None
+            # A view for an audience may withhold the evidence itself: then the finding does not name it.
+            named = f", {row.evidence.id} of " if row.evidence else " (withheld from this audience), of "
             result.append(
                 RULES["SMS104"].finding(
-                    where + f"the newest evidence, {row.evidence.id} of {date.isoformat() if date else '?'}, "
+                    where + f"the newest evidence{named}{row.evidence_date.isoformat()}, "
                     f"is older than {req.max_age} (out of date since {row.evidence_due.isoformat()})"
                 )
             )

@@ -112,7 +112,11 @@ def sources_at(project: Project, ref: str) -> tuple[dict[str, bytes], dict[str, 
 def load_side(project: Project, settings: Settings, catalogues: Sequence[Catalogue], ref: str | None) -> Side:
     """The handbook at ``ref`` (None: the working tree), with its folder defaults."""
     if ref is None:
-        sources, defaults = dict(project.sources()), read_defaults(project.docs_dir)
+        # Files not read (SMS301, SMS009) are left out of both sides: git objects hold a link's text,
+        # not what it points to, so the base could never report them and every change would "introduce" them.
+        pages, _ = project.sources()
+        by_folder, problems = read_defaults(project.docs_dir)
+        sources, defaults = dict(pages), (by_folder, [f for f in problems if f.code != "SMS301"])
     else:
         sources, metas = sources_at(project, ref)
         defaults = parse_defaults(metas)

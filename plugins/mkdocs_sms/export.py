@@ -93,7 +93,7 @@ def coverage_rows(handbook: Handbook) -> list[tuple[Cell, ...]]:
                 row.status,
                 ", ".join(d.id for d in row.documents),
                 evidence.id if evidence else None,
-                evidence.evidence_date if evidence else None,
+                row.evidence_date,
                 str(req.max_age) if req.max_age else None,
                 plan.phases[row.phase].name if row.phase is not None else None,
                 row.late is not None,

@@ -8,6 +8,8 @@ of codes is written from the same text.
 from __future__ import annotations
 
 import enum
+import re
+import reprlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -39,8 +41,13 @@ class Rule:
         line: int | None = None,
         document: str | None = None,
     ) -> Finding:
-        """Make a finding of this rule about ``path``/``line`` (both optional)."""
-        return Finding(self.code, self.severity, text, path, line, document)
+        """Make a finding of this rule about ``path``/``line`` (both optional).
+
+        Messages quote values from pages; they are made one line of printable text here, so that no
+        value can start a new log line, a workflow command or a terminal escape sequence.
+        """
+        about = None if document is None else _cut(one_line(document), 80)
+        return Finding(self.code, self.severity, _cut(one_line(text), MAX_TEXT), path, line, about)
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,50 @@ class Finding:
             "line": self.line,
             "document": self.document,
         }
+
+
+# Characters that must not reach a log line or a terminal as they are: C0 and C1 controls (newlines,
+# escape sequences), Unicode line and paragraph separators, and bidirectional overrides, which can make
+# a message read differently from what it says.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+# Longer texts are cut: a value of a megabyte quoted in full would make a log line, an annotation or a
+# pull-request comment of a megabyte (GitHub refuses comments over 65,536 characters).
+MAX_TEXT = 2000
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control character written as its Python escape (a newline as ``\\n``)."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _ShortRepr(reprlib.Repr):
+    """``repr`` that looks at a few items of a few levels only, and at no more than 40 digits of a number."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 128:  # repr of an int of thousands of digits is slow, or refused outright
+            return f"a number of about {int(x.bit_length() * 0.30103)} digits"
+        return super().repr_int(x, level)
+
+
+_SHORT = _ShortRepr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxother = 3, 4, 4, 60, 60
+
+
+def shown(value: object) -> str:
+    """A value from a page, shown in a message: short and bounded, however big or deep the value is.
+
+    A string of a megabyte, a list nested a thousand levels deep or an alias bomb of a billion items
+    is shown by its first few parts and never walked whole.
+    """
+    if value is None:
+        return "an empty value"
+    return _cut(_SHORT.repr(value), 80)
 
 
 _RULES = (
@@ -200,6 +251,16 @@ _RULES = (
         "Keep the document (retire it only when another one meets the row), or add the replacement in the same change.",
     ),
     Rule(
+        "SMS301",
+        Severity.ERROR,
+        "a page in docs_dir is a symbolic link to a file outside docs_dir; it is not read",
+        "MkDocs follows symbolic links and publishes whatever they point to, so a link can put a file from "
+        "outside the handbook (another repository, a home folder, a system file) on the site. mkdocs-sms "
+        "does not read it: the page is not checked and is in no register.",
+        "Copy the file into docs_dir (and commit it), or remove the link; to publish it on purpose, keep "
+        "its source inside docs_dir.",
+    ),
+    Rule(
         "SMS101",
         Severity.ERROR,
         "a required row is missing",
@@ -245,6 +306,22 @@ _RULES = (
         "the implementation baseline file cannot be read",
         "Without the baseline, the implementation page cannot show what was closed since the gap analysis.",
         "Save it again with 'mkdocs-sms baseline save', or correct the path under 'implementation: baseline:'.",
+    ),
+    Rule(
+        "SMS302",
+        Severity.INFO,
+        "documents above the build's audience are withheld",
+        "A handbook published to customers or auditors must not show what they may not see; this says how "
+        "many documents the build leaves out, so nobody mistakes the published set for the whole SMS.",
+        "Nothing to fix. Set 'audience' to the highest classification this edition may show.",
+    ),
+    Rule(
+        "SMS303",
+        Severity.INFO,
+        "a published document refers to a document withheld from this audience",
+        "The reference cannot be a link in this edition: it is shown as plain text (or left out of the "
+        "panel), and readers of this edition cannot follow it.",
+        "Nothing to fix when that is intended; otherwise reclassify one of the two documents.",
     ),
 )
 

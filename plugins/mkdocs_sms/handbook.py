@@ -36,6 +36,10 @@ class Handbook:
     history: History | None = None
     referenced_by: dict[str, tuple[Document, ...]] = field(default_factory=dict)
     baseline: Baseline | None = None
+    # In a view published for an audience (see mkdocs_sms.publish): how many documents it leaves out,
+    # and the whole handbook it was made from.
+    withheld: int = 0
+    source: Handbook | None = None
 
     def count(self, severity: Severity) -> int:
         """How many findings have ``severity``."""
@@ -71,12 +75,14 @@ def analyse(
     history: History | None = None,
     folder_defaults: tuple[dict[str, dict[str, Any]], list[Finding]] | None = None,
     baseline: tuple[Baseline | None, Finding | None] | None = None,
+    unread: Iterable[Finding] = (),
 ) -> Handbook:
     """Analyse pages given as ``(path relative to docs_dir, raw bytes)``, with their git history, the
     folder defaults read by :func:`mkdocs_sms.model.defaults.read_defaults` and the implementation
-    baseline read by :func:`load_baseline`."""
+    baseline read by :func:`load_baseline`; ``unread`` are the findings about pages that could not be
+    read (:func:`mkdocs_sms.sources.read_pages`)."""
     by_folder, found = folder_defaults or ({}, [])
-    found = list(found)
+    found = [*found, *unread]
     saved, problem = baseline or (None, None)
     if problem is not None:
         found.append(problem)
@@ -117,6 +123,7 @@ def analyse(
                     )
                 )
 
+    found.extend(_audience_findings(pages, by_id, settings))
     rows = coverage.compute(catalogues, documents, settings.today, settings.implementation)
     found.extend(coverage.findings(rows, settings.implementation))
     findings = sorted(apply_severities(found, settings.severity), key=sort_key)
@@ -172,6 +179,39 @@ def _document_findings(
             line=document.line_of(key),
             document=document.id,
         )
+
+
+def _audience_findings(pages: Sequence[Page], by_id: dict[str, Document], settings: Settings) -> Iterable[Finding]:
+    """SMS302: documents above the audience are withheld; SMS303: a published document refers to one.
+
+    Neither message names a withheld document: both may be published in ``sms.json``.
+    """
+    hidden = {doc_id for doc_id, doc in by_id.items() if not settings.shows(doc.classification)}
+    if not hidden:
+        return
+    above = ", ".join(settings.classifications[settings.rank(settings.audience) + 1 :])
+    yield RULES["SMS302"].finding(
+        f"this build is for audience '{settings.audience}': {len(hidden)} document(s) classified {above} "
+        "are left out of its pages, navigation, search, sitemap and sms.json"
+    )
+    for page in pages:
+        source = page.document
+        if source is None or source.id in hidden or by_id.get(source.id) is not source:
+            continue
+        where = {"path": page.path, "document": source.id}
+        for index, ref in enumerate(source.related):
+            if ref in hidden:
+                line = source.line_of("related", index)
+                yield RULES["SMS303"].finding(
+                    "a related document is withheld from this audience; it is left out of the panel",
+                    line=line, **where,
+                )  # fmt: skip
+        for ref, line in page.references:
+            if ref in hidden:
+                yield RULES["SMS303"].finding(
+                    "a [[…]] link names a document withheld from this audience; it is shown as plain text",
+                    line=line, **where,
+                )  # fmt: skip
 
 
 def _unknown_clause(ref: str, catalogues: Sequence[Catalogue]) -> str:

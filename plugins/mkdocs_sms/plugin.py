@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import posixpath
 from collections.abc import Iterator
@@ -21,14 +22,16 @@ from mkdocs_sms import render
 from mkdocs_sms.annotations import md_cell
 from mkdocs_sms.catalogue import BUILTIN, Catalogue, CatalogueError, resolve_clause
 from mkdocs_sms.config import SmsConfig
-from mkdocs_sms.findings import Severity
+from mkdocs_sms.findings import Severity, shown
 from mkdocs_sms.handbook import Handbook, analyse, load_baseline
 from mkdocs_sms.history import History, read_history
 from mkdocs_sms.history.changes import Changes, read_changes
 from mkdocs_sms.model import references
 from mkdocs_sms.model.defaults import read_defaults
 from mkdocs_sms.model.document import Document
+from mkdocs_sms.publish import WITHHELD_TEXT, published, published_changes, unlink
 from mkdocs_sms.settings import DEFAULTS, Settings, SettingsError
+from mkdocs_sms.sources import OutsideLink, read_inside, read_pages
 
 log = get_plugin_logger(__name__)
 
@@ -52,6 +55,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._documents_by_path: dict[str, Document] = {}
         self._coverage_file: File | None = None
         self._history: History | None = None
+        self._withheld: dict[str, str] = {}
         self._changes: Changes | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -95,28 +99,40 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         """
         if self.settings is None:
             return files
-        sources = []
-        for file in files.documentation_pages():
-            if getattr(file, "generated_by", None) or file.abs_src_path is None:
-                continue
-            sources.append((file.src_uri, Path(file.abs_src_path).read_bytes()))
+        sources, unread = read_pages(
+            (file.src_uri, Path(file.src_dir or config.docs_dir))
+            for file in files.documentation_pages()
+            if not getattr(file, "generated_by", None) and file.abs_src_path is not None
+        )
         if self.settings.history:
             # Kept across `mkdocs serve` rebuilds; read again only when HEAD or the set of pages moves.
             self._history = read_history(Path(config.docs_dir), [path for path, _ in sources], self._history)
         history = self._history if self.settings.history else None
         defaults = read_defaults(Path(config.docs_dir))
-        handbook = analyse(sources, self.settings, self.catalogues, history, defaults, load_baseline(self.settings))
-        self._changes = (
+        baseline = load_baseline(self.settings)
+        handbook = analyse(sources, self.settings, self.catalogues, history, defaults, baseline, unread)
+        changes = (
             read_changes(Path(config.docs_dir), handbook.documents, self.settings.changes_since)
             if self.settings.history
             else None
         )
-        self.handbook = handbook
-        self._documents_by_path = {p.path: p.document for p in handbook.pages if p.document}
         self._unreadable = {f.path for f in handbook.findings if f.code == "SMS009" and f.path}
         for finding in handbook.findings:
             level = log.info if finding.severity is Severity.INFO else log.warning
             level(finding.message)
+
+        # Everything from here on is rendered from what the audience may see; pages above it go.
+        view = published(handbook)
+        self._withheld = {d.path: d.id for d in handbook.documents if d.id not in view.by_id}
+        for path in self._withheld:
+            found = files.get_file_from_path(path)
+            if found is not None:
+                files.remove(found)
+        if self._withheld and config.nav:
+            config.nav = _without(config.nav, set(self._withheld))
+        self._changes = published_changes(view, changes)
+        handbook = self.handbook = view
+        self._documents_by_path = {p.path: p.document for p in handbook.pages if p.document}
 
         self._generated = set()
         pages = render.page_sources(handbook)
@@ -162,8 +178,11 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         meta plugin (which alone would copy ``.meta.yml`` values into ``page.meta``).
         """
         title = page.meta.get("title")
-        if isinstance(title, str) and not isinstance(title, Markup):
+        if isinstance(title, (str, int, float, dt.date)) and not isinstance(title, Markup):
             page.meta["title"] = Markup.escape(title)
+        elif title is not None and not isinstance(title, Markup):
+            # A list or mapping: the theme would print str() of it, which never ends for an alias bomb.
+            page.meta["title"] = Markup.escape(shown(title))
         document = self._documents_by_path.get(page.file.src_uri)
         if document is not None and document.status in STATUS_ICONS:
             page.meta["status"] = document.status
@@ -171,6 +190,8 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             page.meta.pop("status", None)
         if self.handbook is not None:
             markdown = references.replace(markdown, lambda ref, text: self._reference(page, ref, text))
+        if self._withheld:
+            markdown = unlink(markdown, page.file.src_uri, set(self._withheld))
         if document is not None and self._history is not None and self._history.of(document.path):
             # Material shows this as "Last update" at the foot of the page.
             page.meta["revision_date"] = self._history.of(document.path)[0].date
@@ -179,6 +200,9 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
     def _reference(self, page: Page, ref: str, text: str | None) -> str:
         """``[[ID]]`` as a Markdown link to the document's source file, which MkDocs then resolves."""
         target = self._files_by_id.get(ref)
+        if ref in self._withheld.values():
+            # Plain text, naming neither the id nor the title of a document this audience may not see.
+            return md_cell(text.strip()) if text and text.strip() else WITHHELD_TEXT
         if target is None or self.handbook is None:
             return f"[[{ref}{'|' + text if text else ''}]]"  # reported as SMS008; left as written
         label = text.strip() if text else self.handbook.by_id[ref].title
@@ -186,9 +210,14 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         return f"[{md_cell(label)}](<{relative}>)"
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Let a page that is not UTF-8 build (with replacement characters) instead of crashing."""
-        if page.file.src_uri in self._unreadable and page.file.abs_src_path:
-            return Path(page.file.abs_src_path).read_bytes().decode("utf-8", errors="replace")
+        """Let a page that is not UTF-8 build (with replacement characters), and one that cannot be
+        read at all (a broken symbolic link, a named pipe) build empty, instead of crashing or waiting
+        for ever: SMS009 names both."""
+        if page.file.src_uri in self._unreadable and page.file.src_dir:
+            try:
+                return read_inside(Path(page.file.src_dir), page.file.src_uri).decode("utf-8", errors="replace")
+            except (OSError, OutsideLink):
+                return ""
         return None
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -230,6 +259,22 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
     def _links(self, page: Page) -> _PageLinks:
         assert self.handbook is not None
         return _PageLinks(page, self._files_by_id, self._coverage_file, self.handbook)
+
+
+def _without(nav: list[Any], paths: set[str]) -> list[Any]:
+    """The ``nav`` configuration without entries for ``paths``, and without sections left empty."""
+    kept: list[Any] = []
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
+        if isinstance(value, str) and posixpath.normpath(value.lstrip("/")) in paths:
+            continue
+        if isinstance(value, list):
+            children = _without(value, paths)
+            if not children and value:
+                continue
+            item = {next(iter(item)): children} if isinstance(item, dict) else children
+        kept.append(item)
+    return kept
 
 
 def _sections(items: list[Any]) -> Iterator[Section]:

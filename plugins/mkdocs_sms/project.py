@@ -16,7 +16,9 @@ from typing import Any
 import pathspec
 import yaml
 
+from mkdocs_sms.findings import Finding
 from mkdocs_sms.settings import SettingsError
+from mkdocs_sms.sources import read_pages
 
 try:
     from yaml import CSafeLoader as _Base
@@ -78,19 +80,23 @@ class Project:
             stem += ".html"
         return self.site_url.rstrip("/") + "/" + stem
 
-    def sources(self) -> Iterator[tuple[str, bytes]]:
-        """Every Markdown page MkDocs would build, as (path relative to docs_dir, bytes)."""
+    def page_paths(self) -> Iterator[str]:
+        """Every Markdown page MkDocs would build, as a path relative to docs_dir.
+
+        Symbolic links are followed as MkDocs follows them; :meth:`sources` then declines to read a
+        page whose real location is outside docs_dir.
+        """
         for root, dirs, files in os.walk(self.docs_dir, followlinks=True):
             dirs.sort()
             for name in sorted(files):
-                full = Path(root, name)
-                rel = full.relative_to(self.docs_dir).as_posix()
-                if not name.endswith(MARKDOWN_SUFFIXES) or self.exclude.match_file(rel):
-                    continue
-                try:
-                    yield rel, full.read_bytes()
-                except OSError:
-                    continue
+                rel = Path(root, name).relative_to(self.docs_dir).as_posix()
+                if name.endswith(MARKDOWN_SUFFIXES) and not self.exclude.match_file(rel):
+                    yield rel
+
+    def sources(self) -> tuple[list[tuple[str, bytes]], list[Finding]]:
+        """The bytes of every page MkDocs would build, as (path relative to docs_dir, bytes), and a
+        finding for each page not read: unreadable (SMS009) or a link to outside docs_dir (SMS301)."""
+        return read_pages((path, self.docs_dir) for path in self.page_paths())
 
 
 def load_project(config_file: Path) -> Project:

@@ -9,7 +9,7 @@ their intervals, and no nonconformity is left open. Pure functions over a handbo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.coverage import COVERED, CoverageRow, clause_index
@@ -54,7 +54,30 @@ class Readiness:
 
 
 def readiness(handbook: Handbook) -> Readiness:
-    """Assess ``handbook`` for the certification audit on the configured ``today``."""
+    """Assess ``handbook`` for the certification audit on the configured ``today``.
+
+    A view published for an audience is assessed as the whole SMS it comes from (a confidential
+    audit report still evidences the audit), but lists only what the audience may see.
+    """
+    if handbook.source is None:
+        return _assess(handbook)
+    full = _assess(handbook.source)
+    rows = {(r.requirement.catalogue, r.requirement.key): r for r in handbook.coverage}
+    errors = tuple(f for f in handbook.findings if f.severity is Severity.ERROR)
+    checks = tuple(
+        replace(
+            check,
+            rows=tuple(rows[(r.requirement.catalogue, r.requirement.key)] for r in check.rows),
+            documents=tuple(handbook.by_id[d.id] for d in check.documents if d.id in handbook.by_id),
+            findings=errors if check.findings else (),
+        )
+        for check in full.checks
+    )
+    ncs = tuple(handbook.by_id[d.id] for d in full.nonconformities if d.id in handbook.by_id)
+    return Readiness(checks, ncs)
+
+
+def _assess(handbook: Handbook) -> Readiness:
     today = handbook.settings.today
     checks: list[Check] = []
     open_ncs: list[Document] = []

@@ -149,6 +149,15 @@ class Settings:
             base_dir=base_dir,
         )
 
+    def rank(self, classification: str | None) -> int:
+        """The place of a classification in the configured order (of the default one when unknown)."""
+        value = classification if classification in self.classifications else self.default_classification
+        return self.classifications.index(value)
+
+    def shows(self, classification: str | None) -> bool:
+        """Whether a document of ``classification`` may be published to the configured ``audience``."""
+        return self.rank(classification) <= self.rank(self.audience)
+
     def load_catalogues(self) -> list[Catalogue]:
         """The configured catalogues, in order, with the implementation plan checked against them.
 

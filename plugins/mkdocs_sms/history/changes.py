@@ -20,6 +20,7 @@ class Snapshot:
     title: str
     version: str | None
     status: str
+    classification: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class DocumentChange:
     old_status: str | None = None
     new_status: str | None = None
     old_path: str | None = None
+    old_classification: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,10 @@ def _snapshots(files: dict[str, bytes]) -> Iterable[Snapshot]:
             text = frontmatter.decode(raw)
         except frontmatter.UnreadableText:
             continue
-        doc_id, title, version, status = frontmatter.quick_values(text, ("id", "title", "version", "status"))
+        keys = ("id", "title", "version", "status", "classification")
+        doc_id, title, version, status, classification = frontmatter.quick_values(text, keys)
         if doc_id:
-            yield Snapshot(doc_id, path, title or doc_id, version, status or "draft")
+            yield Snapshot(doc_id, path, title or doc_id, version, status or "draft", classification)
 
 
 def compare(before: dict[str, Snapshot], documents: Iterable[Document]) -> list[DocumentChange]:
@@ -124,6 +127,7 @@ def compare(before: dict[str, Snapshot], documents: Iterable[Document]) -> list[
                     old_version=old.version,
                     old_status=old.status,
                     old_path=old.path,
+                    old_classification=old.classification,
                 )
             )
     return result

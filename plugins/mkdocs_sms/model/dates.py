@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from mkdocs_sms.findings import shown
+
 _INTERVAL = re.compile(r"^\s*(\d{1,4})\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
 
 
@@ -22,18 +24,22 @@ class Interval:
         """Read ``N days|weeks|months|years``; raise ValueError otherwise."""
         match = _INTERVAL.match(text)
         if not match:
-            raise ValueError(f"'{text}' is not an interval such as '12 months' or '2 years'")
+            raise ValueError(f"{shown(text)} is not an interval such as '12 months' or '2 years'")
         return cls(int(match.group(1)), match.group(2).lower())
 
     def after(self, start: dt.date) -> dt.date:
-        """The date one interval after ``start`` (month ends are clamped: 31 Jan + 1 month = 28 Feb)."""
-        if self.unit == "day":
-            return start + dt.timedelta(days=self.count)
-        if self.unit == "week":
-            return start + dt.timedelta(weeks=self.count)
+        """The date one interval after ``start`` (month ends are clamped: 31 Jan + 1 month = 28 Feb).
+
+        A date past the last one Python can hold (31 December 9999) is that last date: never due.
+        """
+        if self.unit in ("day", "week"):
+            days = self.count * (7 if self.unit == "week" else 1)
+            return start + dt.timedelta(days=days) if days <= (dt.date.max - start).days else dt.date.max
         months = self.count * (12 if self.unit == "year" else 1)
         year, month = divmod(start.month - 1 + months, 12)
         year += start.year
+        if year > dt.MAXYEAR:
+            return dt.date.max
         day = min(start.day, calendar.monthrange(year, month + 1)[1])
         return dt.date(year, month + 1, day)
 
@@ -52,4 +58,4 @@ def parse_date(value: object) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD")
+    raise ValueError(f"{shown(value)} is not a date in the form YYYY-MM-DD")

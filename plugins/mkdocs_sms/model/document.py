@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mkdocs_sms.findings import RULES, Finding
+from mkdocs_sms.findings import RULES, Finding, shown
 from mkdocs_sms.model import frontmatter, references
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import FIELDS, validate
@@ -95,7 +95,7 @@ def read_page(path: str, raw: bytes, settings: Settings, defaults: Mapping[str, 
         return Page(path, None, (finding,), refs)
     duplicates = tuple(
         RULES["SMS001"].finding(
-            f"front-matter key '{key}' appears twice (first on line {first}); the last value is used",
+            f"front-matter key {shown(key)} appears twice (first on line {first}); the last value is used",
             path=path, line=line, document=front.data.get("id") if isinstance(front.data.get("id"), str) else None,
         )
         for key, line, first in front.duplicates
@@ -111,7 +111,8 @@ def read_page(path: str, raw: bytes, settings: Settings, defaults: Mapping[str, 
 def _document_page(path: str, text: str, front: frontmatter.FrontMatter, settings: Settings) -> Page:
     values, problems = validate(front, settings)
     raw_id = front.data.get("id")
-    doc_id = values.get("id") or (str(raw_id) if raw_id is not None else "")
+    # An id that breaks the pattern still names the document; a list or mapping names nothing.
+    doc_id = values.get("id") or (str(raw_id) if isinstance(raw_id, (str, int, float, dt.date)) else "")
     findings = tuple(RULES[p.code].finding(p.text, path=path, line=p.line, document=doc_id or None) for p in problems)
     if not doc_id:
         return Page(path, None, findings)

@@ -7,6 +7,7 @@ safe loader (the C one when PyYAML has it) so that no tag can run code.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -14,10 +15,12 @@ from typing import Any
 
 import yaml
 
+from mkdocs_sms.findings import shown
+
 try:
-    from yaml import CSafeLoader as SafeLoader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 # The same pattern as mkdocs.utils.meta.YAML_RE, so both agree on what is front-matter.
 BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
@@ -37,6 +40,46 @@ _RESOLVED = re.compile(r"^(?:[-+.0-9]|(?:true|false|yes|no|on|off|null|~)$)", re
 
 # The first line of the YAML text is line 2 of the file (line 1 is the opening ---).
 FIRST_LINE = 2
+# Integers longer than this many bits (about 1,200 digits) are refused: Python cannot even print some.
+_MAX_INT_BITS = 4000
+
+
+class SafeLoader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, with a place for every value it cannot build.
+
+    YAML reads ``2026-02-30`` as a date that does not exist, ``!!timestamp yesterday`` as a date it
+    cannot even take apart, and a number of thousands of digits as one Python refuses to print; the
+    plain loader raises a bare Python exception for each, without a line. Here they are marked errors
+    on the line of the value, like any other YAML error.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            value = super().construct_object(node, deep)
+        except (ValueError, OverflowError, TypeError, AttributeError, LookupError) as exc:
+            raise _unbuildable(node, exc) from None
+        if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+            raise _unbuildable(node, None)
+        return value
+
+
+def _unbuildable(node: yaml.Node, exc: Exception | None) -> yaml.constructor.ConstructorError:
+    """The marked error for a value that cannot be built, in words rather than Python's."""
+    is_date = node.tag == "tag:yaml.org,2002:timestamp"
+    if node.tag == "tag:yaml.org,2002:int":
+        # Python's own message about long numbers names sys functions.
+        reason = "the number is too long" if exc is None or "limit" in str(exc) else "not a whole number"
+    elif node.tag == "tag:yaml.org,2002:bool":
+        reason = "not true or false"
+    elif is_date and not isinstance(exc, ValueError):
+        reason = "not a date in the form YYYY-MM-DD"
+    else:
+        reason = str(exc)
+    shown_value = f" {shown(node.value)}" if isinstance(node, yaml.ScalarNode) else ""
+    what = "date" if is_date else "value"
+    return yaml.constructor.ConstructorError(
+        None, None, f"has a {what} that cannot be read:{shown_value} ({reason})", node.start_mark
+    )
 
 
 class UnreadableText(Exception):
@@ -94,6 +137,12 @@ def parse(text: str) -> FrontMatter:
         result.error_line = FIRST_LINE + _error_mark_line(exc)
         guess = _ID_LINE.search(source)
         result.guessed_id = guess.group(1).strip() or None if guess else None
+        return result
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (a NUL, a BOM inside the text...): blame its line.
+        character = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        result.error = f"cannot be read: the character {shown(character)} is not allowed in YAML"
+        result.error_line = FIRST_LINE + source[: max(source.find(character), 0)].count("\n")
         return result
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
         result.error = f"cannot be read: {exc}"
@@ -172,4 +221,5 @@ def quick_values(text: str, keys: tuple[str, ...]) -> tuple[str | None, ...]:
         if not any(re.search(rf"^{k}[ \t]*:", block, re.MULTILINE) for k in missing):
             return tuple(found.get(k) for k in keys)
     data = parse(text).data
-    return tuple(None if data.get(k) is None else str(data[k]) for k in keys)
+    # A list or mapping is no version or status; str() of an alias bomb would never finish.
+    return tuple(str(data[k]) if isinstance(data.get(k), (str, int, float, dt.date)) else None for k in keys)

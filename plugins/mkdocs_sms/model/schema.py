@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mkdocs_sms.catalogue import LEVELS
+from mkdocs_sms.findings import shown
 from mkdocs_sms.model.dates import Interval, parse_date
 from mkdocs_sms.model.frontmatter import FrontMatter
 from mkdocs_sms.settings import Settings
@@ -88,7 +89,7 @@ def _version(value: Any, field: Field, settings: Settings) -> str:
 def _id(value: Any, field: Field, settings: Settings) -> str:
     text = _text(value, field, settings)
     if not settings.id_pattern.match(text):
-        raise ValueError(f"'{text}' does not match the id pattern {settings.id_pattern.pattern}")
+        raise ValueError(f"{_shown(text)} does not match the id pattern {settings.id_pattern.pattern}")
     return text
 
 
@@ -153,11 +154,8 @@ CONVERTERS: dict[str, Converter] = {
 
 
 def _shown(value: Any) -> str:
-    """A short, safe rendering of a bad value for a message."""
-    if value is None:
-        return "an empty value"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    """A short, safe rendering of a bad value for a message (never walks the whole value)."""
+    return shown(value)
 
 
 def validate(front: FrontMatter, settings: Settings) -> tuple[dict[str, Any], list[Problem]]:

@@ -301,8 +301,9 @@ def render_register(handbook: Handbook, links: Links) -> str:
     counts = Counter(d.status for d in documents)
     ordered = {status: counts.get(status, 0) for status in handbook.settings.statuses}
     return _env.get_template("register.html").render(
-        documents=documents, counts=ordered, links=links, today=handbook.settings.today
-    )
+        documents=documents, counts=ordered, links=links, today=handbook.settings.today,
+        withheld=handbook.withheld, audience=handbook.settings.audience,
+    )  # fmt: skip
 
 
 def review_schedule(handbook: Handbook) -> tuple[list[tuple[Document, int]], list[tuple[Document, int]]]:
@@ -398,6 +399,8 @@ def handbook_json(handbook: Handbook) -> dict[str, Any]:
         "schema": SCHEMA_VERSION,
         "today": handbook.settings.today.isoformat(),
         "edition": handbook.settings.edition,
+        "audience": handbook.settings.audience,
+        "withheld": handbook.withheld,
         "catalogues": [
             {
                 "name": c.name,
@@ -420,9 +423,10 @@ def handbook_json(handbook: Handbook) -> dict[str, Any]:
                 "key": row.requirement.key,
                 "max_age": str(row.requirement.max_age) if row.requirement.max_age else None,
                 "evidence": row.evidence.id if row.evidence else None,
-                "evidence_date": _iso(row.evidence.evidence_date) if row.evidence else None,
+                "evidence_date": _iso(row.evidence_date),
                 "phase": plan.phases[row.phase].name if row.phase is not None else None,
                 "late": row.late is not None,
+                "withheld": row.withheld,
             }
             for row in handbook.coverage
         ],

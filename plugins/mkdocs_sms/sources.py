@@ -1,0 +1,83 @@
+"""Reading the pages of docs_dir, and nothing outside it.
+
+MkDocs 1.6 walks docs_dir following symbolic links (``os.walk(..., followlinks=True)`` in
+``mkdocs.structure.files.get_files``) and publishes whatever a link points to, inside docs_dir or not.
+mkdocs-sms reads a page only when its real location is inside the folder it belongs to: a page reached
+through a link to a file or folder outside is reported (SMS301) and not read, so no content from outside
+the handbook reaches the registers, ``sms.json`` or the messages. MkDocs still publishes it; the finding
+says so.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from mkdocs_sms.findings import RULES, Finding
+
+PAGE_NOT_READ = "the page is not read, so it is not checked and is in no register (MkDocs still publishes it)"
+
+
+class OutsideLink(Exception):
+    """A page whose real location is outside its folder, because ``link`` is a symbolic link."""
+
+    def __init__(self, link: str, target: str) -> None:
+        super().__init__(f"{link} -> {target}")
+        self.link = link
+        self.target = target
+
+
+def read_inside(root: Path, path: str) -> bytes:
+    """The bytes of ``root/path``; :class:`OutsideLink` when a symbolic link takes it outside ``root``,
+    ``OSError`` when it cannot be read.
+
+    The real path is checked, then read itself, so the bytes come from the place that was checked. Only
+    regular files are read: opening a named pipe would wait for a writer for ever.
+    """
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(root / path)
+    if os.path.commonpath([real_root, real]) != real_root:
+        raise _outside(root, path)
+    if not stat.S_ISREG(os.stat(real).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    with open(real, "rb") as handle:
+        return handle.read()
+
+
+def _outside(root: Path, path: str) -> OutsideLink:
+    """The first link on the way from ``root`` to ``path`` that leads outside ``root``."""
+    real_root = os.path.realpath(root)
+    parts = PurePosixPath(path).parts
+    for depth in range(1, len(parts) + 1):
+        step = root.joinpath(*parts[:depth])
+        if step.is_symlink():
+            real = os.path.realpath(step)
+            if os.path.commonpath([real_root, real]) != real_root:
+                return OutsideLink("/".join(parts[:depth]), os.readlink(step))
+    return OutsideLink(path, os.path.realpath(root / path))
+
+
+def outside_link_finding(path: str, link: OutsideLink, consequence: str = PAGE_NOT_READ) -> Finding:
+    """SMS301 about the file at ``path`` (relative to docs_dir), saying what follows from not reading it."""
+    via = "it is" if link.link == path else f"its folder {link.link} is"
+    return RULES["SMS301"].finding(
+        f"{via} a symbolic link to '{link.target}', outside docs_dir: {consequence}", path=path
+    )
+
+
+def read_pages(pages: Iterable[tuple[str, Path]]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
+    """Read pages given as (path relative to its folder, the folder): their bytes, and a finding for
+    each page that cannot be read (SMS009) or lies outside its folder (SMS301)."""
+    sources: list[tuple[str, bytes]] = []
+    problems: list[Finding] = []
+    for path, root in pages:
+        try:
+            sources.append((path, read_inside(root, path)))
+        except OutsideLink as link:
+            problems.append(outside_link_finding(path, link))
+        except OSError as exc:
+            problems.append(RULES["SMS009"].finding(f"cannot be read: {exc.strerror or exc}", path=path))
+    return sources, problems

@@ -1,0 +1,240 @@
+"""Audience builds: a document above the audience leaves no trace in anything the build writes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import FIXTURES, ROOT, Site, approved, complete_mini, run_build, run_cli, write_config
+
+# A distinctive id, title and sentence for each document above "public"; none may leak below its level.
+SECRETS = {
+    "internal": ("POL-CHG-01", "Document POL-CHG-01", "policies/change"),
+    "confidential": ("PLN-AUD-01", "Zephyr vault audit programme", "quokka passphrase", "plans/audit"),
+    "restricted": ("REC-RST-01", "Obsidian board minutes", "marmalade acquisition", "records/board"),
+}
+# How many documents each classification has (the miniature handbook's own are internal).
+DOCUMENTS = {"public": 1, "internal": 2, "confidential": 1, "restricted": 1}
+PUBLIC = ("POL-PUB-01", "Customer service charter", "answers every call")
+LEVELS = ("public", "internal", "confidential", "restricted")
+PHASED = str(FIXTURES / "phased-catalogue.yml")
+
+
+def pages() -> dict[str, str]:
+    base = complete_mini()
+    confidential = approved(
+        "PLN-AUD-01", "plan", ["9.2"], title="Zephyr vault audit programme", classification="confidential"
+    ).replace("Body.", "The quokka passphrase is kept in the safe.")
+    restricted = approved(
+        "REC-RST-01", "record", ["9.2"], title="Obsidian board minutes", classification="restricted",
+        date="2026-10-01", related=["PLN-AUD-01"],
+    ).replace("Body.", "The board discussed the marmalade acquisition.")  # fmt: skip
+    public = approved(
+        "POL-PUB-01", "policy", ["5.2"], title="Customer service charter", classification="public",
+        related=["POL-SMS-01", "PLN-AUD-01"],
+    ).replace(
+        "Body.",
+        "Harbourline answers every call.\n\nSee [[PLN-AUD-01]], [[PLN-AUD-01|our audit programme]] and the\n"
+        "[audit plan](../plans/audit.md#scope), [the minutes](<../records/board.md>), [[POL-SMS-01]].\n\n"
+        "![chart](../plans/audit.md)\n\n```\n[[POL-SMS-01]] stays as written in code\n```\n",
+    )  # fmt: skip
+    return {
+        **base,
+        "plans/audit.md": confidential,
+        "records/board.md": restricted,
+        "policies/charter.md": public,
+    }
+
+
+NAV = [
+    {"Home": "index.md"},
+    {"Policies": ["policies/sms.md", "policies/change.md", "policies/charter.md"]},
+    {"Plans": ["plans/audit.md"]},
+    {"Records": [{"Board": "records/board.md"}]},
+    {"Registers": ["sms/register.md", "sms/coverage.md", "sms/audit.md"]},
+]
+
+
+def site_text(root: Path, site_dir: str = "site") -> dict[str, str]:
+    """Every file the build wrote, as text (gzip files opened, binary files read leniently)."""
+    texts = {}
+    for path in (root / site_dir).rglob("*"):
+        if path.is_file():
+            raw = path.read_bytes()
+            if path.suffix == ".gz":
+                raw = gzip.decompress(raw)
+            texts[str(path.relative_to(root / site_dir))] = raw.decode("utf-8", errors="replace")
+    return texts
+
+
+@pytest.mark.parametrize("audience", LEVELS)
+def test_each_audience_sees_exactly_its_documents(make_site: Any, audience: str) -> None:
+    site = make_site(pages(), {"audience": audience}, nav=NAV, site_url="https://sms.example/")
+    result = site.build(strict=True)
+    assert result.ok, result.error
+    texts = site_text(site.root)
+    everything = "\n".join(texts.values()).lower()
+    shown = LEVELS[: LEVELS.index(audience) + 1]
+    for level, secrets in SECRETS.items():
+        for secret in secrets:
+            if level in shown:
+                assert secret.lower() in everything, (audience, secret)
+            else:
+                leaks = [name for name, text in texts.items() if secret.lower() in text.lower()]
+                assert not leaks, f"{secret!r} of a {level} document leaks into {leaks} of the {audience} build"
+    for secret in PUBLIC:
+        assert secret.lower() in everything
+
+    data = json.loads(texts["sms.json"])
+    withheld = sum(count for level, count in DOCUMENTS.items() if level not in shown)
+    assert data["audience"] == audience and data["withheld"] == withheld
+    # The SMS still has the withheld documents: the audit programme row stays covered.
+    row = next(r for r in data["coverage"] if r["requirement"] == "Internal audit programme")
+    assert row["status"] == "covered"
+    assert row["withheld"] == (0 if "confidential" in shown else 1)
+    register = texts["sms/register/index.html"]
+    if withheld:
+        assert f"{withheld} further document{'s' if withheld > 1 else ''} of the SMS" in register
+        assert f"classified above <strong>{audience}</strong>" in register
+        if "confidential" not in shown:
+            assert "covered by 1 withheld document" in texts["sms/coverage/index.html"]
+        messages = [m for m in result.messages if "SMS302" in m]
+        assert messages and f"{withheld} document(s) classified" in messages[0]
+    else:
+        assert "further document" not in register
+
+
+def test_links_to_withheld_documents_become_plain_text(make_site: Any) -> None:
+    site = make_site(pages(), {"audience": "internal"}, nav=NAV)
+    result = site.build(strict=True)
+    assert result.ok, result.error
+    charter = site.site_file("policies/charter/index.html")
+    article = charter.split("<article", 1)[1]
+    assert "our audit programme" in article and "(a document not published in this edition)" in article
+    assert "audit plan" in article and "the minutes" in article
+    assert 'href="../../plans/audit/' not in charter and "records/board" not in charter
+    assert "[[POL-SMS-01]] stays as written in code" in article
+    # The panel keeps the published related document and drops the withheld one.
+    panel = article.split('class="sms-panel', 1)[1].split("</dl>", 1)[0]
+    assert "POL-SMS-01" in panel and "PLN-AUD-01" not in panel
+    assert sum("SMS303" in m for m in result.messages) == 3  # related, and the two [[…]] links outside code
+    assert not (site.root / "site" / "plans").exists()
+    nav = site.site_file("index.html")
+    assert "Plans" not in nav.split('class="md-nav', 1)[1] and "Records" not in nav.split('class="md-nav', 1)[1]
+
+
+def test_audit_page_counts_withheld_evidence_without_naming_it(make_site: Any) -> None:
+    site = make_site(pages(), {"audience": "internal"})
+    assert site.build().ok
+    audit = site.site_file("sms/audit/index.html")
+    # The restricted minutes are evidence of the internal audit (clause 9.2) the audience cannot see.
+    assert "An internal audit within 12 months" in audit
+    assert "REC-RST-01" not in audit and "Obsidian" not in audit
+
+
+def test_export_follows_the_audience(make_site: Any) -> None:
+    site = make_site(pages(), {"audience": "public"})
+    public = site.cli("export", "--format", "csv")
+    assert public.returncode == 0, public.stderr
+    assert "POL-PUB-01" in public.stdout and "POL-CHG-01" not in public.stdout and "Obsidian" not in public.stdout
+    everything = site.cli("export", "--format", "csv", "--audience", "restricted")
+    assert "PLN-AUD-01" in everything.stdout and "REC-RST-01" in everything.stdout
+    wrong = site.cli("export", "--audience", "secret")
+    assert wrong.returncode == 2 and "'secret' is not one of public, internal, confidential, restricted" in wrong.stderr
+
+
+def test_check_reports_audience_findings_like_the_build(make_site: Any) -> None:
+    site = make_site(pages(), {"audience": "internal"})
+    data = site.check_json()
+    audience = [f for f in data["findings"] if f["code"] in ("SMS302", "SMS303")]
+    assert [f["code"] for f in audience] == ["SMS303", "SMS303", "SMS303", "SMS302"]
+    assert all(f["severity"] == "info" for f in audience)
+    lines = pages()["policies/charter.md"].split("\n")
+    assert audience[0]["path"] == "policies/charter.md"
+    assert audience[0]["line"] == lines.index("- PLN-AUD-01") + 1
+    assert "PLN-AUD-01" not in json.dumps(audience)  # the messages never name what is withheld
+    # The check is for the SMS team: it still reports every document's own problems.
+    assert site.check().returncode == 0
+
+
+def test_the_example_editions_keep_to_their_audiences(tmp_path: Path) -> None:
+    every = json.loads(run_cli("check", "--format", "json", "-f", str(ROOT / "mkdocs.customers.yml"), cwd=ROOT).stdout)
+    assert every["withheld"] == 0  # check reports on every document of the SMS
+    by_level: dict[str, list[dict[str, Any]]] = {}
+    for doc in every["documents"]:
+        by_level.setdefault(doc["classification"], []).append(doc)
+    assert {"public", "internal", "confidential"} <= set(by_level)
+    for config, audience in (("mkdocs.customers.yml", "public"), ("mkdocs.yml", "internal")):
+        site_dir = tmp_path / audience
+        result = run_build(ROOT / config, strict=True, site_dir=str(site_dir))
+        assert result.ok, result.error
+        texts = site_text(site_dir.parent, site_dir.name)
+        shown = LEVELS[: LEVELS.index(audience) + 1]
+        # Authors' own text is published as written: an id quoted in a published page may appear.
+        ids = {d["id"] for d in every["documents"]}
+        published_text = "".join(
+            re.sub(r"\A---\n.*?\n---\n", "", path.read_text("utf-8"), flags=re.S)  # the body, not the front-matter
+            for path in (ROOT / "docs").rglob("*.md")
+            if not any(d["path"] == str(path.relative_to(ROOT / "docs")) and d["classification"] not in shown
+                       for d in every["documents"])
+        )  # fmt: skip
+        quoted = {doc_id for doc_id in ids if doc_id in published_text}
+        for level, documents in by_level.items():
+            for doc in documents:
+                url = doc["path"].removesuffix(".md") + "/"
+                found = [name for name, text in texts.items() if url in text or doc["id"] in text]
+                if level in shown:
+                    assert found, (audience, doc["id"])
+                else:
+                    leaks = [n for n, t in texts.items() if url in t or (doc["id"] not in quoted and doc["id"] in t)]
+                    assert not leaks, (audience, doc["id"], leaks[:3])
+        assert json.loads(texts["sms.json"])["withheld"] == sum(len(d) for k, d in by_level.items() if k not in shown)
+
+
+def test_what_changed_leaves_out_withheld_documents(tmp_path: Path) -> None:
+    from test_history import commit_all, git
+
+    site = Site(tmp_path / "repo")
+    site.root.mkdir()
+    git(site.root, "init", "-q", "-b", "main")
+    write_config(site.root, {"history": True, "audience": "internal"})
+    for path, content in complete_mini().items():
+        site.write(path, content)
+    secret = approved("PLN-SEC-09", "plan", ["9.2"], title="Vault drill", classification="confidential")
+    site.write("plans/old-secret.md", secret)
+    commit_all(site.root, "Edition 1", "2026-05-01")
+    git(site.root, "tag", "2026.1")
+    # Since the tag: the confidential plan is removed, another one added, an internal policy added.
+    (site.docs / "plans" / "old-secret.md").unlink()
+    site.write("plans/new-secret.md", secret.replace("PLN-SEC-09", "PLN-SEC-10").replace("Vault drill", "Kraken drill"))
+    site.write("policies/new.md", approved("POL-NEW-01", "policy", ["5.2"], title="Visible newcomer"))
+    commit_all(site.root, "Edition 2", "2026-06-01")
+    assert site.build(strict=True).ok
+    changes = site.site_file("sms/changes/index.html")
+    assert "Visible newcomer" in changes
+    for secret_text in ("PLN-SEC-09", "PLN-SEC-10", "Vault drill", "Kraken drill", "secret"):
+        assert secret_text not in changes
+
+
+def test_withheld_stale_evidence_is_reported_without_its_name(make_site: Any) -> None:
+    old_audit = approved(
+        "REC-AUD-2025-01", "record", ["9.2"], title="Hush audit", classification="confidential", date="2025-01-10"
+    )
+    site = make_site({**pages(), "records/old-audit.md": old_audit}, {"catalogues": [PHASED], "audience": "internal"})
+    site.write("records/board.md", "# No longer a document\n")
+    assert site.build().ok
+    data = json.loads(site.site_file("sms.json"))
+    (stale,) = [f for f in data["findings"] if f["code"] == "SMS104"]
+    assert (
+        "the newest evidence (withheld from this audience), of 2025-01-10, is older than 12 months" in stale["message"]
+    )
+    everything = "\n".join(site_text(site.root).values())
+    assert "REC-AUD-2025-01" not in everything and "Hush audit" not in everything
+    # The check, for the SMS team, names it.
+    checked = [f for f in site.check_json()["findings"] if f["code"] == "SMS104"]
+    assert "REC-AUD-2025-01" in checked[0]["message"]
