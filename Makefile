@@ -38,7 +38,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
-	$(BIN)/python benchmarks/run.py --history --diff
+	$(BIN)/python benchmarks/run.py --memory --serve --navigation --history --diff --profile 2000 5000
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache dist build

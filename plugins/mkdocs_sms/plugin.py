@@ -23,7 +23,7 @@ from mkdocs_sms.annotations import md_cell
 from mkdocs_sms.catalogue import BUILTIN, Catalogue, CatalogueError, resolve_clause
 from mkdocs_sms.config import SmsConfig
 from mkdocs_sms.findings import Severity, shown
-from mkdocs_sms.handbook import Handbook, analyse, load_baseline
+from mkdocs_sms.handbook import Handbook, PageCache, analyse, load_baseline
 from mkdocs_sms.history import History, read_history
 from mkdocs_sms.history.changes import Changes, read_changes
 from mkdocs_sms.model import references
@@ -55,6 +55,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._documents_by_path: dict[str, Document] = {}
         self._coverage_file: File | None = None
         self._history: History | None = None
+        self._pages = PageCache()  # kept across `mkdocs serve` rebuilds, like the history
         self._withheld: dict[str, str] = {}
         self._changes: Changes | None = None
 
@@ -110,7 +111,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         history = self._history if self.settings.history else None
         defaults = read_defaults(Path(config.docs_dir))
         baseline = load_baseline(self.settings)
-        handbook = analyse(sources, self.settings, self.catalogues, history, defaults, baseline, unread)
+        handbook = analyse(sources, self.settings, self.catalogues, history, defaults, baseline, unread, self._pages)
         changes = (
             read_changes(Path(config.docs_dir), handbook.documents, self.settings.changes_since)
             if self.settings.history

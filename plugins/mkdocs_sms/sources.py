@@ -11,6 +11,7 @@ says so.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
 from collections.abc import Iterable
@@ -37,7 +38,7 @@ def read_inside(root: Path, path: str) -> bytes:
     The real path is checked, then read itself, so the bytes come from the place that was checked. Only
     regular files are read: opening a named pipe would wait for a writer for ever.
     """
-    real_root = os.path.realpath(root)
+    real_root = _real(str(root))
     real = os.path.realpath(root / path)
     if os.path.commonpath([real_root, real]) != real_root:
         raise _outside(root, path)
@@ -45,6 +46,12 @@ def read_inside(root: Path, path: str) -> bytes:
         raise OSError(errno.EINVAL, "not a regular file")
     with open(real, "rb") as handle:
         return handle.read()
+
+
+@functools.lru_cache(maxsize=16)
+def _real(root: str) -> str:
+    """The real path of a docs_dir, worked out once per build rather than once per page."""
+    return os.path.realpath(root)
 
 
 def _outside(root: Path, path: str) -> OutsideLink:
