@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_sms import render
 from mkdocs_sms.annotations import md_cell
@@ -139,7 +140,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         pages = render.page_sources(handbook)
         for name, content in pages.items():
             self._add(files, config, f"{self.settings.pages_dir}/{name}", content)
-        self._add(files, config, JSON_URI, json.dumps(render.handbook_json(handbook), indent=2, ensure_ascii=False))
+        self._add(files, config, JSON_URI, json.dumps(render.handbook_json(handbook), ensure_ascii=False))
         self._add(files, config, CSS_URI, render.stylesheet())
         self._add(files, config, JS_URI, render.script())
         self._coverage_file = files.get_file_from_path(f"{self.settings.pages_dir}/coverage.md")
@@ -224,10 +225,11 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Name the edition on every page; mark where a document's panel and history go.
 
-        Panels, revision histories and the generated pages' tables are rendered in ``on_post_page``,
-        after the search plugin has indexed the content: indexing their markup would double the time
-        search takes, and every document is found through its own page anyway. A short line of the
-        document's metadata stays in the indexed content so that search finds it by id or owner.
+        Panels, revision histories and the generated pages' tables are put in place in
+        ``on_page_context``, after the search plugin has indexed the content: indexing their markup would
+        double the time search takes, and every document is found through its own page anyway. A short
+        line of the document's metadata stays in the indexed content so that search finds it by id or
+        owner.
         """
         if self.handbook is None or self.settings is None:
             return html
@@ -241,21 +243,31 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             return html[:end] + top + html[end:]
         return top + html
 
-    @event_priority(50)
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Fill the generated pages and put each document's panel in place (before minifiers run)."""
-        if self.handbook is None:
-            return output
+    @event_priority(-50)
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        """Fill the generated pages and put each document's panel in place.
+
+        Runs after the search plugin (priority 0) has indexed ``page.content`` and before the theme
+        renders it; replacing in the content rather than in the finished page keeps the strings short.
+        """
+        if self.handbook is None or page.content is None:
+            return context
         if page.file.src_uri in self._generated:
             links = self._links(page)
-            output = output.replace(render.PLACEHOLDER.format("changes"), render.render_changes(self._changes, links))
-            return render.fill(output, self.handbook, links)
+            content = page.content.replace(
+                render.PLACEHOLDER.format("changes"), render.render_changes(self._changes, links)
+            )
+            page.content = render.fill(content, self.handbook, links)
+            return context
         document = self._documents_by_path.get(page.file.src_uri)
-        if document is None or render.PANEL_MARKER not in output:
-            return output
+        if document is None or render.PANEL_MARKER not in page.content:
+            return context
         panel = render.render_panel(document, self.handbook, self._links(page))
         history = render.render_history(document, self.handbook)
-        return output.replace(render.PANEL_MARKER, panel, 1).replace(render.HISTORY_MARKER, history, 1)
+        page.content = page.content.replace(render.PANEL_MARKER, panel, 1).replace(render.HISTORY_MARKER, history, 1)
+        return context
 
     def _links(self, page: Page) -> _PageLinks:
         assert self.handbook is not None

@@ -11,7 +11,6 @@ says so.
 from __future__ import annotations
 
 import errno
-import functools
 import os
 import stat
 from collections.abc import Iterable
@@ -31,15 +30,21 @@ class OutsideLink(Exception):
         self.target = target
 
 
-def read_inside(root: Path, path: str) -> bytes:
+def read_inside(root: Path, path: str, real_dirs: dict[str, str] | None = None) -> bytes:
     """The bytes of ``root/path``; :class:`OutsideLink` when a symbolic link takes it outside ``root``,
     ``OSError`` when it cannot be read.
 
     The real path is checked, then read itself, so the bytes come from the place that was checked. Only
-    regular files are read: opening a named pipe would wait for a writer for ever.
+    regular files are read: opening a named pipe would wait for a writer for ever. ``real_dirs`` keeps
+    the real paths of folders for the pages read next (one build's pages share a few dozen folders).
     """
-    real_root = _real(str(root))
-    real = os.path.realpath(root / path)
+    real_dirs = {} if real_dirs is None else real_dirs
+    real_root = _real_dir(real_dirs, str(root))
+    folder, _, name = path.rpartition("/")
+    # A file's real path is its folder's real path and its name, unless the file itself is a link.
+    real = os.path.join(_real_dir(real_dirs, os.path.join(root, folder)) if folder else real_root, name)
+    if os.path.islink(real):
+        real = os.path.realpath(real)
     if os.path.commonpath([real_root, real]) != real_root:
         raise _outside(root, path)
     if not stat.S_ISREG(os.stat(real).st_mode):
@@ -48,10 +53,11 @@ def read_inside(root: Path, path: str) -> bytes:
         return handle.read()
 
 
-@functools.lru_cache(maxsize=16)
-def _real(root: str) -> str:
-    """The real path of a docs_dir, worked out once per build rather than once per page."""
-    return os.path.realpath(root)
+def _real_dir(cache: dict[str, str], folder: str) -> str:
+    real = cache.get(folder)
+    if real is None:
+        real = cache[folder] = os.path.realpath(folder)
+    return real
 
 
 def _outside(root: Path, path: str) -> OutsideLink:
@@ -80,9 +86,10 @@ def read_pages(pages: Iterable[tuple[str, Path]]) -> tuple[list[tuple[str, bytes
     each page that cannot be read (SMS009) or lies outside its folder (SMS301)."""
     sources: list[tuple[str, bytes]] = []
     problems: list[Finding] = []
+    real_dirs: dict[str, str] = {}  # for this call only: a folder may become a link between builds
     for path, root in pages:
         try:
-            sources.append((path, read_inside(root, path)))
+            sources.append((path, read_inside(root, path, real_dirs)))
         except OutsideLink as link:
             problems.append(outside_link_finding(path, link))
         except OSError as exc:
