@@ -8,7 +8,7 @@ from typing import Any
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from conftest import POLICY, complete_mini
+from conftest import FIXTURES, POLICY, approved, complete_mini
 from mkdocs_sms.handbook import Handbook
 from mkdocs_sms.plugin import SmsPlugin
 
@@ -73,3 +73,71 @@ def test_changed_settings_read_every_page_again(make_site: Any, tmp_path: Path) 
     document = after["policies/change.md"].document
     assert document is not None and document.next_review is not None
     assert document.next_review.isoformat() == "2026-04-01"
+
+
+def _panel(html: str) -> str:
+    start = html.index('<div class="sms-panel')
+    return html[start : html.index("</dl>", start)]
+
+
+def test_a_rebuild_renders_again_the_panels_that_name_an_edited_document(make_site: Any, tmp_path: Path) -> None:
+    pages = complete_mini()
+    pages["policies/change.md"] = approved("POL-CHG-01", "policy", ["8.5.1.1"], related=["POL-SMS-01"])
+    site = make_site(pages)
+    served = tmp_path / "served"
+    _, rebuild = _serve(site.config_file, served)
+    change_page = served / "policies" / "change" / "index.html"
+    assert 'title="Service management policy"' in _panel(change_page.read_text("utf-8"))
+    assert "Referenced by" not in _panel(change_page.read_text("utf-8"))
+
+    # Neither page that changes is the change policy, whose panel names both.
+    site.write("policies/sms.md", POLICY.replace("title: Service management policy", "title: SMS policy, 2nd ed."))
+    site.write("plans/audit.md", pages["plans/audit.md"] + "\nThe audit covers [[POL-CHG-01]].\n")
+    rebuild()
+
+    panel = _panel(change_page.read_text("utf-8"))
+    assert 'title="SMS policy, 2nd ed."' in panel
+    assert "Referenced by" in panel and ">PLN-AUD-01</a>" in panel
+
+
+def test_panels_after_text_edits_are_those_of_a_fresh_build(make_site: Any, tmp_path: Path) -> None:
+    site = make_site(complete_mini())
+    served = tmp_path / "served"
+    _, rebuild = _serve(site.config_file, served)
+    site.write("policies/sms.md", POLICY + "\nA paragraph added while the server runs.\n")
+    site.write("policies/change.md", complete_mini()["policies/change.md"].replace("owner: Owner", "owner: Jo"))
+    rebuild()
+    site.build()
+
+    for page in ("policies/sms", "policies/change", "plans/audit"):
+        kept = (served / page / "index.html").read_text("utf-8")
+        fresh = site.site_file(f"{page}/index.html")
+        assert _panel(kept) == _panel(fresh)
+    assert "A paragraph added while the server runs." in (served / "policies/sms/index.html").read_text("utf-8")
+    assert "<dd>Jo</dd>" in _panel((served / "policies/change/index.html").read_text("utf-8"))
+
+
+def test_a_changed_date_of_today_renders_every_panel_again(make_site: Any, tmp_path: Path) -> None:
+    site = make_site(complete_mini())
+    served = tmp_path / "served"
+    _, rebuild = _serve(site.config_file, served)
+    assert "sms-banner--overdue" not in (served / "policies/sms/index.html").read_text("utf-8")
+
+    site.set_options({"today": "2027-06-01"})  # a year and more after approval: every review is overdue
+    rebuild()
+    assert "sms-banner--overdue" in (served / "policies/sms/index.html").read_text("utf-8")
+
+
+def test_a_catalogue_edited_while_serving_is_read_again(make_site: Any, tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue.yml"
+    catalogue.write_text((FIXTURES / "mini-catalogue.yml").read_text("utf-8"), "utf-8")
+    site = make_site(complete_mini(), options={"catalogues": [str(catalogue)]})
+    served = tmp_path / "served"
+    plugin, rebuild = _serve(site.config_file, served)
+    first = plugin.catalogues[0]
+    assert rebuild().catalogues[0] is first  # unchanged text: the same catalogue, and the same panels
+
+    catalogue.write_text(catalogue.read_text("utf-8").replace("title: Internal audit\n", "title: Audits\n"), "utf-8")
+    assert rebuild().catalogues[0] is not first
+    coverage = (served / "sms" / "coverage" / "index.html").read_text("utf-8")
+    assert "Audits" in coverage and "Internal audit<" not in coverage

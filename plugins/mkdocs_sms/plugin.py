@@ -59,6 +59,10 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._pages = PageCache()  # kept across `mkdocs serve` rebuilds, like the history
         self._withheld: dict[str, str] = {}
         self._changes: Changes | None = None
+        # Panels and revision histories by page, with what each was rendered from, reused by a `mkdocs
+        # serve` rebuild for pages whose document, neighbours and history are unchanged.
+        self._rendered_for: tuple[Any, ...] | None = None
+        self._panels: dict[str, tuple[tuple[Any, ...], str, str]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds."""
@@ -149,7 +153,23 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             found = files.get_file_from_path(document.path)
             if found is not None:
                 self._files_by_id[document.id] = found
+        self._keep_rendered(config)
         return files
+
+    def _keep_rendered(self, config: MkDocsConfig) -> None:
+        """Forget the panels of the last build when what every panel depends on has changed: the
+        settings (today's date among them), the catalogues (which keep their identity while their text
+        is unchanged) and where pages end up."""
+        rendered_for = (
+            self.settings,
+            tuple(self.catalogues),
+            config.use_directory_urls,
+            self._coverage_file.url if self._coverage_file else None,
+            [(doc_id, file.url) for doc_id, file in self._files_by_id.items()],
+        )
+        if rendered_for != self._rendered_for:
+            self._panels = {}
+        self._rendered_for = rendered_for
 
     def _add(self, files: Files, config: MkDocsConfig, uri: str, content: str) -> None:
         if files.get_file_from_path(uri) is not None:
@@ -254,18 +274,30 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         """
         if self.handbook is None or page.content is None:
             return context
-        if page.file.src_uri in self._generated:
+        uri = page.file.src_uri
+        if uri in self._generated:
             links = self._links(page)
             content = page.content.replace(
                 render.PLACEHOLDER.format("changes"), render.render_changes(self._changes, links)
             )
             page.content = render.fill(content, self.handbook, links)
             return context
-        document = self._documents_by_path.get(page.file.src_uri)
+        document = self._documents_by_path.get(uri)
         if document is None or render.PANEL_MARKER not in page.content:
             return context
-        panel = render.render_panel(document, self.handbook, self._links(page))
-        history = render.render_history(document, self.handbook)
+        handbook = self.handbook
+        rendered_from = (
+            page.url,
+            document,
+            [handbook.by_id.get(ref) for ref in document.related],
+            handbook.referenced_by.get(document.id, ()),
+            (handbook.history.unavailable, handbook.history.of(document.path)) if handbook.history else None,
+        )
+        kept, panel, history = self._panels.get(uri, (None, "", ""))
+        if rendered_from != kept:
+            panel = render.render_panel(document, handbook, self._links(page))
+            history = render.render_history(document, handbook)
+            self._panels[uri] = (rendered_from, panel, history)
         page.content = page.content.replace(render.PANEL_MARKER, panel, 1).replace(render.HISTORY_MARKER, history, 1)
         return context
 

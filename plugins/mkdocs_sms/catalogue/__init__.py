@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -158,6 +158,13 @@ def load_catalogue(ref: str, base_dir: Path, types: tuple[str, ...]) -> Catalogu
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CatalogueError(f"{origin}: cannot be read: {exc}") from None
+    return _parse(text, origin, types)
+
+
+@lru_cache(maxsize=16)
+def _parse(text: str, origin: str, types: tuple[str, ...]) -> Catalogue:
+    """The catalogue in ``text``. The same text gives the same (immutable) object, so that a
+    ``mkdocs serve`` rebuild after an edit elsewhere sees the catalogue it saw before."""
     try:
         data = yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
