@@ -141,3 +141,27 @@ def test_a_catalogue_edited_while_serving_is_read_again(make_site: Any, tmp_path
     assert rebuild().catalogues[0] is not first
     coverage = (served / "sms" / "coverage" / "index.html").read_text("utf-8")
     assert "Audits" in coverage and "Internal audit<" not in coverage
+
+
+def test_generated_pages_follow_front_matter_and_findings_but_not_text(make_site: Any, tmp_path: Path) -> None:
+    site = make_site(complete_mini())
+    served = tmp_path / "served"
+    _, rebuild = _serve(site.config_file, served)
+    register = served / "sms" / "register" / "index.html"
+    audit = served / "sms" / "audit" / "index.html"
+    assert "no finding of severity error" in audit.read_text("utf-8")
+
+    site.write("policies/sms.md", POLICY.replace("status: approved", "status: review"))
+    rebuild()
+    assert '<tr id="doc-POL-SMS-01" class="sms-row--review">' in register.read_text("utf-8")
+
+    # A text edit whose only effect is a finding: the audit page must show it.
+    site.write("plans/audit.md", complete_mini()["plans/audit.md"] + "\nSee [[POL-NONE-99]].\n")
+    rebuild()
+    assert "1 error finding(s)" in audit.read_text("utf-8")
+
+    site.write("plans/audit.md", complete_mini()["plans/audit.md"] + "\nAnother paragraph.\n")
+    rebuild()
+    site.build()
+    for page in ("sms/register", "sms/coverage", "sms/audit", "sms/reviews"):
+        assert (served / page / "index.html").read_text("utf-8") == site.site_file(f"{page}/index.html")

@@ -59,10 +59,13 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._pages = PageCache()  # kept across `mkdocs serve` rebuilds, like the history
         self._withheld: dict[str, str] = {}
         self._changes: Changes | None = None
-        # Panels and revision histories by page, with what each was rendered from, reused by a `mkdocs
-        # serve` rebuild for pages whose document, neighbours and history are unchanged.
+        # What the last build rendered, for a `mkdocs serve` rebuild to reuse while what it shows is
+        # unchanged: panels and revision histories by page, with what each was rendered from; the
+        # generated pages' content, unfilled and filled.
         self._rendered_for: tuple[Any, ...] | None = None
         self._panels: dict[str, tuple[tuple[Any, ...], str, str]] = {}
+        self._filled_for: tuple[Any, ...] | None = None
+        self._filled: dict[str, tuple[str, str]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds."""
@@ -157,9 +160,13 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         return files
 
     def _keep_rendered(self, config: MkDocsConfig) -> None:
-        """Forget the panels of the last build when what every panel depends on has changed: the
-        settings (today's date among them), the catalogues (which keep their identity while their text
-        is unchanged) and where pages end up."""
+        """Forget what the last build rendered when what it depends on has changed.
+
+        Every panel depends on the settings (today's date among them), the catalogues (which keep their
+        identity while their text is unchanged) and where pages end up; the generated pages depend on
+        those, the whole (published) handbook and the changes since the last edition. An edit of a
+        page's text leaves the handbook equal (documents compare by their front-matter).
+        """
         rendered_for = (
             self.settings,
             tuple(self.catalogues),
@@ -169,7 +176,10 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         )
         if rendered_for != self._rendered_for:
             self._panels = {}
-        self._rendered_for = rendered_for
+        filled_for = (rendered_for, self.handbook, self._changes)
+        if filled_for != self._filled_for:
+            self._filled = {}
+        self._rendered_for, self._filled_for = rendered_for, filled_for
 
     def _add(self, files: Files, config: MkDocsConfig, uri: str, content: str) -> None:
         if files.get_file_from_path(uri) is not None:
@@ -276,11 +286,15 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             return context
         uri = page.file.src_uri
         if uri in self._generated:
-            links = self._links(page)
-            content = page.content.replace(
-                render.PLACEHOLDER.format("changes"), render.render_changes(self._changes, links)
-            )
-            page.content = render.fill(content, self.handbook, links)
+            unfilled, filled = self._filled.get(uri, (None, ""))
+            if page.content != unfilled:
+                links = self._links(page)
+                filled = page.content.replace(
+                    render.PLACEHOLDER.format("changes"), render.render_changes(self._changes, links)
+                )
+                filled = render.fill(filled, self.handbook, links)
+                self._filled[uri] = (page.content, filled)
+            page.content = filled
             return context
         document = self._documents_by_path.get(uri)
         if document is None or render.PANEL_MARKER not in page.content:
