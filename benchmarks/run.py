@@ -23,8 +23,10 @@ With ``--serve`` it starts ``mkdocs serve --livereload`` on the plain and the pl
 processes, each on a free port), waits for the first builds, then appends a line to one document, the
 two servers taking turns, and reads the server's log: from "Building documentation..." to "Reloading
 browsers" is the rebuild (configuration loaded again, site built again, as MkDocs does on every change);
-the edited page is then fetched from the server to check that it shows the edit. The first rebuild of
-each server is a warm-up and is not counted.
+the edited page is then fetched from the server to check that it shows the edit. The CPU time the
+server used over that rebuild is read from /proc. The first rebuild of each server is a warm-up and is
+not counted; ``--edits N`` sets how many are (default: ``--repeat``), and the rounds alternate which
+server rebuilds first.
 
 With ``--navigation`` it builds the plain handbook (no plugin) with Material's navigation settings:
 without ``navigation.prune``, with it, and with ``navigation.prune`` plus ``navigation.sections``.
@@ -46,7 +48,7 @@ Everything measured is written to ``results.md`` (the tables) and ``results.json
 output folder after each table, and each ``mkdocs serve`` log to ``serve-*.log``.
 
 Usage: ``python benchmarks/run.py [--sizes 100 500 2000 5000] [--repeat 5] [--repeat-large 3] [--memory]
-[--serve] [--navigation] [--history] [--diff] [--profile 2000] [--out DIR]``.
+[--serve] [--edits 12] [--navigation] [--history] [--diff] [--profile 2000] [--out DIR]``.
 """
 
 from __future__ import annotations
@@ -389,16 +391,23 @@ class Server:
         the page does not show the edit yet, the next rebuild is waited for.
         """
         deadline = time.monotonic() + timeout
+        cpu = self.cpu_seconds()
         edited = time.perf_counter()
         with path.open("a") as document:
             document.write(f"\nEdited for the benchmark: {marker}.\n")
         while True:
             started, _ = self.wait_for("Building documentation", deadline, after=edited)
             reloaded, _ = self.wait_for("Reloading browsers", deadline)
+            cpu = self.cpu_seconds() - cpu
             with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{url}", timeout=30) as response:
                 if marker in response.read().decode():
                     break
-        return {"rebuild": reloaded - started, "edit_to_reload": reloaded - edited}
+        return {"rebuild": reloaded - started, "edit_to_reload": reloaded - edited, "cpu": cpu}
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server has used so far, with that of the git processes it ran (from /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime..cstime
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGINT)  # as Ctrl-C: the server then removes its temporary site
@@ -788,8 +797,8 @@ def main() -> None:
             [
                 "",
                 "| documents | serve rebuild, plain | with mkdocs-sms | ratio | pairs (noise) | fastest of each "
-                "| edit to reload, plain | with mkdocs-sms |",
-                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+                "| ratio in CPU time | edit to reload, plain | with mkdocs-sms |",
+                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             ],
         )
         for result in results:
@@ -802,6 +811,7 @@ def main() -> None:
                     f"| {serve['sms_rebuild'] / serve['plain_rebuild']:.2f} "
                     f"| {spread([s / p for p, s in zip(plain_runs, sms_runs, strict=True)])} "
                     f"| {min(result.serve['sms_rebuild']) / min(result.serve['plain_rebuild']):.2f} "
+                    f"| {serve['sms_cpu'] / serve['plain_cpu']:.2f} "
                     f"| {serve['plain_edit_to_reload']:.2f} s "
                     f"| {serve['sms_edit_to_reload']:.2f} s |"
                 ],
