@@ -136,8 +136,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     docs_dir = _display_dir(project.docs_dir)
     if args.format == "json":
-        json.dump(handbook_json(handbook), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        # One write: json.dump would make a write call for each of some hundred thousand pieces.
+        out.write(json.dumps(handbook_json(handbook), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "markdown":
         format_markdown(handbook, out, args.strict)
     elif args.format == "github":
