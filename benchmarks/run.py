@@ -509,7 +509,7 @@ def write_history_repo(root: Path, size: int, commits: int) -> None:
 
 
 def measure_history(size: int, commits: int, work: Path, repeat: int) -> dict[str, float]:
-    from mkdocs_sms.history import read_history
+    from mkdocs_sms.read.git import read_history
 
     root = work / f"history-{size}"
     write_history_repo(root, size, commits)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from conftest import POLICY, approved, complete_mini, front
-from mkdocs_sms.findings import RULES, Severity
+from mkdocs_sms.rules import RULES, Severity
 
 # code -> (pages to add to a complete handbook, expected path, expected line, text in the message)
 CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {

@@ -27,14 +27,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, TODAY, approved, complete_mini, front
-from mkdocs_sms.annotations import github_command, md_cell
+from mkdocs_sms.analysis.handbook import Handbook, analyse
 from mkdocs_sms.catalogue import load_catalogues
-from mkdocs_sms.findings import RULES, Finding, Severity
-from mkdocs_sms.handbook import Handbook, analyse
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import FIELDS
 from mkdocs_sms.render import handbook_json, render_panel, render_register
+from mkdocs_sms.report.annotations import github_command
+from mkdocs_sms.rules import RULES, Finding, Severity
 from mkdocs_sms.settings import Settings
+from mkdocs_sms.text import md_cell
 
 # Generated examples are few enough to keep this module well under a minute on a shared machine
 # (SMS_FUZZ_EXAMPLES=5000 searches longer); the same examples every run on CI (derandomize), and no

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from conftest import Site, approved, complete_mini, front, run_cli, write_config
-from mkdocs_sms.history import read_history
+from mkdocs_sms.read.git import read_history
 
 GIT = shutil.which("git") or "git"
 
@@ -235,7 +235,7 @@ def test_fast_reading_of_old_revisions_agrees_with_yaml(block: str) -> None:
 
 
 def test_commit_addresses_for_common_forges() -> None:
-    from mkdocs_sms.history import commit_url
+    from mkdocs_sms.read.git import commit_url
 
     sha = "0123456789abcdef"
     assert commit_url(None, "https://github.com/acme/sms/", sha) == f"https://github.com/acme/sms/commit/{sha}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-from mkdocs_sms.findings import RULES
 from mkdocs_sms.model.schema import FIELDS
+from mkdocs_sms.rules import RULES
 from mkdocs_sms.settings import DEFAULTS
 
 README = (ROOT / "README.md").read_text("utf-8")

@@ -9,7 +9,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from conftest import FIXTURES, POLICY, approved, complete_mini
-from mkdocs_sms.handbook import Handbook
+from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.plugin import SmsPlugin
 
 

@@ -16,6 +16,7 @@ import jinja2
 
 from mkdocs_sms.catalogue import Catalogue, clause_ref, resolve_clause
 from mkdocs_sms.settings import Settings
+from mkdocs_sms.text import slug
 
 # The folder, under docs_dir, of each document type.
 FOLDERS = {
@@ -69,8 +70,7 @@ def folder_for(doc_type: str) -> str:
 
 def file_name(title: str) -> str:
     """A file name from a title: 'Change management policy' -> 'change-management-policy.md'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-    return (slug or "document") + ".md"
+    return (slug(title) or "document") + ".md"
 
 
 def template_values(

@@ -14,8 +14,13 @@ from itertools import groupby
 from pathlib import Path
 from typing import TextIO
 
-from mkdocs_sms import __version__, coverage, diff_report
-from mkdocs_sms.annotations import github_command, md_cell
+from mkdocs_sms import __version__
+from mkdocs_sms.analysis import coverage
+from mkdocs_sms.analysis.audience import published
+from mkdocs_sms.analysis.compare import DiffError, compare, diff_json, display_path, load_side
+from mkdocs_sms.analysis.handbook import Handbook, analyse, load_baseline
+from mkdocs_sms.analysis.implementation import DEFAULT_BASELINE
+from mkdocs_sms.analysis.progress import progress
 from mkdocs_sms.authoring import (
     file_name,
     folder_for,
@@ -25,21 +30,19 @@ from mkdocs_sms.authoring import (
     starter_documents,
     template_values,
 )
-from mkdocs_sms.baseline import write_baseline
 from mkdocs_sms.catalogue import Catalogue, CatalogueError, clause_ref
-from mkdocs_sms.diff import DiffError, compare, diff_json, display_path, load_side
-from mkdocs_sms.export import TABLES, write_csv, write_xlsx
-from mkdocs_sms.findings import Severity
-from mkdocs_sms.handbook import Handbook, analyse, load_baseline
-from mkdocs_sms.history import GitError, read_history
-from mkdocs_sms.implementation import DEFAULT_BASELINE
-from mkdocs_sms.model.defaults import read_defaults
 from mkdocs_sms.model.schema import json_schema
-from mkdocs_sms.progress import progress
-from mkdocs_sms.project import Project, load_project
-from mkdocs_sms.publish import published
+from mkdocs_sms.read.baseline import write_baseline
+from mkdocs_sms.read.files import read_defaults
+from mkdocs_sms.read.git import GitError, read_history
+from mkdocs_sms.read.mkdocs_yml import Project, load_project
 from mkdocs_sms.render import handbook_json
+from mkdocs_sms.report import diff as diff_report
+from mkdocs_sms.report.annotations import github_command
+from mkdocs_sms.report.export import TABLES, write_csv, write_xlsx
+from mkdocs_sms.rules import Severity
 from mkdocs_sms.settings import Settings, SettingsError
+from mkdocs_sms.text import md_cell
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 

@@ -1,4 +1,4 @@
-"""The MkDocs adapter: events only. The analysis itself lives in :mod:`mkdocs_sms.handbook`."""
+"""The MkDocs adapter: events only. The analysis itself lives in :mod:`mkdocs_sms.analysis.handbook`."""
 
 from __future__ import annotations
 
@@ -20,19 +20,18 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_sms import render
-from mkdocs_sms.annotations import md_cell
+from mkdocs_sms.analysis.audience import WITHHELD_TEXT, published, published_changes, unlink
+from mkdocs_sms.analysis.changes import Changes, read_changes
+from mkdocs_sms.analysis.handbook import Handbook, PageCache, analyse, load_baseline
 from mkdocs_sms.catalogue import BUILTIN, Catalogue, CatalogueError, resolve_clause
 from mkdocs_sms.config import SmsConfig
-from mkdocs_sms.findings import Severity, shown
-from mkdocs_sms.handbook import Handbook, PageCache, analyse, load_baseline
-from mkdocs_sms.history import History, read_history
-from mkdocs_sms.history.changes import Changes, read_changes
 from mkdocs_sms.model import references
-from mkdocs_sms.model.defaults import read_defaults
 from mkdocs_sms.model.document import Document
-from mkdocs_sms.publish import WITHHELD_TEXT, published, published_changes, unlink
+from mkdocs_sms.read.files import OutsideLink, read_defaults, read_inside, read_pages
+from mkdocs_sms.read.git import History, read_history
+from mkdocs_sms.rules import Severity
 from mkdocs_sms.settings import DEFAULTS, Settings, SettingsError
-from mkdocs_sms.sources import OutsideLink, read_inside, read_pages
+from mkdocs_sms.text import md_cell, shown
 
 log = get_plugin_logger(__name__)
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mkdocs_sms.analysis.implementation import Plan, check_plan, parse_plan
 from mkdocs_sms.catalogue import Catalogue, load_catalogues
-from mkdocs_sms.findings import RULES, Severity
-from mkdocs_sms.implementation import Plan, check_plan, parse_plan
 from mkdocs_sms.model.dates import Interval, parse_date
+from mkdocs_sms.rules import RULES, Severity
 
 DEFAULT_TYPES = (
     "policy", "plan", "process", "procedure", "agreement",

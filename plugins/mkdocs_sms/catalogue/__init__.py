@@ -67,12 +67,6 @@ class Requirement:
     max_age: Interval | None = None
     level: int = 1
 
-    @property
-    def anchor(self) -> str:
-        """The HTML id of this row on the coverage page."""
-        number = self.key.rsplit("-", 1)[1]
-        return f"req-{slug(self.catalogue)}-{slug(self.clause)}-r{number}"
-
 
 @dataclass(frozen=True, eq=False)
 class Catalogue:
@@ -125,11 +119,6 @@ def resolve_clause(ref: str, catalogues: Sequence[Catalogue]) -> tuple[Catalogue
 def clause_ref(catalogue: Catalogue, number: str, catalogues: Sequence[Catalogue]) -> str:
     """How a document names ``number`` of ``catalogue``: qualified unless it is the first catalogue."""
     return number if catalogues and catalogues[0] is catalogue else f"{catalogue.name}:{number}"
-
-
-def slug(text: str) -> str:
-    """Lower-case letters and digits joined by dashes: '8.5.1.1' -> '8-5-1-1'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def load_catalogues(refs: Sequence[str], base_dir: Path, types: Iterable[str]) -> list[Catalogue]:

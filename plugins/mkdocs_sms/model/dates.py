@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from mkdocs_sms.findings import shown
+from mkdocs_sms.text import shown
 
 _INTERVAL = re.compile(r"^\s*(\d{1,4})\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
 

@@ -7,36 +7,13 @@ from docs_dir down (a deeper folder wins), and a document's own front-matter win
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from mkdocs_sms.findings import RULES, Finding
 from mkdocs_sms.model import frontmatter
-from mkdocs_sms.sources import OutsideLink, outside_link_finding, read_inside
+from mkdocs_sms.rules import RULES, Finding
 
 META_FILE = ".meta.yml"
-
-
-def read_defaults(docs_dir: Path) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
-    """Defaults by folder (relative to docs_dir, '' for docs_dir itself), and problems reading them."""
-    files: dict[str, bytes] = {}
-    unread: list[Finding] = []
-    for root, dirs, names in os.walk(docs_dir):
-        dirs.sort()
-        if META_FILE in names:
-            folder = Path(root).relative_to(docs_dir).as_posix()
-            folder = "" if folder == "." else folder
-            path = f"{folder}/{META_FILE}" if folder else META_FILE
-            try:
-                files[folder] = read_inside(docs_dir, path)
-            except OutsideLink as link:
-                unread.append(outside_link_finding(path, link, "the folder defaults are not read"))
-            except OSError:
-                continue
-    defaults, problems = parse_defaults(files)
-    return defaults, unread + problems
 
 
 def parse_defaults(files: Mapping[str, bytes]) -> tuple[dict[str, dict[str, Any]], list[Finding]]:

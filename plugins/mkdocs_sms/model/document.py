@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mkdocs_sms.findings import RULES, Finding, shown
 from mkdocs_sms.model import frontmatter, references
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import FIELDS, validate
+from mkdocs_sms.rules import RULES, Finding
 from mkdocs_sms.settings import Settings
+from mkdocs_sms.text import shown
 
 
 @dataclass(frozen=True)

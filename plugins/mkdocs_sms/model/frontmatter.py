@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from mkdocs_sms.findings import shown
+from mkdocs_sms.text import shown
 
 try:
     from yaml import CSafeLoader as _SafeLoader

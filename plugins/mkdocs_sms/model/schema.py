@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from mkdocs_sms.catalogue import LEVELS
-from mkdocs_sms.findings import shown
 from mkdocs_sms.model.dates import Interval, parse_date
 from mkdocs_sms.model.frontmatter import FrontMatter
 from mkdocs_sms.settings import Settings
+from mkdocs_sms.text import shown
 
 
 @dataclass(frozen=True)

@@ -16,16 +16,17 @@ from typing import Any, Protocol
 import jinja2
 from markupsafe import escape
 
-from mkdocs_sms import coverage
-from mkdocs_sms.catalogue import Catalogue, Requirement, clause_ref, slug
-from mkdocs_sms.handbook import Handbook
-from mkdocs_sms.history import History, commit_url
-from mkdocs_sms.history.changes import Changes
-from mkdocs_sms.implementation import Plan
+from mkdocs_sms.analysis import coverage
+from mkdocs_sms.analysis.changes import Changes
+from mkdocs_sms.analysis.handbook import Handbook
+from mkdocs_sms.analysis.implementation import Plan
+from mkdocs_sms.analysis.progress import group_of, progress
+from mkdocs_sms.analysis.readiness import readiness
+from mkdocs_sms.catalogue import Catalogue, Requirement, clause_ref
 from mkdocs_sms.model.document import Document
-from mkdocs_sms.progress import group_of, progress
-from mkdocs_sms.readiness import readiness
+from mkdocs_sms.read.git import History, commit_url
 from mkdocs_sms.settings import Settings
+from mkdocs_sms.text import md_text, slug
 
 SCHEMA_VERSION = 1
 PLACEHOLDER = "<!-- mkdocs-sms:{} -->"
@@ -67,6 +68,11 @@ class Anchors:
         prefix = "clause-" if catalogue == self._primary else f"clause-{slug(catalogue)}-"
         return prefix + slug(clause)
 
+    def row(self, requirement: Requirement) -> str:
+        """The id of a requirement's row on the coverage page."""
+        number = requirement.key.rsplit("-", 1)[1]
+        return f"req-{slug(requirement.catalogue)}-{slug(requirement.clause)}-r{number}"
+
 
 def stylesheet() -> str:
     """The CSS for panels, badges and tables."""
@@ -92,7 +98,7 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
             if several:
                 heading = f"{catalogue.name}: {heading}"
             coverage_md += [
-                f"## {_md_text(heading)}",
+                f"## {md_text(heading)}",
                 "",
                 PLACEHOLDER.format(f"coverage:{index}:{group}"),
                 "",
@@ -109,7 +115,7 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
     for index, catalogue in enumerate(handbook.catalogues):
         for part, title in _IMPLEMENTATION_PARTS:
             implementation_md += [
-                f"## {_md_text(several_md(catalogue, title))}",
+                f"## {md_text(several_md(catalogue, title))}",
                 "",
                 PLACEHOLDER.format(f"implementation:{index}:{part}"),
                 "",
@@ -352,12 +358,6 @@ def _groups(catalogue: Catalogue) -> list[str]:
 def _group_heading(catalogue: Catalogue, group: str) -> str:
     title = next((c.title for c in catalogue.clauses if c.number == group), "")
     return f"{group} {title}".strip()
-
-
-def _md_text(text: str) -> str:
-    """Text safe to place in a Markdown heading: HTML-escaped, Markdown punctuation backslashed."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|" else ch for ch in escaped)
 
 
 # sms.json ----------------------------------------------------------------------------------------

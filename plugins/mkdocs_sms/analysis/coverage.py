@@ -7,10 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from mkdocs_sms.analysis.implementation import Plan
 from mkdocs_sms.catalogue import LEVELS, Catalogue, Requirement, resolve_clause
-from mkdocs_sms.findings import RULES, Finding
-from mkdocs_sms.implementation import Plan
 from mkdocs_sms.model.document import Document
+from mkdocs_sms.rules import RULES, Finding
 
 # Row statuses, best first. A row not due before a later phase of the implementation is deferred.
 COVERED, STALE, DRAFT, MISSING, DEFERRED = "covered", "stale", "draft", "missing", "deferred"

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mkdocs_sms.analysis.coverage import STATUSES, CoverageRow
+from mkdocs_sms.analysis.handbook import Handbook, analyse
 from mkdocs_sms.catalogue import Catalogue
-from mkdocs_sms.coverage import STATUSES, CoverageRow
-from mkdocs_sms.findings import RULES, Finding, Severity, apply_severities, sort_key
-from mkdocs_sms.handbook import Handbook, analyse
-from mkdocs_sms.history import GitError, files_at
 from mkdocs_sms.model import frontmatter
-from mkdocs_sms.model.defaults import META_FILE, parse_defaults, read_defaults
+from mkdocs_sms.model.defaults import META_FILE, parse_defaults
 from mkdocs_sms.model.document import Document
-from mkdocs_sms.project import MARKDOWN_SUFFIXES, Project
+from mkdocs_sms.read.files import read_defaults
+from mkdocs_sms.read.git import GitError, files_at
+from mkdocs_sms.read.mkdocs_yml import MARKDOWN_SUFFIXES, Project
+from mkdocs_sms.rules import RULES, Finding, Severity, apply_severities, sort_key
 from mkdocs_sms.settings import Settings
 
 WORKING_TREE = "working tree"

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs_sms.history import GitError, files_at, git, repository
 from mkdocs_sms.model import frontmatter
 from mkdocs_sms.model.document import Document
+from mkdocs_sms.read.git import GitError, files_at, git, repository
 
 
 @dataclass(frozen=True)

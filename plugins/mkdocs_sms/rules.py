@@ -8,10 +8,10 @@ of codes is written from the same text.
 from __future__ import annotations
 
 import enum
-import re
-import reprlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+
+from mkdocs_sms.text import MAX_TEXT, cut, one_line
 
 
 class Severity(str, enum.Enum):
@@ -46,8 +46,8 @@ class Rule:
         Messages quote values from pages; they are made one line of printable text here, so that no
         value can start a new log line, a workflow command or a terminal escape sequence.
         """
-        about = None if document is None else _cut(one_line(document), 80)
-        return Finding(self.code, self.severity, _cut(one_line(text), MAX_TEXT), path, line, about)
+        about = None if document is None else cut(one_line(document), 80)
+        return Finding(self.code, self.severity, cut(one_line(text), MAX_TEXT), path, line, about)
 
 
 @dataclass(frozen=True)
@@ -91,50 +91,6 @@ class Finding:
             "line": self.line,
             "document": self.document,
         }
-
-
-# Characters that must not reach a log line or a terminal as they are: C0 and C1 controls (newlines,
-# escape sequences), Unicode line and paragraph separators, and bidirectional overrides, which can make
-# a message read differently from what it says.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-# Longer texts are cut: a value of a megabyte quoted in full would make a log line, an annotation or a
-# pull-request comment of a megabyte (GitHub refuses comments over 65,536 characters).
-MAX_TEXT = 2000
-
-
-def one_line(text: str) -> str:
-    """``text`` with every control character written as its Python escape (a newline as ``\\n``)."""
-    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-class _ShortRepr(reprlib.Repr):
-    """``repr`` that looks at a few items of a few levels only, and at no more than 40 digits of a number."""
-
-    def repr_int(self, x: int, level: int) -> str:
-        if x.bit_length() > 128:  # repr of an int of thousands of digits is slow, or refused outright
-            return f"a number of about {int(x.bit_length() * 0.30103)} digits"
-        return super().repr_int(x, level)
-
-
-_SHORT = _ShortRepr()
-_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxother = 3, 4, 4, 60, 60
-
-
-def shown(value: object) -> str:
-    """A value from a page, shown in a message: short and bounded, however big or deep the value is.
-
-    A string of a megabyte, a list nested a thousand levels deep or an alias bomb of a billion items
-    is shown by its first few parts and never walked whole.
-    """
-    if value is None:
-        return "an empty value"
-    return _cut(_SHORT.repr(value), 80)
 
 
 _RULES = (

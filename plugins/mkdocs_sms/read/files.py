@@ -15,8 +15,10 @@ import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from mkdocs_sms.findings import RULES, Finding
+from mkdocs_sms.model.defaults import META_FILE, parse_defaults
+from mkdocs_sms.rules import RULES, Finding
 
 PAGE_NOT_READ = "the page is not read, so it is not checked and is in no register (MkDocs still publishes it)"
 
@@ -95,3 +97,23 @@ def read_pages(pages: Iterable[tuple[str, Path]]) -> tuple[list[tuple[str, bytes
         except OSError as exc:
             problems.append(RULES["SMS009"].finding(f"cannot be read: {exc.strerror or exc}", path=path))
     return sources, problems
+
+
+def read_defaults(docs_dir: Path) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
+    """Defaults by folder (relative to docs_dir, '' for docs_dir itself), and problems reading them."""
+    files: dict[str, bytes] = {}
+    unread: list[Finding] = []
+    for root, dirs, names in os.walk(docs_dir):
+        dirs.sort()
+        if META_FILE in names:
+            folder = Path(root).relative_to(docs_dir).as_posix()
+            folder = "" if folder == "." else folder
+            path = f"{folder}/{META_FILE}" if folder else META_FILE
+            try:
+                files[folder] = read_inside(docs_dir, path)
+            except OutsideLink as link:
+                unread.append(outside_link_finding(path, link, "the folder defaults are not read"))
+            except OSError:
+                continue
+    defaults, problems = parse_defaults(files)
+    return defaults, unread + problems

@@ -16,9 +16,9 @@ from typing import Any
 import pathspec
 import yaml
 
-from mkdocs_sms.findings import Finding
+from mkdocs_sms.read.files import read_pages
+from mkdocs_sms.rules import Finding
 from mkdocs_sms.settings import SettingsError
-from mkdocs_sms.sources import read_pages
 
 try:
     from yaml import CSafeLoader as _Base

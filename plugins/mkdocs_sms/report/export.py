@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import IO, Any
 
-from mkdocs_sms.handbook import Handbook
-from mkdocs_sms.implementation import Plan
+from mkdocs_sms.analysis.handbook import Handbook
+from mkdocs_sms.analysis.implementation import Plan
 
 REGISTER_COLUMNS = (
     "id",

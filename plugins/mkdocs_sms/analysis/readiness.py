@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from mkdocs_sms.analysis.coverage import COVERED, CoverageRow, clause_index
+from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.catalogue import Catalogue
-from mkdocs_sms.coverage import COVERED, CoverageRow, clause_index
-from mkdocs_sms.findings import Finding, Severity
-from mkdocs_sms.handbook import Handbook
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.document import Document
+from mkdocs_sms.rules import Finding, Severity
 
 # How recent an internal audit or management review must be when its catalogue row sets no max_age.
 DEFAULT_INTERVAL = Interval(12, "month")

@@ -7,11 +7,12 @@ import json
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from mkdocs_sms import coverage
-from mkdocs_sms.annotations import github_command, github_escape, md_cell
-from mkdocs_sms.diff import Diff, DocumentDiff
-from mkdocs_sms.findings import Finding, Severity
+from mkdocs_sms.analysis import coverage
+from mkdocs_sms.analysis.compare import Diff, DocumentDiff
 from mkdocs_sms.model.document import Document
+from mkdocs_sms.report.annotations import github_command, github_escape
+from mkdocs_sms.rules import Finding, Severity
+from mkdocs_sms.text import md_cell
 
 # Above this many rows a table is folded into a <details> block, so a large change stays readable.
 FOLD = 15

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the handbook refers to its baseline; only types flow the other way
-    from mkdocs_sms.handbook import Handbook
+    from mkdocs_sms.analysis.handbook import Handbook
 
 KIND = "mkdocs-sms baseline"
 SCHEMA_VERSION = 1

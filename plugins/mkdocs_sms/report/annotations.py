@@ -1,22 +1,10 @@
-"""Text for other tools: Markdown table cells and GitHub Actions workflow commands."""
+"""GitHub Actions workflow commands: findings as annotations on a pull request's files."""
 
 from __future__ import annotations
 
-import re
+from mkdocs_sms.rules import Finding, Severity
 
-from mkdocs_sms.findings import Finding, Severity
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _GITHUB_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-
-
-def md_cell(text: object) -> str:
-    """Text for a Markdown table cell: HTML-escaped, pipes and Markdown punctuation neutralised."""
-    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    # Markdown ends a line (and so a table row) at a carriage return as well as at a line feed, and
-    # Python-Markdown uses STX and ETX as its own placeholders: no control character stays.
-    escaped = _CONTROL.sub(" ", escaped)
-    return "".join("\\" + ch if ch in "\\`*_[]|" else ch for ch in escaped)
 
 
 def github_escape(text: str, property_value: bool = False) -> str:

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mkdocs_sms import coverage
-from mkdocs_sms.baseline import Baseline, BaselineError, read_baseline
+from mkdocs_sms.analysis import coverage
+from mkdocs_sms.analysis.coverage import CoverageRow
 from mkdocs_sms.catalogue import Catalogue, resolve_clause, split_ref
-from mkdocs_sms.coverage import CoverageRow
-from mkdocs_sms.findings import RULES, Finding, Severity, apply_severities, sort_key
-from mkdocs_sms.history import History, Revision
 from mkdocs_sms.model.defaults import defaults_for
 from mkdocs_sms.model.document import Document, Page, read_page
+from mkdocs_sms.read.baseline import Baseline, BaselineError, read_baseline
+from mkdocs_sms.read.git import History, Revision
+from mkdocs_sms.rules import RULES, Finding, Severity, apply_severities, sort_key
 from mkdocs_sms.settings import Settings
 
 
@@ -37,7 +37,7 @@ class Handbook:
     history: History | None = None
     referenced_by: dict[str, tuple[Document, ...]] = field(default_factory=dict)
     baseline: Baseline | None = None
-    # In a view published for an audience (see mkdocs_sms.publish): how many documents it leaves out,
+    # In a view published for an audience (see mkdocs_sms.analysis.audience): how many documents it leaves out,
     # and the whole handbook it was made from.
     withheld: int = 0
     source: Handbook | None = None
@@ -107,7 +107,7 @@ def analyse(
     """Analyse pages given as ``(path relative to docs_dir, raw bytes)``, with their git history, the
     folder defaults read by :func:`mkdocs_sms.model.defaults.read_defaults` and the implementation
     baseline read by :func:`load_baseline`; ``unread`` are the findings about pages that could not be
-    read (:func:`mkdocs_sms.sources.read_pages`); ``cache`` keeps pages for the next analysis."""
+    read (:func:`mkdocs_sms.read.files.read_pages`); ``cache`` keeps pages for the next analysis."""
     by_folder, found = folder_defaults or ({}, [])
     found = [*found, *unread]
     saved, problem = baseline or (None, None)

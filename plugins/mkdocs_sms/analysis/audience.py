@@ -13,12 +13,12 @@ import re
 from dataclasses import replace
 from urllib.parse import unquote, urlsplit
 
-from mkdocs_sms import coverage
-from mkdocs_sms.findings import apply_severities, sort_key
-from mkdocs_sms.handbook import Handbook
-from mkdocs_sms.history.changes import Changes, DocumentChange
+from mkdocs_sms.analysis import coverage
+from mkdocs_sms.analysis.changes import Changes, DocumentChange
+from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.model import references
 from mkdocs_sms.model.document import Document
+from mkdocs_sms.rules import apply_severities, sort_key
 from mkdocs_sms.settings import Settings
 
 # What a [[ID]] link without text to a withheld document reads.

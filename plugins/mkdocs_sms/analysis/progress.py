@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from mkdocs_sms.baseline import Baseline
+from mkdocs_sms.analysis.coverage import COVERED, DEFERRED, CoverageRow
+from mkdocs_sms.analysis.handbook import Handbook
+from mkdocs_sms.analysis.implementation import Phase, Plan
 from mkdocs_sms.catalogue import Catalogue
-from mkdocs_sms.coverage import COVERED, DEFERRED, CoverageRow
-from mkdocs_sms.handbook import Handbook
-from mkdocs_sms.implementation import Phase, Plan
+from mkdocs_sms.read.baseline import Baseline
 
 # States of a phase, as the implementation page names them.
 COMPLETE, LATE, UNDER_WAY, PLANNED = "complete", "late", "under way", "planned"
