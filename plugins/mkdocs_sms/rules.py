@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from mkdocs_sms.text import MAX_TEXT, cut, one_line
 
@@ -23,11 +24,42 @@ class Severity(str, enum.Enum):
     IGNORE = "ignore"
 
 
+# Every finding code, so that the type checker catches a mistyped one: RULES["SMS999"] fails mypy.
+Code = Literal[
+    "SMS001",
+    "SMS002",
+    "SMS003",
+    "SMS004",
+    "SMS005",
+    "SMS006",
+    "SMS007",
+    "SMS008",
+    "SMS009",
+    "SMS010",
+    "SMS101",
+    "SMS102",
+    "SMS103",
+    "SMS104",
+    "SMS105",
+    "SMS106",
+    "SMS107",
+    "SMS201",
+    "SMS202",
+    "SMS203",
+    "SMS204",
+    "SMS205",
+    "SMS301",
+    "SMS302",
+    "SMS303",
+    "SMS304",
+]
+
+
 @dataclass(frozen=True)
 class Rule:
     """One finding code: what it means, why it matters and how to fix it."""
 
-    code: str
+    code: Code
     severity: Severity
     summary: str
     rationale: str
@@ -160,11 +192,30 @@ _RULES = (
         "Correct the id (see the document register) or remove the reference.",
     ),
     Rule(
+        "SMS010",
+        Severity.WARNING,
+        "a page looks like a controlled document but is not read as one",
+        "A front-matter block that is not closed, that has a blank line before it, that spells 'ID:' or "
+        "that has the keys of a document but no id is shown as page text: the document is in no register "
+        "and no check sees it, without a word.",
+        "Start the file with '---' on its first line, close the block with '---', and give the page an "
+        "'id' key in lower case (or remove the document keys if the page is not a controlled document).",
+    ),
+    Rule(
         "SMS009",
         Severity.ERROR,
         "a page is not readable UTF-8 text",
         "MkDocs stops the whole build on a page it cannot decode; the page cannot be checked either.",
         "Save the file as UTF-8 (most editors offer 'Save with encoding').",
+    ),
+    Rule(
+        "SMS107",
+        Severity.WARNING,
+        "a document cites a clause whose rows do not accept its type",
+        "A policy that cites a clause asking only for a register or a record counts for nothing there; "
+        "its author believes the clause is met while the coverage matrix says otherwise.",
+        "Cite the clause from a document of a type the clause's rows accept, change the document's type, "
+        "or remove the clause from 'clauses'.",
     ),
     Rule(
         "SMS201",
@@ -279,9 +330,19 @@ _RULES = (
         "panel), and readers of this edition cannot follow it.",
         "Nothing to fix when that is intended; otherwise reclassify one of the two documents.",
     ),
+    Rule(
+        "SMS304",
+        Severity.WARNING,
+        "a page's classification cannot be established",
+        "An audience build promises that nothing above the audience is published. A page whose "
+        "front-matter, bytes or folder defaults cannot be read, or whose classification is not one of "
+        "the configured values, could be anything: it is treated as the highest classification.",
+        "Correct the front-matter or the .meta.yml named in the message, and write 'classification' as "
+        "one of the configured values.",
+    ),
 )
 
-RULES: Mapping[str, Rule] = {rule.code: rule for rule in _RULES}
+RULES: Mapping[Code, Rule] = {rule.code: rule for rule in _RULES}
 
 
 def apply_severities(findings: Iterable[Finding], overrides: Mapping[str, Severity]) -> list[Finding]:

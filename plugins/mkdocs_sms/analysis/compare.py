@@ -23,7 +23,7 @@ from mkdocs_sms.model.document import Document
 from mkdocs_sms.read.files import read_defaults
 from mkdocs_sms.read.git import GitError, files_at
 from mkdocs_sms.read.mkdocs_yml import MARKDOWN_SUFFIXES, Project
-from mkdocs_sms.rules import RULES, Finding, Severity, apply_severities, sort_key
+from mkdocs_sms.rules import RULES, Code, Finding, Severity, apply_severities, sort_key
 from mkdocs_sms.settings import Settings
 
 WORKING_TREE = "working tree"
@@ -217,7 +217,7 @@ def _version_key(version: str | None) -> tuple[tuple[int, int | str], ...]:
 
 
 def _review_checks(old: Document, new: Document, body_changed: bool) -> Iterable[Finding]:
-    def finding(code: str, text: str) -> Finding:
+    def finding(code: Code, text: str) -> Finding:
         return RULES[code].finding(text, path=new.path, line=new.line_of("version"), document=new.id)
 
     if new.approved and old.approved and body_changed and old.version == new.version:

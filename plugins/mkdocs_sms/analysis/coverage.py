@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from mkdocs_sms.analysis.implementation import Plan
 from mkdocs_sms.catalogue import LEVELS, Catalogue, Requirement, resolve_clause
 from mkdocs_sms.model.document import Document
-from mkdocs_sms.rules import RULES, Finding
+from mkdocs_sms.rules import RULES, Code, Finding
 
 # Row statuses, best first. A row not due before a later phase of the implementation is deferred.
 COVERED, STALE, DRAFT, MISSING, DEFERRED = "covered", "stale", "draft", "missing", "deferred"
@@ -18,7 +18,7 @@ STATUSES = (COVERED, STALE, DRAFT, MISSING, DEFERRED)
 # A document without a 'level' counts as meeting every maturity level.
 TOP_LEVEL = LEVELS[-1]
 
-_FINDING_FOR = {MISSING: "SMS101", DRAFT: "SMS102", STALE: "SMS103"}
+_FINDING_FOR: dict[str, Code] = {MISSING: "SMS101", DRAFT: "SMS102", STALE: "SMS103"}
 _FINDING_TEXT = {
     MISSING: "no document meets this requirement",
     DRAFT: "only documents in draft or review meet this requirement",

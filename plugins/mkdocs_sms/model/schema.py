@@ -14,6 +14,7 @@ from typing import Any
 from mkdocs_sms.catalogue import LEVELS
 from mkdocs_sms.model.dates import Interval, parse_date
 from mkdocs_sms.model.frontmatter import FrontMatter
+from mkdocs_sms.rules import Code
 from mkdocs_sms.settings import Settings
 from mkdocs_sms.text import shown
 
@@ -33,7 +34,7 @@ class Field:
     required: bool = False
     required_if: tuple[str, str] | None = None
     choices: str | None = None
-    missing_code: str = "SMS002"
+    missing_code: Code = "SMS002"
 
 
 FIELDS: tuple[Field, ...] = (
@@ -66,7 +67,7 @@ FIELDS: tuple[Field, ...] = (
 class Problem:
     """One thing wrong with one key: the finding code, the line and what is wrong."""
 
-    code: str
+    code: Code
     key: str
     line: int
     text: str

@@ -1,0 +1,61 @@
+"""The package's shape: the core never imports MkDocs, and a mistyped finding code fails the type check."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "plugins" / "mkdocs_sms"
+# The MkDocs adapter: its events and its option types. Nothing else may depend on MkDocs.
+ADAPTER = {"plugin.py", "config.py"}
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_only_the_adapter_imports_mkdocs() -> None:
+    offenders = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if relative in ADAPTER:
+            continue
+        mkdocs = sorted(m for m in _imported_modules(path) if m == "mkdocs" or m.startswith("mkdocs."))
+        if mkdocs:
+            offenders[relative] = mkdocs
+    assert offenders == {}
+
+
+def test_the_adapter_is_where_the_walk_looks() -> None:
+    # The test above would pass on nothing if the adapter moved: it must still import MkDocs.
+    assert any(m.startswith("mkdocs.") for m in _imported_modules(PACKAGE / "plugin.py"))
+
+
+@pytest.mark.slow
+def test_a_mistyped_finding_code_fails_the_type_check(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from mkdocs_sms.rules import RULES\n\nRULES['SMS001'].finding('fine')\nRULES['SMS9999'].finding('typo')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--ignore-missing-imports", str(sample)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "MYPYPATH": str(PACKAGE.parent)},
+    )
+    assert result.returncode == 1, result.stdout
+    assert "sample.py:4:" in result.stdout and "Invalid index type" in result.stdout
+    assert "sample.py:3:" not in result.stdout
