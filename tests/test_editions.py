@@ -59,7 +59,8 @@ def test_what_changed_since_the_previous_tag(repo: Site) -> None:  # noqa: F811
     commit_all(repo.root, "Rename home", "2026-06-02")
     html = _changes_html(repo)
     assert "Compared with <code>2026.1</code>" in html
-    assert "2 added, 1 changed, 1 retired, 1 removed" in html
+    # The same categories as `mkdocs-sms diff`: the retired policy changed (its status) and is retired.
+    assert "2 added, 2 changed, 0 renamed, 1 retired, 1 removed" in html
     assert '<a href="../../policies/new/">POL-NEW-01</a>' in html
     assert "<td>1.1 → 2.0</td>" in html
     assert "<td>approved → retired</td>" in html
@@ -73,8 +74,10 @@ def test_renamed_document_is_the_same_document(repo: Site) -> None:  # noqa: F81
     repo.write("policies/change.md", change_policy("1.2", body="Changes are approved by the CAB or the ECAB."))
     commit_all(repo.root, "Move and revise", "2026-06-01")
     html = _changes_html(repo)
-    assert "0 added, 1 changed, 0 retired, 0 removed" in html
+    assert "0 added, 1 changed, 1 renamed, 0 retired, 0 removed" in html
     assert "<td>policies/change-management.md → policies/change.md</td>" in html
+    renamed = html.split('<h2 id="renamed">')[1]
+    assert "<td>policies/change-management.md</td><td>policies/change.md</td>" in renamed
 
 
 def test_no_earlier_tag_is_said_plainly(repo: Site) -> None:  # noqa: F811

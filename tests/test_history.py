@@ -100,7 +100,7 @@ def test_changed_after_approval_is_reported_until_the_version_is_raised(repo: Si
     repo.write(path, edited)
     (finding,) = repo.check_json()["findings"]
     assert finding["code"] == "SMS201" and finding["path"] == path and finding["line"] == 9
-    assert "content changed since version 1.1 was committed" in finding["message"]
+    assert "content changed since version 1.1 was approved (" in finding["message"]
     commit_all(repo.root, "Quietly loosen the rule", "2026-05-01")
     assert [f["code"] for f in repo.check_json()["findings"]] == ["SMS201"]
     build = repo.build(strict=True)

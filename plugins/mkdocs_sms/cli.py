@@ -17,8 +17,7 @@ from typing import TextIO
 from mkdocs_sms import __version__
 from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.audience import published
-from mkdocs_sms.analysis.compare import DiffError, compare, diff_json, display_path, load_side
-from mkdocs_sms.analysis.handbook import Handbook, analyse, load_baseline
+from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.analysis.implementation import DEFAULT_BASELINE
 from mkdocs_sms.analysis.progress import progress
 from mkdocs_sms.authoring import (
@@ -30,38 +29,22 @@ from mkdocs_sms.authoring import (
     starter_documents,
     template_values,
 )
-from mkdocs_sms.catalogue import Catalogue, CatalogueError, clause_ref
+from mkdocs_sms.catalogue import CatalogueError, clause_ref
+from mkdocs_sms.load import compare_sides, load_configuration, load_project_handbook, load_side
 from mkdocs_sms.model.schema import json_schema
 from mkdocs_sms.read.baseline import write_baseline
-from mkdocs_sms.read.files import read_defaults
-from mkdocs_sms.read.git import GitError, read_history
-from mkdocs_sms.read.mkdocs_yml import Project, load_project
+from mkdocs_sms.read.git import GitError
+from mkdocs_sms.read.mkdocs_yml import Project
 from mkdocs_sms.render import handbook_json
 from mkdocs_sms.report import diff as diff_report
 from mkdocs_sms.report.annotations import github_command
+from mkdocs_sms.report.diff import diff_json
 from mkdocs_sms.report.export import TABLES, write_csv, write_xlsx
 from mkdocs_sms.rules import Severity
 from mkdocs_sms.settings import Settings, SettingsError
 from mkdocs_sms.text import md_cell
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
-
-
-def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catalogue]]:
-    """The handbook's ``mkdocs.yml``, its validated settings and its catalogues."""
-    project = load_project(config_file)
-    settings = Settings.from_options(project.options, base_dir=config_file.parent, repo_url=project.repo_url)
-    return project, settings, settings.load_catalogues()
-
-
-def load_handbook(config_file: Path, with_history: bool = True) -> tuple[Project, Handbook]:
-    """Read and analyse the handbook configured by ``config_file`` (its git history too, unless not needed)."""
-    project, settings, catalogues = load_configuration(config_file)
-    sources, unread = project.sources()
-    wanted = with_history and settings.history
-    history = read_history(project.docs_dir, [path for path, _ in sources]) if wanted else None
-    defaults = read_defaults(project.docs_dir)
-    return project, analyse(sources, settings, catalogues, history, defaults, load_baseline(settings), unread)
 
 
 def failed(handbook: Handbook, strict: bool) -> bool:
@@ -131,7 +114,7 @@ def format_github(handbook: Handbook, out: TextIO, docs_dir: str) -> None:
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms check``."""
     config_file = Path(args.config_file)
-    project, handbook = load_handbook(config_file)
+    project, handbook = load_project_handbook(config_file)
     if not project.plugin_enabled:
         err.write(
             f"mkdocs-sms: note: {config_file} does not enable the 'sms' plugin, so 'mkdocs build' will not "
@@ -151,6 +134,15 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FINDINGS if failed(handbook, args.strict) else EXIT_OK
 
 
+def display_path(project: Project, path: str) -> str:
+    """A docs_dir-relative path as a path relative to the working directory (for annotations)."""
+    full = project.docs_dir / path
+    try:
+        return full.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return full.as_posix()
+
+
 def _display_dir(docs_dir: Path) -> str:
     """docs_dir as a path relative to the working directory where possible (for annotations)."""
     try:
@@ -165,7 +157,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     project, settings, catalogues = load_configuration(config_file)
     base = load_side(project, settings, catalogues, args.base)
     head = load_side(project, settings, catalogues, args.head)
-    result = compare(base, head)
+    result = compare_sides(project.docs_dir, base, head)
     target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
     try:
         if args.format == "json":
@@ -199,7 +191,7 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms new``: a draft document from the template of its type; refuses rather than overwrite."""
-    project, handbook = load_handbook(Path(args.config_file), with_history=False)
+    project, handbook = load_project_handbook(Path(args.config_file), with_history=False)
     settings = handbook.settings
     clauses = [c.strip() for c in (args.clauses or "").split(",") if c.strip()]
     problems = []
@@ -294,7 +286,7 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_baseline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms baseline save``: record coverage, findings and statuses as the implementation baseline."""
     config_file = Path(args.config_file)
-    _, handbook = load_handbook(config_file)
+    _, handbook = load_project_handbook(config_file)
     plan = handbook.settings.implementation
     target = Path(args.file) if args.file else config_file.parent / (plan.baseline if plan else DEFAULT_BASELINE)
     try:
@@ -320,7 +312,7 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms export``: the register and the coverage matrix for spreadsheets."""
-    _, handbook = load_handbook(Path(args.config_file))
+    _, handbook = load_project_handbook(Path(args.config_file))
     if args.audience is not None:
         if args.audience not in handbook.settings.classifications:
             allowed = ", ".join(handbook.settings.classifications)
@@ -464,7 +456,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         # The reader went away (`mkdocs-sms schema | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except (SettingsError, CatalogueError, DiffError, GitError) as exc:
+    except (SettingsError, CatalogueError, GitError) as exc:
         # The configuration, a catalogue, a ref or git cannot be used: say why, exit 2.
         err.write(f"mkdocs-sms: error: {exc}\n")
         return EXIT_UNUSABLE

@@ -21,14 +21,19 @@ from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_sms import render
 from mkdocs_sms.analysis.audience import WITHHELD_TEXT, published, published_changes, unlink
-from mkdocs_sms.analysis.changes import Changes, read_changes
-from mkdocs_sms.analysis.handbook import Handbook, PageCache, analyse, load_baseline
+from mkdocs_sms.analysis.changes import Changes
+from mkdocs_sms.analysis.compare import Side
+from mkdocs_sms.analysis.handbook import Handbook, PageCache
 from mkdocs_sms.catalogue import BUILTIN, Catalogue, CatalogueError, resolve_clause
 from mkdocs_sms.config import SmsConfig
+from mkdocs_sms.load import load_changes, load_handbook
 from mkdocs_sms.model import references
 from mkdocs_sms.model.document import Document
-from mkdocs_sms.read.files import OutsideLink, read_defaults, read_inside, read_pages
-from mkdocs_sms.read.git import History, read_history
+from mkdocs_sms.read.baseline import baseline_path
+from mkdocs_sms.read.files import OutsideLink, read_inside
+from mkdocs_sms.read.git import History
+from mkdocs_sms.read.mkdocs_yml import DEFAULT_EXCLUDE
+from mkdocs_sms.read.snapshot import of_files
 from mkdocs_sms.rules import Severity
 from mkdocs_sms.settings import DEFAULTS, Settings, SettingsError
 from mkdocs_sms.text import md_cell, shown
@@ -58,6 +63,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._pages = PageCache()  # kept across `mkdocs serve` rebuilds, like the history
         self._withheld: dict[str, str] = {}
         self._changes: Changes | None = None
+        self._base: Side | None = None  # the earlier side of the changes page, kept across rebuilds
         # What the last build rendered, for a `mkdocs serve` rebuild to reuse while what it shows is
         # unchanged: panels and revision histories by page, with what each was rendered from; the
         # generated pages' content, unfilled and filled.
@@ -92,7 +98,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         for ref in self.settings.catalogues:
             if ref not in BUILTIN:
                 config.watch.append(str(base_dir / ref))
-        baseline = base_dir / (self.settings.implementation.baseline if self.settings.implementation else "")
+        baseline = baseline_path(self.settings)
         if self.settings.implementation is not None and baseline.is_file():
             # A baseline saved again while `mkdocs serve` runs shows at once on the implementation page.
             config.watch.append(str(baseline))
@@ -107,23 +113,30 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         """
         if self.settings is None:
             return files
-        sources, unread = read_pages(
-            (file.src_uri, Path(file.src_dir or config.docs_dir))
-            for file in files.documentation_pages()
-            if not getattr(file, "generated_by", None) and file.abs_src_path is not None
+        docs_dir = Path(config.docs_dir)
+        snapshot = of_files(
+            "this edition",
+            docs_dir,
+            (
+                (file.src_uri, Path(file.src_dir or config.docs_dir))
+                for file in files.documentation_pages()
+                if not getattr(file, "generated_by", None) and file.abs_src_path is not None
+            ),
         )
+        # The history is kept across `mkdocs serve` rebuilds; read again only when HEAD or the set of pages moves.
+        handbook = load_handbook(
+            snapshot, self.settings, self.catalogues, git_dir=docs_dir, previous=self._history, cache=self._pages
+        )
+        self._history = handbook.history
+        changes = None
         if self.settings.history:
-            # Kept across `mkdocs serve` rebuilds; read again only when HEAD or the set of pages moves.
-            self._history = read_history(Path(config.docs_dir), [path for path, _ in sources], self._history)
-        history = self._history if self.settings.history else None
-        defaults = read_defaults(Path(config.docs_dir))
-        baseline = load_baseline(self.settings)
-        handbook = analyse(sources, self.settings, self.catalogues, history, defaults, baseline, unread, self._pages)
-        changes = (
-            read_changes(Path(config.docs_dir), handbook.documents, self.settings.changes_since)
-            if self.settings.history
-            else None
-        )
+            exclude = DEFAULT_EXCLUDE
+            for spec in (config.exclude_docs, config.draft_docs):
+                if spec is not None:
+                    exclude = exclude + spec
+            changes, self._base = load_changes(
+                docs_dir, exclude, Side(snapshot, handbook), self.settings.changes_since, self._base
+            )
         self._unreadable = {f.path for f in handbook.findings if f.code == "SMS009" and f.path}
         for finding in handbook.findings:
             level = log.info if finding.severity is Severity.INFO else log.warning

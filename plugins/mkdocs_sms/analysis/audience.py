@@ -14,12 +14,11 @@ from dataclasses import replace
 from urllib.parse import unquote, urlsplit
 
 from mkdocs_sms.analysis import coverage
-from mkdocs_sms.analysis.changes import Changes, DocumentChange
+from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.model import references
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.rules import apply_severities, sort_key
-from mkdocs_sms.settings import Settings
 
 # What a [[ID]] link without text to a withheld document reads.
 WITHHELD_TEXT = "(a document not published in this edition)"
@@ -86,21 +85,32 @@ def published(handbook: Handbook) -> Handbook:
 
 
 def published_changes(handbook: Handbook, changes: Changes | None) -> Changes | None:
-    """The "what changed" list without documents above the audience, now or at the earlier ref."""
-    if changes is None or handbook.source is None:
+    """The "what changed" list as the audience may see it: documents it publishes now, and removed
+    documents whose classification at the earlier ref was within the audience. Nothing else of the
+    comparison (coverage, findings, either side's handbook) goes with it."""
+    if changes is None or changes.diff is None:
         return changes
-    settings = handbook.settings
-    kept = tuple(
-        change
-        for change in changes.changes
-        if (change.kind != "removed" and change.id in handbook.by_id)
-        or (change.kind == "removed" and change.id not in handbook.source.by_id and _was_shown(settings, change))
+    diff, settings = changes.diff, handbook.settings
+    now = handbook.by_id
+    before = diff.base_handbook.by_id if diff.base_handbook is not None else {}
+
+    def shown(doc_id: str) -> bool:
+        return doc_id in now
+
+    kept = replace(
+        diff,
+        added=tuple(d for d in diff.added if shown(d.id)),
+        changed=tuple(d for d in diff.changed if shown(d.id)),
+        renamed=tuple(d for d in diff.renamed if shown(d.id)),
+        retired=tuple(d for d in diff.retired if shown(d.id)),
+        removed=tuple(d for d in diff.removed if d.id in before and settings.shows(before[d.id].classification)),
+        coverage=(),
+        introduced=(),
+        resolved=(),
+        head_handbook=None,
+        base_handbook=None,
     )
-    return replace(changes, changes=kept)
-
-
-def _was_shown(settings: Settings, change: DocumentChange) -> bool:
-    return settings.shows(change.old_classification)
+    return replace(changes, diff=kept)
 
 
 def unlink(markdown: str, page_path: str, hidden: set[str]) -> str:

@@ -1,45 +1,37 @@
-"""What a change does to the SMS: the handbook at a base ref against the handbook at a head ref.
+"""One comparison of the handbook at two points: what a change, or an edition, does to the SMS.
 
-Both sides are read straight from git objects (``ls-tree`` and one ``cat-file --batch`` stream per
-ref), or from the working tree for the head; no checkout, no temporary copy of the tree. Both sides are
-analysed with the same settings and catalogues, then compared by document id, coverage row and finding.
+``mkdocs-sms diff`` (a pull request: base ref against head) and the "what changed" page of a build (an
+earlier tag against this edition) both call :func:`compare` on two analysed snapshots, so they list the
+same documents as added, changed, renamed, retired and removed. Documents are matched by id; coverage
+rows by catalogue and requirement; findings by code, file, document and text.
 """
 
 from __future__ import annotations
 
 import difflib
-import posixpath
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mkdocs_sms.analysis.coverage import STATUSES, CoverageRow
-from mkdocs_sms.analysis.handbook import Handbook, analyse
-from mkdocs_sms.catalogue import Catalogue
+from mkdocs_sms.analysis.handbook import Handbook, unraised_version, version_commit
 from mkdocs_sms.model import frontmatter
-from mkdocs_sms.model.defaults import META_FILE, parse_defaults
 from mkdocs_sms.model.document import Document
-from mkdocs_sms.read.files import read_defaults
-from mkdocs_sms.read.git import GitError, files_at
-from mkdocs_sms.read.mkdocs_yml import MARKDOWN_SUFFIXES, Project
+from mkdocs_sms.read.git import History, Revision
+from mkdocs_sms.read.snapshot import Snapshot
 from mkdocs_sms.rules import RULES, Code, Finding, Severity, apply_severities, sort_key
-from mkdocs_sms.settings import Settings
-
-WORKING_TREE = "working tree"
-
-
-class DiffError(Exception):
-    """A ref that cannot be read, or no git: the diff cannot be made."""
 
 
 @dataclass(frozen=True)
 class Side:
-    """One side of the comparison: its label, its pages' bytes and their analysis."""
+    """One side of the comparison: a snapshot and its analysis."""
 
-    label: str
-    sources: dict[str, bytes]
+    snapshot: Snapshot
     handbook: Handbook
+
+    @property
+    def label(self) -> str:
+        return self.snapshot.label
 
 
 @dataclass(frozen=True)
@@ -51,6 +43,8 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class DocumentDiff:
+    """A document at both sides: what changed in its front-matter and its text, and where it moved."""
+
     id: str
     title: str
     path: str
@@ -58,6 +52,18 @@ class DocumentDiff:
     fields: tuple[FieldChange, ...] = ()
     lines_added: int = 0
     lines_removed: int = 0
+    old_version: str | None = None
+    new_version: str | None = None
+    old_status: str | None = None
+    new_status: str | None = None
+
+    @property
+    def text_changed(self) -> bool:
+        return bool(self.lines_added or self.lines_removed)
+
+    @property
+    def version_raised(self) -> bool:
+        return self.old_version != self.new_version
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,7 @@ class Diff:
     introduced: tuple[Finding, ...] = ()
     resolved: tuple[Finding, ...] = ()
     head_handbook: Handbook | None = field(default=None, compare=False)
+    base_handbook: Handbook | None = field(default=None, compare=False)
 
     @property
     def fails(self) -> bool:
@@ -94,38 +101,20 @@ class Diff:
         return any(f.severity is Severity.ERROR for f in self.introduced) or any(r.lowered for r in self.coverage)
 
 
-def sources_at(project: Project, ref: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """The Markdown pages of docs_dir at ``ref`` and its folders' ``.meta.yml``, read from git objects."""
-
-    def wanted(path: str) -> bool:
-        is_page = path.endswith(MARKDOWN_SUFFIXES) and not project.exclude.match_file(path)
-        return is_page or posixpath.basename(path) == META_FILE
-
-    try:
-        _, files = files_at(project.docs_dir, ref, wanted)
-    except GitError as exc:
-        raise DiffError(f"'{ref}' cannot be read: {exc}") from None
-    pages = {path: raw for path, raw in files.items() if posixpath.basename(path) != META_FILE}
-    metas = {posixpath.dirname(path): raw for path, raw in files.items() if posixpath.basename(path) == META_FILE}
-    return pages, metas
+def reapprovals(base: Side, head: Side) -> list[str]:
+    """Paths at ``base`` of documents approved at ``head`` but not at ``base`` under the same version:
+    whether that is a first approval or an approval again of other content, only their history tells."""
+    found = []
+    for doc_id, new in head.handbook.by_id.items():
+        old = base.handbook.by_id.get(doc_id)
+        if old is not None and new.approved and not old.approved and old.version == new.version:
+            found.append(old.path)
+    return found
 
 
-def load_side(project: Project, settings: Settings, catalogues: Sequence[Catalogue], ref: str | None) -> Side:
-    """The handbook at ``ref`` (None: the working tree), with its folder defaults."""
-    if ref is None:
-        # Files not read (SMS301, SMS009) are left out of both sides: git objects hold a link's text,
-        # not what it points to, so the base could never report them and every change would "introduce" them.
-        pages, _ = project.sources()
-        by_folder, problems = read_defaults(project.docs_dir)
-        sources, defaults = dict(pages), (by_folder, [f for f in problems if f.code != "SMS301"])
-    else:
-        sources, metas = sources_at(project, ref)
-        defaults = parse_defaults(metas)
-    return Side(ref or WORKING_TREE, sources, analyse(sources.items(), settings, catalogues, None, defaults))
-
-
-def compare(base: Side, head: Side) -> Diff:
-    """Everything the change from ``base`` to ``head`` does to the SMS."""
+def compare(base: Side, head: Side, base_history: History | None = None) -> Diff:
+    """Everything the change from ``base`` to ``head`` does to the SMS; ``base_history`` is the history at
+    ``base`` of (at least) the documents :func:`reapprovals` names."""
     old_docs, new_docs = base.handbook.by_id, head.handbook.by_id
     added = tuple(d for i, d in sorted(new_docs.items()) if i not in old_docs)
     removed = tuple(d for i, d in sorted(old_docs.items()) if i not in new_docs)
@@ -135,21 +124,27 @@ def compare(base: Side, head: Side) -> Diff:
         old = old_docs.get(doc_id)
         if old is None:
             continue
-        old_raw, new_raw = base.sources.get(old.path, b""), head.sources.get(new.path, b"")
-        if old_raw == new_raw and old.path == new.path:
+        old_raw, new_raw = base.snapshot.pages.get(old.path, b""), head.snapshot.pages.get(new.path, b"")
+        if old_raw == new_raw and old == new:
             continue  # most documents are untouched by a change: skip them without parsing again
-        fields = _field_changes(old_raw, new_raw)
+        fields = _field_changes(old_raw, new_raw, old, new)
         added_lines, removed_lines = _body_lines(old_raw, new_raw)
-        entry = DocumentDiff(doc_id, new.title, new.path, old.path if old.path != new.path else None,
-                             tuple(fields), added_lines, removed_lines)  # fmt: skip
+        entry = DocumentDiff(
+            doc_id, new.title, new.path, old.path if old.path != new.path else None, tuple(fields),
+            added_lines, removed_lines, old.version, new.version, old.status, new.status,
+        )  # fmt: skip
         if entry.old_path:
             renamed.append(entry)
         if fields or added_lines or removed_lines:
             changed.append(entry)
         if new.status == "retired" and old.status != "retired":
             retired.append(new)
-        checks.extend(_review_checks(old, new, bool(added_lines or removed_lines)))
+        approved_before = None
+        if base_history is not None and not base_history.unavailable:
+            approved_before = version_commit(base_history.of(old.path), old.version)
+        checks.extend(_review_checks(old, new, base.label, approved_before))
     checks.extend(_removal_checks(removed, base.handbook.coverage, head.handbook.coverage))
+    checks.extend(_dropped_documents(removed, head.snapshot))
     checks = apply_severities(checks, head.handbook.settings.severity)
     introduced, resolved = _finding_changes(base.handbook.findings, head.handbook.findings)
     return Diff(
@@ -164,6 +159,7 @@ def compare(base: Side, head: Side) -> Diff:
         introduced=tuple(sorted([*checks, *introduced], key=sort_key)),
         resolved=tuple(resolved),
         head_handbook=head.handbook,
+        base_handbook=base.handbook,
     )
 
 
@@ -174,17 +170,30 @@ def _front(raw: bytes) -> dict[str, Any]:
         return {}
 
 
-def _field_changes(old_raw: bytes, new_raw: bytes) -> list[FieldChange]:
+# Keys whose value may come from folder defaults (.meta.yml) rather than the page itself.
+_INHERITABLE = ("title", "type", "owner", "status", "version", "classification", "approved_by", "approved_on",
+                "date", "clauses", "related")  # fmt: skip
+
+
+def _field_changes(old_raw: bytes, new_raw: bytes, old_doc: Document, new_doc: Document) -> list[FieldChange]:
+    """Keys whose value differs: as written on the page, and as inherited from folder defaults."""
     old, new = _front(old_raw), _front(new_raw)
     keys = list(dict.fromkeys([*old, *new]))
-    return [FieldChange(k, _plain(old.get(k)), _plain(new.get(k))) for k in keys if old.get(k) != new.get(k)]
+    changes = [FieldChange(k, _plain(old.get(k)), _plain(new.get(k))) for k in keys if old.get(k) != new.get(k)]
+    for key in _INHERITABLE:
+        if key in old or key in new:
+            continue
+        before, after = getattr(old_doc, key), getattr(new_doc, key)
+        if before != after:
+            changes.append(FieldChange(key, _plain(before), _plain(after)))
+    return changes
 
 
 def _plain(value: Any) -> Any:
     """A JSON-friendly value: dates as ISO strings."""
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
 
@@ -216,33 +225,74 @@ def _version_key(version: str | None) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
 
 
-def _review_checks(old: Document, new: Document, body_changed: bool) -> Iterable[Finding]:
+def _review_checks(old: Document, new: Document, base: str, approved_before: Revision | None) -> Iterable[Finding]:
+    """SMS201 for an approved version whose text changed; SMS204 for a version that goes back, or an
+    approval again under a version that was approved before (``approved_before``) with other content.
+
+    Approving a draft for the first time (``draft`` -> ``approved``, version unchanged) is neither: a
+    document that was never approved cannot go back to approved.
+    """
+
     def finding(code: Code, text: str) -> Finding:
         return RULES[code].finding(text, path=new.path, line=new.line_of("version"), document=new.id)
 
-    if new.approved and old.approved and body_changed and old.version == new.version:
-        yield finding("SMS201", f"content changed but version {new.version} was approved before; raise the version")
+    if old.approved and new.approved and old.version == new.version:
+        unraised = unraised_version(new, old.body_digest, f"it was approved at {base}")
+        if unraised is not None:
+            yield unraised
     if old.version and new.version and _version_key(new.version) < _version_key(old.version):
         yield finding("SMS204", f"version went backwards: {old.version} → {new.version}")
-    elif new.status == "approved" and old.status != "approved" and old.version == new.version and old.version:
+    elif (
+        new.approved
+        and not old.approved
+        and approved_before is not None
+        and approved_before.body_digest not in (None, new.body_digest)
+    ):
         yield finding(
-            "SMS204", f"status went back to approved ({old.status} → approved) without a new version ({new.version})"
+            "SMS204",
+            f"approved again as version {new.version}, which was approved before ({approved_before.commit[:7]}, "
+            f"{approved_before.date}) with other content; raise the version",
         )
 
 
 def _removal_checks(
     removed: Sequence[Document], old_rows: Sequence[CoverageRow], new_rows: Sequence[CoverageRow]
 ) -> Iterable[Finding]:
+    """SMS205: a removed document was the only one meeting a required row, and the row ends worse.
+
+    A row that another document now meets as well as before (a draft replaced by an approved record)
+    is no finding: only a row that ends worse than it was.
+    """
     gone = {d.id for d in removed}
+    after = {(r.requirement.catalogue, r.requirement.key): r for r in new_rows}
     for row in old_rows:
         meeting = [d for d in row.documents if d.status != "retired"]
-        if row.requirement.required and len(meeting) == 1 and meeting[0].id in gone:
-            req = row.requirement
-            yield RULES["SMS205"].finding(
-                f"{meeting[0].path} was the only document meeting {req.catalogue} {req.clause} "
-                f"({req.kind}: {req.name})",
-                document=meeting[0].id,
+        if not (row.requirement.required and len(meeting) == 1 and meeting[0].id in gone):
+            continue
+        req = row.requirement
+        now = after.get((req.catalogue, req.key))
+        if now is not None and STATUSES.index(now.status) <= STATUSES.index(row.status):
+            continue
+        yield RULES["SMS205"].finding(
+            f"{meeting[0].path} was the only document meeting {req.catalogue} {req.clause} "
+            f"({req.kind}: {req.name}); the row goes from {row.status} to {now.status if now else 'nothing'}",
+            document=meeting[0].id,
+        )
+
+
+def _dropped_documents(removed: Sequence[Document], head: Snapshot) -> Iterable[Finding]:
+    """SMS010 as an error: a document whose page is still there but is no longer read as a document
+    (its front-matter broke, or lost its id), which would otherwise count as removed without a word."""
+    for document in removed:
+        if document.path in head.pages:
+            finding = RULES["SMS010"].finding(
+                f"was document {document.id} at the base, but its page is no longer read as a controlled "
+                "document (see the page's other findings)",
+                path=document.path,
+                line=1,
+                document=document.id,
             )
+            yield replace(finding, severity=Severity.ERROR)
 
 
 def _coverage_changes(old_rows: Sequence[CoverageRow], new_rows: Sequence[CoverageRow]) -> Iterable[RowChange]:
@@ -264,55 +314,3 @@ def _finding_changes(old: Sequence[Finding], new: Sequence[Finding]) -> tuple[li
     old_keys = {_finding_key(f) for f in old}
     new_keys = {_finding_key(f) for f in new}
     return [f for f in new if _finding_key(f) not in old_keys], [f for f in old if _finding_key(f) not in new_keys]
-
-
-def diff_json(diff: Diff) -> dict[str, Any]:
-    """The stable JSON form of a diff (documented in the README)."""
-
-    def doc(d: Document) -> dict[str, Any]:
-        return {"id": d.id, "title": d.title, "path": d.path, "version": d.version, "status": d.status}
-
-    def changed(d: DocumentDiff) -> dict[str, Any]:
-        return {
-            "id": d.id, "title": d.title, "path": d.path, "old_path": d.old_path,
-            "fields": [{"key": f.key, "old": f.old, "new": f.new} for f in d.fields],
-            "body": {"lines_added": d.lines_added, "lines_removed": d.lines_removed},
-        }  # fmt: skip
-
-    return {
-        "base": diff.base,
-        "head": diff.head,
-        "documents": {
-            "added": [doc(d) for d in diff.added],
-            "removed": [doc(d) for d in diff.removed],
-            "renamed": [{"id": d.id, "from": d.old_path, "to": d.path} for d in diff.renamed],
-            "retired": [doc(d) for d in diff.retired],
-            "changed": [changed(d) for d in diff.changed],
-        },
-        "coverage": [
-            {
-                "catalogue": r.catalogue,
-                "clause": r.clause,
-                "requirement": r.requirement,
-                "kind": r.kind,
-                "from": r.old,
-                "to": r.new,
-                "lowered": r.lowered,
-            }
-            for r in diff.coverage
-        ],
-        "findings": {
-            "introduced": [f.to_json() for f in diff.introduced],
-            "resolved": [f.to_json() for f in diff.resolved],
-        },
-        "verdict": "fail" if diff.fails else "pass",
-    }
-
-
-def display_path(project: Project, path: str) -> str:
-    """A docs_dir-relative path as a path relative to the working directory (for annotations)."""
-    full = project.docs_dir / path
-    try:
-        return full.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return full.as_posix()

@@ -9,16 +9,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.coverage import CoverageRow
 from mkdocs_sms.catalogue import Catalogue, resolve_clause, split_ref
-from mkdocs_sms.model.defaults import defaults_for
+from mkdocs_sms.model.defaults import defaults_for, parse_defaults
 from mkdocs_sms.model.document import Document, Page, read_page
-from mkdocs_sms.read.baseline import Baseline, BaselineError, read_baseline
+from mkdocs_sms.read.baseline import Baseline
 from mkdocs_sms.read.git import History, Revision
+from mkdocs_sms.read.snapshot import Snapshot
 from mkdocs_sms.rules import RULES, Finding, Severity, apply_severities, sort_key
 from mkdocs_sms.settings import Settings
 
@@ -59,16 +59,6 @@ class Handbook:
         return rows
 
 
-def load_baseline(settings: Settings) -> tuple[Baseline | None, Finding | None]:
-    """The saved baseline of the implementation plan (default ``sms-baseline.json`` beside
-    ``mkdocs.yml``); a file that cannot be used is SMS106, never an abort."""
-    name = settings.implementation.baseline if settings.implementation else "sms-baseline.json"
-    try:
-        return read_baseline(settings.base_dir / Path(name)), None
-    except BaselineError as exc:
-        return None, RULES["SMS106"].finding(str(exc))
-
-
 @dataclass
 class PageCache:
     """The pages read by the previous analysis, which the plugin keeps across ``mkdocs serve`` rebuilds so
@@ -95,27 +85,24 @@ class PageCache:
 
 
 def analyse(
-    sources: Iterable[tuple[str, bytes]],
+    snapshot: Snapshot,
     settings: Settings,
     catalogues: Sequence[Catalogue],
+    *,
     history: History | None = None,
-    folder_defaults: tuple[dict[str, dict[str, Any]], list[Finding]] | None = None,
-    baseline: tuple[Baseline | None, Finding | None] | None = None,
-    unread: Iterable[Finding] = (),
+    baseline: Baseline | None = None,
+    notes: Iterable[Finding] = (),
     cache: PageCache | None = None,
 ) -> Handbook:
-    """Analyse pages given as ``(path relative to docs_dir, raw bytes)``, with their git history, the
-    folder defaults read by :func:`mkdocs_sms.model.defaults.read_defaults` and the implementation
-    baseline read by :func:`load_baseline`; ``unread`` are the findings about pages that could not be
-    read (:func:`mkdocs_sms.read.files.read_pages`); ``cache`` keeps pages for the next analysis."""
-    by_folder, found = folder_defaults or ({}, [])
-    found = [*found, *unread]
-    saved, problem = baseline or (None, None)
-    if problem is not None:
-        found.append(problem)
+    """Analyse the pages of ``snapshot`` with their folder defaults, their git ``history`` and the saved
+    implementation ``baseline``; ``notes`` are findings about inputs read outside the snapshot (the
+    baseline file); ``cache`` keeps pages for the next analysis."""
+    by_folder, found = parse_defaults(snapshot.metas)
+    found = [*found, *snapshot.unread, *notes]
     read = cache.reader(settings) if cache is not None else read_page
     pages = sorted(
-        (read(path, raw, settings, defaults_for(path, by_folder)) for path, raw in sources), key=lambda p: p.path
+        (read(path, raw, settings, defaults_for(path, by_folder)) for path, raw in snapshot.pages.items()),
+        key=lambda p: p.path,
     )
     found.extend(finding for page in pages for finding in page.findings)
 
@@ -166,7 +153,7 @@ def analyse(
         by_id,
         history,
         referenced_by,
-        saved,
+        baseline,
     )
 
 
@@ -268,27 +255,41 @@ def _history_findings(documents: Sequence[Document], history: History) -> Iterab
         if not document.approved:
             continue
         approved_at = version_commit(history.of(document.path), document.version)
-        if approved_at is None or approved_at.body_digest in (None, document.body_digest):
+        if approved_at is None:
             continue
-        yield RULES["SMS201"].finding(
-            f"content changed since version {document.version} was committed ({approved_at.commit[:7]}, "
-            f"{approved_at.date}) but the version was not raised",
-            path=document.path,
-            line=document.line_of("version"),
-            document=document.id,
-        )
+        unraised = unraised_version(document, approved_at.body_digest, f"{approved_at.commit[:7]}, {approved_at.date}")
+        if unraised is not None:
+            yield unraised
+
+
+def unraised_version(document: Document, approved_digest: str | None, approved_at: str) -> Finding | None:
+    """SMS201 when the text of an approved ``document`` differs from the text its version was approved
+    with (``approved_digest``; None when unknown): the change needs a new version and approval."""
+    if approved_digest is None or approved_digest == document.body_digest:
+        return None
+    return RULES["SMS201"].finding(
+        f"content changed since version {document.version} was approved ({approved_at}) but the version was not raised",
+        path=document.path,
+        line=document.line_of("version"),
+        document=document.id,
+    )
 
 
 def version_commit(revisions: Sequence[Revision], version: str | None) -> Revision | None:
-    """The most recent commit that set the document's current ``version`` (None when the working tree
-    holds a version no commit has yet, or there is no history)."""
+    """The commit that approved the document's current ``version``: the oldest of the newest commits that
+    all hold that version, counted from the first of them that says ``approved``. None when no commit
+    approved this version yet (a draft approved in the working tree, or no history).
+
+    Edits of a draft before its first approval are drafting, not changes of an approved text.
+    """
     if not revisions or revisions[0].version != version:
         return None
-    candidate = revisions[0]
-    for older in revisions[1:]:
-        if older.version != version:
+    candidate = None
+    for revision in revisions:
+        if revision.version != version:
             break
-        candidate = older
+        if revision.status == "approved":
+            candidate = revision
     return candidate
 
 

@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mkdocs_sms.analysis.implementation import DEFAULT_BASELINE
+from mkdocs_sms.rules import RULES, Finding
+from mkdocs_sms.settings import Settings
+
 if TYPE_CHECKING:  # the handbook refers to its baseline; only types flow the other way
     from mkdocs_sms.analysis.handbook import Handbook
 
@@ -115,3 +119,18 @@ def read_baseline(path: Path) -> Baseline | None:
         raise BaselineError(f"{path} is incomplete or damaged ({type(exc).__name__}: {exc})") from None
     edition = data.get("edition")
     return Baseline(date, str(edition) if edition is not None else None, rows, documents, findings)
+
+
+def baseline_path(settings: Settings) -> Path:
+    """Where the baseline is kept: the plan's ``baseline``, else ``sms-baseline.json``, beside ``mkdocs.yml``."""
+    name = settings.implementation.baseline if settings.implementation else DEFAULT_BASELINE
+    return settings.base_dir / Path(name)
+
+
+def load_baseline(settings: Settings) -> tuple[Baseline | None, tuple[Finding, ...]]:
+    """The saved baseline of the implementation plan (default ``sms-baseline.json`` beside
+    ``mkdocs.yml``); a file that cannot be used is SMS106, never an abort."""
+    try:
+        return read_baseline(baseline_path(settings)), ()
+    except BaselineError as exc:
+        return None, (RULES["SMS106"].finding(str(exc)),)

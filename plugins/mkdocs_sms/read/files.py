@@ -15,9 +15,8 @@ import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from mkdocs_sms.model.defaults import META_FILE, parse_defaults
+from mkdocs_sms.model.defaults import META_FILE
 from mkdocs_sms.rules import RULES, Finding
 
 PAGE_NOT_READ = "the page is not read, so it is not checked and is in no register (MkDocs still publishes it)"
@@ -99,8 +98,9 @@ def read_pages(pages: Iterable[tuple[str, Path]]) -> tuple[list[tuple[str, bytes
     return sources, problems
 
 
-def read_defaults(docs_dir: Path) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
-    """Defaults by folder (relative to docs_dir, '' for docs_dir itself), and problems reading them."""
+def read_metas(docs_dir: Path) -> tuple[dict[str, bytes], list[Finding]]:
+    """The bytes of every folder's ``.meta.yml`` by folder (relative to docs_dir, '' for docs_dir itself),
+    and a finding for each one that lies outside docs_dir (SMS301)."""
     files: dict[str, bytes] = {}
     unread: list[Finding] = []
     for root, dirs, names in os.walk(docs_dir):
@@ -115,5 +115,4 @@ def read_defaults(docs_dir: Path) -> tuple[dict[str, dict[str, Any]], list[Findi
                 unread.append(outside_link_finding(path, link, "the folder defaults are not read"))
             except OSError:
                 continue
-    defaults, problems = parse_defaults(files)
-    return defaults, unread + problems
+    return files, unread

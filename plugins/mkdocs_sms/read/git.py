@@ -90,8 +90,9 @@ def git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     return result.stdout
 
 
-def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None = None) -> History:
-    """The history of the pages at ``paths`` (relative to ``docs_dir``), newest revision first.
+def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None = None, ref: str = "HEAD") -> History:
+    """The history of the pages at ``paths`` (relative to ``docs_dir``, as they are at ``ref``), newest
+    revision first.
 
     ``previous`` is returned as it is when HEAD and the set of pages have not changed since it was
     read: commits, checkouts and rebases all move HEAD, so this is all ``mkdocs serve`` needs.
@@ -101,7 +102,7 @@ def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None 
         return History(unavailable="git is not installed")
     docs_dir = docs_dir.resolve()
     try:
-        out = git(["rev-parse", "--is-shallow-repository", "--show-toplevel", "HEAD"], docs_dir)
+        out = git(["rev-parse", "--is-shallow-repository", "--show-toplevel", ref], docs_dir)
     except GitError as exc:
         reason = str(exc)
         if "not a git repository" in reason:
@@ -121,7 +122,8 @@ def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None 
     root, prefix = _root_and_prefix(Path(top), docs_dir)
     try:
         log = git(
-            ["log", "-z", "--name-status", "-M", "--date=short", f"--format={_LOG_FORMAT}", "--", prefix or "."], root
+            ["log", "-z", "--name-status", "-M", "--date=short", f"--format={_LOG_FORMAT}", head, "--", prefix or "."],
+            root,
         )
         entries = _follow(_parse_log(log.decode("utf-8", "replace")), {prefix + p: p for p in wanted})
         blobs = read_blobs(root, [(rev.commit, rev.path) for revs in entries.values() for rev in revs])
@@ -131,6 +133,14 @@ def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None 
     for path, revs in entries.items():
         revisions[path] = tuple(_with_front_matter(rev, blobs.get((rev.commit, rev.path))) for rev in revs)
     return History(head=head, revisions=revisions, paths=wanted)
+
+
+def default_ref(docs_dir: Path) -> str | None:
+    """The newest tag reachable from HEAD that is not on HEAD itself (None when there is none)."""
+    try:
+        return git(["describe", "--tags", "--abbrev=0", "HEAD^"], docs_dir).decode().strip() or None
+    except GitError:
+        return None
 
 
 def repository(docs_dir: Path) -> tuple[Path, str]:
@@ -143,14 +153,19 @@ def files_at(docs_dir: Path, ref: str, wanted: Callable[[str], bool]) -> tuple[s
     """The commit ``ref`` names, and the files under docs_dir at it (by docs_dir-relative path) that
     ``wanted`` accepts, read from git objects: one ``ls-tree`` and one ``cat-file`` stream."""
     root, prefix = repository(docs_dir)
-    try:
-        commit = git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root).decode().strip()
-    except GitError:
-        raise GitError(f"'{ref}' is not a commit, branch or tag of this repository") from None
+    commit = resolve_commit(root, ref)
     listing = git(["ls-tree", "-r", "-z", "--name-only", commit, "--", prefix or "."], root).decode()
     paths = [path for path in listing.split("\0") if path and wanted(path[len(prefix) :])]
     blobs = read_blobs(root, [(commit, path) for path in paths])
     return commit, {path[len(prefix) :]: raw for (_, path), raw in blobs.items()}
+
+
+def resolve_commit(cwd: Path, ref: str) -> str:
+    """The commit id ``ref`` names; GitError when it names none."""
+    try:
+        return git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd).decode().strip()
+    except GitError:
+        raise GitError(f"'{ref}' is not a commit, branch or tag of this repository") from None
 
 
 def _root_and_prefix(top: Path, docs_dir: Path) -> tuple[Path, str]:

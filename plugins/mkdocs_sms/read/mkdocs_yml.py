@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import mergedeep
 import pathspec
 import yaml
 
-from mkdocs_sms.read.files import read_pages
-from mkdocs_sms.rules import Finding
 from mkdocs_sms.settings import SettingsError
 
 try:
@@ -27,7 +26,7 @@ except ImportError:  # pragma: no cover
 
 # MkDocs' own file extensions for Markdown pages, and its default exclusions.
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
-_DEFAULT_EXCLUDE = pathspec.gitignore.GitIgnoreSpec.from_lines([".*", "/templates/"])
+DEFAULT_EXCLUDE = pathspec.gitignore.GitIgnoreSpec.from_lines([".*", "/templates/"])
 
 
 class _ConfigLoader(_Base):  # type: ignore[misc,valid-type]
@@ -93,34 +92,16 @@ class Project:
                 if name.endswith(MARKDOWN_SUFFIXES) and not self.exclude.match_file(rel):
                     yield rel
 
-    def sources(self) -> tuple[list[tuple[str, bytes]], list[Finding]]:
-        """The bytes of every page MkDocs would build, as (path relative to docs_dir, bytes), and a
-        finding for each page not read: unreadable (SMS009) or a link to outside docs_dir (SMS301)."""
-        return read_pages((path, self.docs_dir) for path in self.page_paths())
-
 
 def load_project(config_file: Path) -> Project:
     """Read ``mkdocs.yml``; raise :class:`SettingsError` when it cannot be used."""
-    try:
-        text = config_file.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"cannot read {config_file}: {exc}") from None
-    try:
-        data = yaml.load(text, Loader=_ConfigLoader) or {}
-    except yaml.YAMLError as exc:
-        raise SettingsError(f"{config_file} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise SettingsError(f"{config_file} must be a mapping of settings")
-    inherit = data.pop("INHERIT", None)
-    if isinstance(inherit, str):
-        parent = load_project_data(config_file.parent / inherit)
-        data = {**parent, **data}
+    data = load_config_data(config_file)
     base = config_file.parent
     docs_dir = (base / str(data.get("docs_dir") or "docs")).resolve()
     if not docs_dir.is_dir():
         raise SettingsError(f"docs_dir {docs_dir} does not exist")
     options, enabled = _plugin_options(data.get("plugins"))
-    exclude = _DEFAULT_EXCLUDE
+    exclude = DEFAULT_EXCLUDE
     for key in ("exclude_docs", "draft_docs"):
         if isinstance(data.get(key), str):
             exclude = exclude + pathspec.gitignore.GitIgnoreSpec.from_lines(data[key].splitlines())
@@ -133,13 +114,39 @@ def load_project(config_file: Path) -> Project:
     )  # fmt: skip
 
 
-def load_project_data(config_file: Path) -> dict[str, Any]:
-    """The raw mapping of a configuration file named by ``INHERIT``."""
+def load_config_data(config_file: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The mapping of settings in ``config_file``, with ``INHERIT`` followed as MkDocs follows it.
+
+    MkDocs (``mkdocs.utils.yaml.yaml_load``) loads the parent named by ``INHERIT`` (relative to the
+    file that names it, itself possibly inheriting) and merges the child into it with ``mergedeep``:
+    mappings are merged key by key at every depth, anything else (lists included) is replaced whole.
+    """
+    what = "inherited configuration" if seen else "configuration"
+    resolved = Path(os.path.normpath(config_file.absolute()))
+    if resolved in seen:
+        chain = " -> ".join(path.name for path in (*seen, resolved))
+        raise SettingsError(f"INHERIT goes round in a circle: {chain}")
     try:
-        data = yaml.load(config_file.read_text("utf-8-sig"), Loader=_ConfigLoader) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SettingsError(f"cannot read inherited configuration {config_file}: {exc}") from None
-    return data if isinstance(data, dict) else {}
+        text = config_file.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"cannot read {what} {config_file}: {exc}") from None
+    try:
+        data = yaml.load(text, Loader=_ConfigLoader) or {}
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"{config_file} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"{config_file} must be a mapping of settings")
+    inherit = data.pop("INHERIT", None)
+    if inherit is None:
+        return data
+    if not isinstance(inherit, str):
+        raise SettingsError(f"INHERIT in {config_file} must be the path of a file")
+    parent_file = Path(os.path.normpath(config_file.parent / inherit))
+    if not parent_file.exists():
+        raise SettingsError(f"inherited configuration '{inherit}' does not exist at {parent_file}")
+    parent = load_config_data(parent_file, (*seen, resolved))
+    merged: dict[str, Any] = mergedeep.merge(parent, data)
+    return merged
 
 
 def _plugin_options(plugins: Any) -> tuple[dict[str, Any], bool]:

@@ -40,8 +40,10 @@ def _summary(d: DocumentDiff) -> str:
     others = [f.key for f in d.fields if f.key not in {p.split(" ")[0] for p in parts}]
     if others:
         parts.append("also " + ", ".join(others))
-    if d.lines_added or d.lines_removed:
+    if d.text_changed:
         parts.append(f"text +{d.lines_added} −{d.lines_removed} lines")
+        if not d.version_raised:
+            parts.append("version not raised")
     if d.old_path:
         parts.append(f"moved from {d.old_path}")
     return "; ".join(parts) or "—"
@@ -89,6 +91,8 @@ def format_markdown(diff: Diff, out: TextIO, link: Callable[[str], str | None]) 
     _table(out, "Added", ["Id", "Title", "Version", "Status"], doc_rows(diff.added))
     _table(out, "Changed", ["Id", "Title", "What changed"],
            [[ref(d.id, d.path), md_cell(d.title), md_cell(_summary(d))] for d in diff.changed])  # fmt: skip
+    renamed = [[ref(d.id, d.path), md_cell(d.title), md_cell(d.old_path), md_cell(d.path)] for d in diff.renamed]
+    _table(out, "Renamed", ["Id", "Title", "From", "To"], renamed)
     _table(out, "Retired", ["Id", "Title", "Version", "Status"], doc_rows(diff.retired))
     _table(out, "Removed", ["Id", "Title", "Version", "Status"],
            [[md_cell(d.id), md_cell(d.title), md_cell(d.version or "—"), d.status] for d in diff.removed])  # fmt: skip
@@ -132,3 +136,46 @@ def gitlab_report(diff: Diff, where: Callable[[str], str]) -> list[dict[str, Any
             "location": {"path": where(f.path) if f.path else "mkdocs.yml", "lines": {"begin": f.line or 1}},
         })  # fmt: skip
     return issues
+
+
+def diff_json(diff: Diff) -> dict[str, Any]:
+    """The stable JSON form of a diff (documented in the README)."""
+
+    def doc(d: Document) -> dict[str, Any]:
+        return {"id": d.id, "title": d.title, "path": d.path, "version": d.version, "status": d.status}
+
+    def changed(d: DocumentDiff) -> dict[str, Any]:
+        return {
+            "id": d.id, "title": d.title, "path": d.path, "old_path": d.old_path,
+            "fields": [{"key": f.key, "old": f.old, "new": f.new} for f in d.fields],
+            "body": {"lines_added": d.lines_added, "lines_removed": d.lines_removed},
+        }  # fmt: skip
+
+    return {
+        "base": diff.base,
+        "head": diff.head,
+        "documents": {
+            "added": [doc(d) for d in diff.added],
+            "removed": [doc(d) for d in diff.removed],
+            "renamed": [{"id": d.id, "from": d.old_path, "to": d.path} for d in diff.renamed],
+            "retired": [doc(d) for d in diff.retired],
+            "changed": [changed(d) for d in diff.changed],
+        },
+        "coverage": [
+            {
+                "catalogue": r.catalogue,
+                "clause": r.clause,
+                "requirement": r.requirement,
+                "kind": r.kind,
+                "from": r.old,
+                "to": r.new,
+                "lowered": r.lowered,
+            }
+            for r in diff.coverage
+        ],
+        "findings": {
+            "introduced": [f.to_json() for f in diff.introduced],
+            "resolved": [f.to_json() for f in diff.resolved],
+        },
+        "verdict": "fail" if diff.fails else "pass",
+    }

@@ -1,0 +1,116 @@
+"""The one way every face gets its handbook: a snapshot, its git history, the baseline, one analysis.
+
+The MkDocs plugin, ``check``, ``export``, ``new``, ``baseline save``, both sides of ``diff`` and the
+earlier side of the "what changed" page all come through :func:`load_handbook`, so the same pages
+give the same findings whichever face asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import pathspec
+
+from mkdocs_sms.analysis.changes import Changes
+from mkdocs_sms.analysis.compare import Diff, Side, compare, reapprovals
+from mkdocs_sms.analysis.handbook import Handbook, PageCache, analyse
+from mkdocs_sms.catalogue import Catalogue
+from mkdocs_sms.read.baseline import load_baseline
+from mkdocs_sms.read.git import GitError, History, default_ref, read_history, repository, resolve_commit
+from mkdocs_sms.read.mkdocs_yml import Project, load_project
+from mkdocs_sms.read.snapshot import Snapshot, at_ref, of_project
+from mkdocs_sms.settings import Settings
+
+
+def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catalogue]]:
+    """The handbook's ``mkdocs.yml`` (INHERIT followed as MkDocs does), its settings and its catalogues."""
+    project = load_project(config_file)
+    settings = Settings.from_options(project.options, base_dir=config_file.parent, repo_url=project.repo_url)
+    return project, settings, settings.load_catalogues()
+
+
+def load_handbook(
+    snapshot: Snapshot,
+    settings: Settings,
+    catalogues: Sequence[Catalogue],
+    *,
+    git_dir: Path | None = None,
+    previous: History | None = None,
+    cache: PageCache | None = None,
+) -> Handbook:
+    """Analyse ``snapshot``; with ``git_dir`` (docs_dir) and ``history`` enabled, with the git history of
+    its pages (``previous`` is reused while HEAD and the pages are unchanged)."""
+    history = None
+    if git_dir is not None and settings.history:
+        history = read_history(git_dir, list(snapshot.pages), previous)
+    baseline, problems = load_baseline(settings)
+    return analyse(snapshot, settings, catalogues, history=history, baseline=baseline, notes=problems, cache=cache)
+
+
+def load_project_handbook(config_file: Path, with_history: bool = True) -> tuple[Project, Handbook]:
+    """The handbook in the working tree of the project configured by ``config_file``."""
+    project, settings, catalogues = load_configuration(config_file)
+    git_dir = project.docs_dir if with_history else None
+    return project, load_handbook(of_project(project), settings, catalogues, git_dir=git_dir)
+
+
+# Pages that git objects cannot reproduce (a link to outside docs_dir, a file that cannot be read) are
+# left out of a comparison at both sides: otherwise every change would "introduce" them.
+_NOT_IN_GIT = ("SMS301", "SMS009")
+
+
+def load_side(project: Project, settings: Settings, catalogues: Sequence[Catalogue], ref: str | None) -> Side:
+    """One side of ``mkdocs-sms diff``: the handbook at the git ``ref``, or in the working tree (None).
+
+    Raises GitError, naming the ref, when it cannot be read.
+    """
+    if ref is None:
+        snapshot = of_project(project)
+        snapshot = replace(snapshot, unread=tuple(f for f in snapshot.unread if f.code not in _NOT_IN_GIT))
+    else:
+        try:
+            snapshot = at_ref(project.docs_dir, project.exclude, ref)
+        except GitError as exc:
+            raise GitError(f"'{ref}' cannot be read: {exc}") from None
+    return Side(snapshot, load_handbook(snapshot, settings, catalogues))
+
+
+def load_changes(
+    docs_dir: Path,
+    exclude: pathspec.PathSpec,  # type: ignore[type-arg]
+    head: Side,
+    ref: str | None,
+    kept: Side | None = None,
+) -> tuple[Changes, Side | None]:
+    """What changed since ``ref`` (default: the newest earlier tag) for the "what changed" page, and the
+    earlier side, which ``kept`` supplies again when it is of the same commit and settings."""
+    try:
+        repository(docs_dir)
+    except GitError as exc:
+        return Changes(ref, unavailable=str(exc)), None
+    ref = ref or default_ref(docs_dir)
+    if ref is None:
+        return Changes(None, unavailable="no earlier tag to compare with (set 'changes_since' to a git ref)"), None
+    settings, catalogues = head.handbook.settings, head.handbook.catalogues
+    try:
+        commit = resolve_commit(docs_dir, ref)
+        if kept is not None and kept.snapshot.commit == commit and kept.handbook.settings == settings:
+            base = kept
+        else:
+            snapshot = at_ref(docs_dir, exclude, ref)
+            base = Side(snapshot, load_handbook(snapshot, settings, catalogues))
+    except GitError as exc:
+        return Changes(ref, unavailable=str(exc)), None
+    return Changes(ref, base.snapshot.commit, compare_sides(docs_dir, base, head)), base
+
+
+def compare_sides(docs_dir: Path, base: Side, head: Side) -> Diff:
+    """:func:`compare`, with the history at the base ref of the documents approved again under the
+    same version (one history pass for all of them, none when there are none)."""
+    paths = reapprovals(base, head)
+    history = None
+    if paths and base.snapshot.commit is not None:
+        history = read_history(docs_dir, paths, ref=base.snapshot.commit)
+    return compare(base, head, history)
