@@ -91,6 +91,8 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         if isinstance(titles, dict):
             for status, text in STATUS_ICONS.items():
                 titles.setdefault(status, text)
+        # A theme's custom_dir may hold sms/<fragment>.html files that replace the shipped fragments.
+        render.use_overrides([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if JS_URI not in (str(script) for script in config.extra_javascript):  # entries may be {path: ...}
@@ -185,6 +187,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             config.use_directory_urls,
             self._coverage_file.url if self._coverage_file else None,
             [(doc_id, file.url) for doc_id, file in self._files_by_id.items()],
+            render.overrides_stamp(),
         )
         if rendered_for != self._rendered_for:
             self._panels = {}

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from importlib import resources
+from pathlib import Path
 from typing import Any, Protocol
 
 import jinja2
@@ -38,13 +39,37 @@ BANNERS = {
     "retired": ("Retired.", "This document is no longer in force and is kept for reference only."),
 }
 
+_SHIPPED = jinja2.FunctionLoader(lambda name: (resources.files(__package__) / "templates" / name).read_text("utf-8"))
+_overrides: tuple[Path, ...] = ()  # the folders of override fragments, set by use_overrides()
 _env = jinja2.Environment(
-    loader=jinja2.FunctionLoader(lambda name: (resources.files(__package__) / "templates" / name).read_text("utf-8")),
+    loader=_SHIPPED,
     autoescape=True,
     trim_blocks=True,
     lstrip_blocks=True,
     undefined=jinja2.StrictUndefined,
 )
+
+
+def use_overrides(folders: Iterable[Path]) -> None:
+    """Let a site replace any shipped fragment, the way Material's templates are overridden: a file
+    ``sms/<fragment>.html`` in one of ``folders`` (the theme's ``custom_dir``) is used instead of the
+    shipped one of that name. With no folders, only the shipped fragments are used."""
+    global _overrides
+    _overrides = tuple(folder / "sms" for folder in folders)
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(folder)) for folder in _overrides]
+    _env.loader = jinja2.ChoiceLoader([*loaders, _SHIPPED]) if loaders else _SHIPPED
+    if _env.cache is not None:
+        _env.cache.clear()
+
+
+def overrides_stamp() -> tuple[tuple[str, int], ...]:
+    """The override fragments in use and when each was last changed, so that ``mkdocs serve`` renders
+    again what an edited override shows."""
+    stamp: list[tuple[str, int]] = []
+    for folder in _overrides:
+        if folder.is_dir():
+            stamp.extend((str(path), path.stat().st_mtime_ns) for path in sorted(folder.glob("*.html")))
+    return tuple(stamp)
 
 
 class Links(Protocol):
