@@ -86,7 +86,7 @@ from typing import Any
 import yaml
 
 from mkdocs_sms.catalogue import load_catalogue
-from mkdocs_sms.settings import DEFAULT_TYPES
+from mkdocs_sms.options import DEFAULT_TYPES
 
 BIN = Path(sys.executable).parent
 # Every measured process runs with a bytecode cache (in the output folder, so that nothing is written

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import complete_mini
-from mkdocs_sms.settings import DEFAULT_TYPES
+from mkdocs_sms.options import DEFAULT_TYPES
 
 
 def _new(site: Any, *args: str) -> Any:

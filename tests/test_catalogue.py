@@ -9,8 +9,8 @@ import pytest
 
 from conftest import approved, complete_mini
 from mkdocs_sms.catalogue import CatalogueError, load_catalogue
+from mkdocs_sms.options import DEFAULT_TYPES
 from mkdocs_sms.render import Anchors
-from mkdocs_sms.settings import DEFAULT_TYPES
 
 # Rows the issue names as the least the bundled catalogue must have.
 REQUIRED_CLAUSES = (

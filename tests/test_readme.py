@@ -6,8 +6,8 @@ import re
 
 from conftest import ROOT
 from mkdocs_sms.model.schema import FIELDS
+from mkdocs_sms.options import OPTIONS, configuration_block
 from mkdocs_sms.rules import RULES
-from mkdocs_sms.settings import DEFAULTS
 
 README = (ROOT / "README.md").read_text("utf-8")
 
@@ -23,8 +23,10 @@ def test_every_front_matter_key_is_documented() -> None:
 
 
 def test_every_option_is_documented() -> None:
-    for option in DEFAULTS:
-        assert re.search(rf"^      {option}:", README, re.MULTILINE), option
+    # The README's block is the options table as written by options.configuration_block().
+    assert "```yaml\n" + configuration_block() + "```" in README
+    for option in OPTIONS:
+        assert re.search(rf"^      {option.name}: .*# {re.escape(option.doc)}$", README, re.MULTILINE), option.name
 
 
 def test_quick_start_names_the_two_commands() -> None:

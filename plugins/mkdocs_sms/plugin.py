@@ -29,13 +29,14 @@ from mkdocs_sms.config import SmsConfig
 from mkdocs_sms.load import load_changes, load_handbook
 from mkdocs_sms.model import references
 from mkdocs_sms.model.document import Document
+from mkdocs_sms.options import DEFAULTS
 from mkdocs_sms.read.baseline import baseline_path
 from mkdocs_sms.read.files import OutsideLink, read_inside
 from mkdocs_sms.read.git import History
 from mkdocs_sms.read.mkdocs_yml import DEFAULT_EXCLUDE
 from mkdocs_sms.read.snapshot import of_files
 from mkdocs_sms.rules import Severity
-from mkdocs_sms.settings import DEFAULTS, Settings, SettingsError
+from mkdocs_sms.settings import Settings, SettingsError
 from mkdocs_sms.text import md_cell, shown
 
 log = get_plugin_logger(__name__)

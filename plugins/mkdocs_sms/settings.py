@@ -10,45 +10,19 @@ import datetime as dt
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mkdocs_sms.analysis.implementation import Plan, check_plan, parse_plan
 from mkdocs_sms.catalogue import Catalogue, load_catalogues
 from mkdocs_sms.model.dates import Interval, parse_date
+from mkdocs_sms.options import DEFAULTS
 from mkdocs_sms.rules import RULES, Severity
 
-DEFAULT_TYPES = (
-    "policy", "plan", "process", "procedure", "agreement",
-    "catalogue", "register", "record", "report", "other",
-)  # fmt: skip
 STATUSES = ("draft", "review", "approved", "retired")
 # The state of a nonconformity record (clause 10.1): open until its corrective action is closed.
 STATES = ("open", "closed")
-DEFAULT_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
-DEFAULT_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
-
-# Option name -> default, in the order the README documents them.
-DEFAULTS: dict[str, Any] = {
-    "catalogues": ["iso20000-1:2018"],
-    "pages_dir": "sms",
-    "review_interval": "12 months",
-    "default_classification": "internal",
-    "audience": "internal",
-    "today": None,
-    "severity": {},
-    "types": list(DEFAULT_TYPES),
-    "classifications": list(DEFAULT_CLASSIFICATIONS),
-    "id_pattern": DEFAULT_ID_PATTERN,
-    "due_soon_days": 90,
-    "history": True,
-    "commit_url": None,
-    "edition": None,
-    "changes_since": None,
-    "templates_dir": "sms_templates",
-    "implementation": None,
-}
 
 
 class SettingsError(Exception):
@@ -57,26 +31,26 @@ class SettingsError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    """Validated settings; build with :meth:`from_options`."""
+    """Validated settings; build with :meth:`from_options` (defaults: :data:`mkdocs_sms.options.OPTIONS`)."""
 
-    catalogues: tuple[str, ...] = ("iso20000-1:2018",)
-    pages_dir: str = "sms"
-    review_interval: Interval = field(default_factory=lambda: Interval(12, "month"))
-    default_classification: str = "internal"
-    audience: str = "internal"
-    today: dt.date = field(default_factory=dt.date.today)
-    severity: Mapping[str, Severity] = field(default_factory=dict)
-    types: tuple[str, ...] = DEFAULT_TYPES
-    classifications: tuple[str, ...] = DEFAULT_CLASSIFICATIONS
-    id_pattern: re.Pattern[str] = re.compile(DEFAULT_ID_PATTERN)
-    due_soon_days: int = 90
-    history: bool = True
-    commit_url: str | None = None
+    catalogues: tuple[str, ...]
+    pages_dir: str
+    review_interval: Interval
+    default_classification: str
+    audience: str
+    today: dt.date
+    severity: Mapping[str, Severity]
+    types: tuple[str, ...]
+    classifications: tuple[str, ...]
+    id_pattern: re.Pattern[str]
+    due_soon_days: int
+    history: bool
+    commit_url: str | None
+    edition: str | None
+    changes_since: str | None
+    templates_dir: str
+    implementation: Plan | None
     repo_url: str | None = None
-    edition: str | None = None
-    changes_since: str | None = None
-    templates_dir: str = "sms_templates"
-    implementation: Plan | None = None
     base_dir: Path = Path(".")
 
     statuses: tuple[str, ...] = STATUSES
