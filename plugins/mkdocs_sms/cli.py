@@ -405,7 +405,8 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _, handbook = load_handbook(config_file)
     plan = handbook.settings.implementation
     target = Path(args.file) if args.file else config_file.parent / (plan.baseline if plan else DEFAULT_BASELINE)
-    write_file(target, baseline_text(handbook))
+    # The configured file's folder is made; a --file names a place that must exist.
+    write_file(target, baseline_text(handbook), make_folders=not args.file)
     out.write(f"Saved the baseline of {handbook.settings.today.isoformat()} to {target}:\n")
     for item in progress(handbook):
         target_state = item.target
