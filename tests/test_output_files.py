@@ -120,3 +120,13 @@ def test_a_diff_report_to_a_folder_written_before_is_replaced_whole(repo: Site) 
     assert "x" not in report[:10] and len(report) < 100_000 and "HEAD~1" in report
     assert [p.name for p in repo.root.iterdir() if p.name.endswith(".tmp")] == []
     git(repo.root, "status", "--porcelain")
+
+
+def test_a_linked_output_writes_the_file_the_link_names(repo: Site) -> None:  # noqa: F811
+    shared = repo.root / "shared"
+    shared.mkdir()
+    (shared / "baseline.json").write_text("{}")
+    (repo.root / "sms-baseline.json").symlink_to(shared / "baseline.json")
+    assert _run(repo, WRITERS["baseline save --file"](repo.root / "sms-baseline.json")).returncode == 0
+    assert (repo.root / "sms-baseline.json").is_symlink()
+    assert json.loads((shared / "baseline.json").read_text())["kind"] == "mkdocs-sms baseline"

@@ -85,6 +85,8 @@ def write_file(path: Path, content: str | bytes, overwrite: bool = True, make_fo
     ``overwrite=False`` refuses a file that exists, even one that appears meanwhile; ``make_folders``
     creates the folders above it. Raises :class:`OutputError` with the reason in one line."""
     data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.is_symlink():  # write the file the link names, and keep the link
+        path = path.resolve()
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder")
     if make_folders:
