@@ -35,10 +35,16 @@ def test_new_document_of_every_type_builds_and_checks(doc_type: str, make_site: 
     assert front["id"] == doc_id and front["type"] == doc_type and front["status"] == "draft"
     assert front["version"] == "0.1" and front["clauses"] == ["5.2", "9.2"]
     assert front["title"] == f"New {doc_type} <draft> & co"
-    if doc_type == "record":
-        assert "date" in front
     check = site.check_json()
-    assert [f for f in check["findings"] if f["path"] == written.relative_to(site.docs).as_posix()] == []
+    mine = [f for f in check["findings"] if f["path"] == written.relative_to(site.docs).as_posix()]
+    if doc_type == "record":
+        # The date of the event is the author's to write: left empty, forgetting it is SMS002.
+        assert "date" in front and front["date"] is None
+        assert [(f["code"], f["message"].split(": ", 1)[1]) for f in mine] == [
+            ("SMS002", "required key 'date' is missing (required when type is record)")
+        ]
+        return
+    assert mine == []
     assert site.build(strict=True).ok
 
 
@@ -94,3 +100,14 @@ def test_organisation_templates_come_first(make_site: Any) -> None:
     _new(site, "plan", "--id", "PLN-OWN-01", "--title", "Own plan")
     assert "Harbourline policy layout for Own." in (site.docs / "policies/own.md").read_text()
     assert "## Activities and timetable" in (site.docs / "plans/own-plan.md").read_text()  # packaged fallback
+
+
+def test_new_uses_the_configured_today(make_site: Any) -> None:
+    # today: 2026-11-29 in the test configuration; an organisation's template may print it.
+    site = make_site(complete_mini())
+    (site.root / "sms_templates").mkdir()
+    (site.root / "sms_templates/record.md.j2").write_text('{% include "_front.md.j2" %}\n\nDrafted on {{ today }}.\n')
+    assert _new(site, "record", "--id", "REC-NEW-01", "--title", "Minutes").returncode == 0
+    text = (site.docs / "records/minutes.md").read_text()
+    assert "Drafted on 2026-11-29." in text
+    assert "\ndate:  # the date of the event this record evidences, YYYY-MM-DD\n" in text

@@ -167,7 +167,12 @@ def test_sms_json_follows_the_contract(make_site: Any) -> None:
         "key": "5.2-1", "max_age": None, "evidence": "POL-SMS-01", "evidence_date": "2026-03-01",
         "phase": None, "late": False, "withheld": 0,
     }  # fmt: skip
-    assert data["audit"] == {"ready": False, "failed": ["An internal audit within 12 months", "No reviews overdue"]}
+    assert data["audit"] == {
+        "ready": False,
+        "verdict": "not ready",
+        "failed": ["An internal audit within 12 months", "No reviews overdue"],
+        "unassessed": [],
+    }
     (finding,) = data["findings"]
     assert finding == {
         "code": "SMS007", "severity": "warning", "path": "p.md", "line": 11, "document": "POL-A-01",

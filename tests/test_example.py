@@ -62,3 +62,26 @@ def test_example_passes_check_strict() -> None:
     result = run_cli("check", "--strict", cwd=ROOT)
     assert result.returncode == 0, result.stdout
     assert "0 errors, 0 warnings" in result.stdout
+
+
+def test_example_audit_page_reads_the_open_nonconformities(built: tuple[Any, Path]) -> None:
+    # One record per nonconformity (clause 10.1, state open or closed); the register lists them by [[ID]].
+    _, site_dir = built
+    data = json.loads((site_dir / "sms.json").read_text())
+    ncs = {d["id"]: d for d in data["documents"] if d["path"].startswith("records/nonconformities/")}
+    assert len(ncs) == 10 and all(d["type"] == "record" and d["clauses"] == ["10.1"] for d in ncs.values())
+    assert data["audit"] == {
+        "ready": False,
+        "verdict": "not ready",
+        "failed": ["No open nonconformities"],
+        "unassessed": [],
+    }
+    audit = (site_dir / "sms/audit/index.html").read_text()
+    assert "Not ready for the certification audit" in audit
+    assert "4 nonconformity record(s) of clause 10.1 are open" in audit
+    listed = audit.split('id="open-nonconformities"', 1)[1]
+    assert [doc_id for doc_id in sorted(ncs) if doc_id in listed] == [
+        "NC-2026-006", "NC-2026-008", "NC-2026-009", "NC-2026-010",
+    ]  # fmt: skip
+    register = (site_dir / "registers/nonconformities/index.html").read_text()
+    assert all(f'href="../../records/nonconformities/{doc_id.lower()}/"' in register for doc_id in ncs)

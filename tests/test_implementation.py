@@ -268,7 +268,9 @@ def test_stale_evidence_is_sms104_and_fails_the_audit_checks(make_site: Any) -> 
     )
     assert data["audit"] == {
         "ready": False,
+        "verdict": "not ready",
         "failed": ["Coverage complete", "Evidence fresh", "An internal audit within 12 months"],
+        "unassessed": [],
     }
     assert site.build().ok
     audit = site.site_file("sms/audit/index.html")
@@ -297,12 +299,70 @@ def test_open_nonconformities_are_listed_and_block_readiness(make_site: Any) -> 
 def test_a_complete_fresh_handbook_is_ready(make_site: Any) -> None:
     site = make_site(complete(), options())
     data = site.check_json()
-    assert data["findings"] == [] and data["audit"] == {"ready": True, "failed": []}
+    assert data["findings"] == [] and data["audit"] == {
+        "ready": True,
+        "verdict": "ready",
+        "failed": [],
+        "unassessed": [],
+    }
     assert site.build(strict=True).ok
     audit = site.site_file("sms/audit/index.html")
     assert "Ready for the certification audit" in audit
     assert "latest record of 2026-09-24; the next is due by 2027-09-24" in audit
     assert "No nonconformity record is open" in audit
+
+
+def test_nonconformities_kept_only_in_a_register_table_cannot_be_assessed(make_site: Any) -> None:
+    # The register meets the 10.1 row, but its table says nothing the check can read: no record has a state.
+    pages = {k: v for k, v in complete().items() if k != "records/nc.md"}
+    pages["registers/nc.md"] = approved("REG-NC-01", "register", ["10.1"]).replace(
+        "Body.", "| NC | Status |\n|---|---|\n| NC-1 | Open |\n"
+    )
+    site = make_site(pages, options())
+    data = site.check_json()
+    assert rows(data)["10.1 Nonconformities and corrective actions"] == "covered" and data["findings"] == []
+    assert data["audit"] == {
+        "ready": False,
+        "verdict": "cannot be assessed",
+        "failed": [],
+        "unassessed": ["No open nonconformities"],
+    }
+    assert site.build(strict=True).ok
+    audit = site.site_file("sms/audit/index.html")
+    assert "Readiness for the certification audit cannot be assessed" in audit
+    assert "Ready for the certification audit" not in audit
+    assert "1 of 7 checks cannot be assessed as of 2026-11-29" in audit
+    assert "no nonconformity is recorded: no record of clause 10.1 has a state (open or closed)" in audit
+    assert '<span class="sms-badge sms-badge--cannot-be-assessed">cannot be assessed</span>' in audit
+    assert "No nonconformity record is open" not in audit
+
+
+def test_a_nonconformity_record_without_a_state_cannot_be_assessed(make_site: Any) -> None:
+    pages = complete()
+    pages["records/nc-2.md"] = approved("REC-NC-2026-02", "record", ["10.1"], date="2026-07-01")
+    data = make_site(pages, options()).check_json()
+    assert data["audit"]["verdict"] == "cannot be assessed" and data["audit"]["unassessed"] == [
+        "No open nonconformities"
+    ]
+    # An open one fails whatever the others say.
+    pages["records/nc-3.md"] = approved("REC-NC-2026-03", "record", ["10.1"], date="2026-08-01", state="open")
+    data = make_site(pages, options()).check_json()
+    assert data["audit"]["verdict"] == "not ready" and data["audit"]["failed"] == ["No open nonconformities"]
+
+
+def test_evidence_fresh_cannot_be_assessed_without_evidence(make_site: Any) -> None:
+    # Nothing recorded for the management review: the one dated row is fresh, the other has nothing to judge.
+    pages = {k: v for k, v in complete().items() if k != "records/review.md"}
+    site = make_site(pages, options())
+    data = site.check_json()
+    assert data["audit"]["failed"] == [
+        "Coverage complete", "A management review within 12 months", "No errors in the handbook",
+    ]  # fmt: skip
+    assert data["audit"]["unassessed"] == ["Evidence fresh"] and data["audit"]["verdict"] == "not ready"
+    assert site.build().ok
+    audit = site.site_file("sms/audit/index.html")
+    assert "1 of 2 record row(s) with a max_age have no approved evidence yet" in audit
+    assert "Not ready for the certification audit" in audit and "1 of 7 checks cannot be assessed" in audit
 
 
 def test_state_must_be_open_or_closed(make_site: Any) -> None:

@@ -7,7 +7,6 @@ fallback for any type they do not cover.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -49,11 +48,17 @@ def packaged_ci_examples() -> Path:
 
 
 def starter_documents(catalogues: Sequence[Catalogue]) -> list[tuple[str, str, str, str]]:
-    """One draft per catalogue row, as (type, id, title, clause): the whole baseline, every row draft."""
+    """One draft per catalogue row, as (type, id, title, clause): the whole baseline, every row draft.
+
+    A record carries the date of the event it evidences, which a draft written before the event cannot
+    know (and a guessed date would become the evidence date). So a record row gets the register or
+    report its records will be listed or summed up in, when it accepts one."""
     documents = []
     for catalogue in catalogues:
         for requirement in catalogue.requirements:
             doc_type = requirement.types[0]
+            if doc_type == "record":
+                doc_type = next((t for t in requirement.types if t in ("register", "report")), doc_type)
             number = requirement.key.replace(".", "-").upper()
             if catalogue is not catalogues[0]:  # ids stay unique when two catalogues share clause numbers
                 number = f"{catalogue.name.upper()}-{number}"
@@ -76,10 +81,11 @@ def file_name(title: str) -> str:
 def template_values(
     settings: Settings, doc_id: str, title: str, clauses: Sequence[str], owner: str | None
 ) -> dict[str, object]:
-    """What a template is filled with for a new draft."""
+    """What a template is filled with for a new draft; ``today`` is the configured date."""
     return {
         "id": doc_id, "title": title, "clauses": list(clauses), "owner": owner or "TO BE ASSIGNED",
         "classification": settings.default_classification, "review_interval": str(settings.review_interval),
+        "today": settings.today.isoformat(),
     }  # fmt: skip
 
 
@@ -108,4 +114,4 @@ def render_document(
         template = env.get_template(f"{doc_type}.md.j2")
     except jinja2.TemplateNotFound:
         template = env.get_template("other.md.j2")
-    return template.render(**values, type=doc_type, requirements=requirements, today=dt.date.today().isoformat())
+    return template.render(**values, type=doc_type, requirements=requirements)

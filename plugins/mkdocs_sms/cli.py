@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import io
 import json
 import os
+import secrets
+import shlex
 import shutil
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -18,7 +23,6 @@ from mkdocs_sms import __version__
 from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.audience import published
 from mkdocs_sms.analysis.handbook import Handbook
-from mkdocs_sms.analysis.implementation import DEFAULT_BASELINE
 from mkdocs_sms.analysis.progress import progress
 from mkdocs_sms.authoring import (
     file_name,
@@ -31,8 +35,9 @@ from mkdocs_sms.authoring import (
 )
 from mkdocs_sms.catalogue import CatalogueError, clause_ref
 from mkdocs_sms.load import compare_sides, load_configuration, load_project_handbook, load_side
+from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import json_schema
-from mkdocs_sms.read.baseline import write_baseline
+from mkdocs_sms.read.baseline import baseline_path, baseline_text
 from mkdocs_sms.read.git import GitError
 from mkdocs_sms.read.mkdocs_yml import Project
 from mkdocs_sms.render import handbook_json
@@ -50,6 +55,63 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 def failed(handbook: Handbook, strict: bool) -> bool:
     """Whether the findings are over the bar: any error, or with ``strict`` any warning."""
     return bool(handbook.count(Severity.ERROR) or (strict and handbook.count(Severity.WARNING)))
+
+
+class OutputError(Exception):
+    """A file that cannot be written; nothing was written and what was there is intact."""
+
+
+def write_file(path: Path, content: str | bytes, overwrite: bool = True, make_folders: bool = False) -> None:
+    """Write ``content`` to ``path`` whole or not at all: into a temporary file beside it, synced, then
+    renamed over it, so a full disk, a file size limit or an interruption leaves the old file as it was.
+    ``overwrite=False`` refuses a file that exists, even one that appears meanwhile; ``make_folders``
+    creates the folders above it. Raises :class:`OutputError` with the reason in one line."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.is_symlink():  # write the file the link names, and keep the link
+        path = path.resolve()
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
+    if make_folders:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the folder {path.parent}: {exc.strerror or exc}") from None
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write {path}: folder {path.parent} does not exist")
+    if not overwrite and path.exists():
+        raise OutputError(f"{path} already exists")
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        with open(temporary, "xb") as handle:  # created with the umask's permissions
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            if path.exists():  # keep the permissions the file had
+                os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+            os.replace(temporary, path)
+        else:
+            _link_new(temporary, path)
+    except FileExistsError:
+        raise OutputError(f"{path} already exists") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
+def _link_new(temporary: Path, path: Path) -> None:
+    """Give ``temporary`` the name ``path`` unless that exists (a hard link fails then, atomically)."""
+    try:
+        os.link(temporary, path)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV):
+            raise
+        # A file system without hard links: check, then rename (a narrow race, no partial file).
+        if path.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(path)) from None
+        os.replace(temporary, path)
 
 
 # Output formats ----------------------------------------------------------------------------------
@@ -158,21 +220,19 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     base = load_side(project, settings, catalogues, args.base)
     head = load_side(project, settings, catalogues, args.head)
     result = compare_sides(project.docs_dir, base, head)
-    target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
-    try:
-        if args.format == "json":
-            json.dump(diff_json(result), target, indent=2, ensure_ascii=False)
-            target.write("\n")
-        elif args.format == "github":
-            diff_report.format_github(result, target, lambda path: display_path(project, path))
-        elif args.format == "gitlab":
-            json.dump(diff_report.gitlab_report(result, lambda path: display_path(project, path)), target, indent=2)
-            target.write("\n")
-        else:
-            diff_report.format_markdown(result, target, project.page_url)
-    finally:
-        if target is not out:
-            target.close()
+    target: TextIO = io.StringIO() if args.output else out
+    if args.format == "json":
+        json.dump(diff_json(result), target, indent=2, ensure_ascii=False)
+        target.write("\n")
+    elif args.format == "github":
+        diff_report.format_github(result, target, lambda path: display_path(project, path))
+    elif args.format == "gitlab":
+        json.dump(diff_report.gitlab_report(result, lambda path: display_path(project, path)), target, indent=2)
+        target.write("\n")
+    else:
+        diff_report.format_markdown(result, target, project.page_url)
+    if isinstance(target, io.StringIO):
+        write_file(Path(args.output), target.getvalue())
     return EXIT_FINDINGS if result.fails else EXIT_OK
 
 
@@ -214,9 +274,7 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     dirs = [settings.base_dir / settings.templates_dir, packaged_templates()]
     values = template_values(settings, args.id, args.title, clauses, args.owner)
     text = render_document(dirs, args.type, values, handbook.catalogues, clauses)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(text)
+    write_file(target, text, overwrite=False, make_folders=True)  # never overwrite, even in a race
     out.write(f"Created {target} ({args.id}, {args.type}, draft 0.1). Write it, then run 'mkdocs-sms check'.\n")
     return EXIT_OK
 
@@ -230,7 +288,35 @@ plugins:
   - search
   - sms:
       catalogues: [iso20000-1:2018]
+      # The implementation plan (ISO/IEC 20000-5): the rows of a phase not yet under way are deferred;
+      # a row its phase needed and that is not covered once the phase's target date has passed is an
+      # error (SMS105). Set your own phases and dates.
+      implementation:
+        phases:
+          - name: SMS foundation
+            target: {foundation}
+            clauses: ["4", "5", "6", "7"]
+            description: Scope, policy, objectives, risks, plans and support
+          - name: Service operation
+            target: {operation}
+            clauses: ["8"]
+            description: The service management processes of clause 8
+          - name: Evaluation and improvement
+            target: {evaluation}
+            clauses: ["9", "10"]
+            description: Monitoring, internal audit, management review and improvement
+      # Drafts of the phase under way are work in progress, listed on the coverage page but not a
+      # warning: 'mkdocs build --strict' stays green until something breaks or a target date is missed.
+      severity:
+        SMS102: info
 markdown_extensions: [admonition, attr_list, md_in_html, tables, toc]
+"""
+
+STARTER_GITIGNORE = """\
+# Built site, virtual environments and caches: made from the repository, never committed.
+site/
+.venv/
+.cache/
 """
 
 STARTER_README = """\
@@ -242,12 +328,21 @@ as Markdown with front-matter, published with MkDocs and checked by mkdocs-sms.
 - `docs/` holds one draft per requirement of the standard: the coverage page (`sms/coverage/`) shows
   the whole baseline. Replace each draft with the real document, have it reviewed, and approve it
   (`status: approved`, `approved_by`, `approved_on`).
+- `mkdocs.yml` holds the implementation plan: three phases with target dates. The rows of a later phase
+  are *deferred*; a row still not covered when its phase's target date has passed is an error (SMS105).
+  Adjust the phases and dates to your plan; `sms/implementation/` shows the progress.
 - `mkdocs-sms new policy --id POL-XXX-01 --title "..." --clauses 5.2` writes a new draft from
-  `sms_templates/`; adapt those templates to your organisation.
+  `sms_templates/`; adapt those templates to your organisation. A new record has an empty `date:`:
+  write the date of the event it evidences.
 - `mkdocs-sms check` reports what is missing, unapproved or out of date; `mkdocs serve` previews the
-  handbook; `mkdocs build --strict` fails on any finding.
-- Propose every change as a pull request; `mkdocs-sms diff --base main` tells the reviewer what it does
-  to the SMS. `ci/` holds ready-made pipelines for GitHub Actions and GitLab CI.
+  handbook; `mkdocs build --strict` fails on any error or warning (drafts of the phase under way are
+  shown, not warned about).
+- Propose every change as a pull request. `mkdocs-sms diff --base "$(git merge-base HEAD origin/HEAD)"`
+  tells the reviewer what it does to the SMS: `origin/HEAD` is the default branch of the repository you
+  cloned, whatever it is called. Without a remote, or if `origin/HEAD` is not set (`git remote set-head
+  origin --auto` sets it), name the branch: `--base main`. `ci/` holds ready-made pipelines for GitHub
+  Actions and GitLab CI; they fail on error findings (late rows included) and on a change that lowers
+  coverage.
 """
 
 
@@ -259,27 +354,41 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_UNUSABLE
     settings = Settings.from_options({}, base_dir=root)
     catalogues = settings.load_catalogues()
+    today = settings.today
+    targets = {
+        phase: Interval(months, "month").after(today).isoformat()
+        for phase, months in (("foundation", 3), ("operation", 9), ("evaluation", 12))
+    }
     docs = root / "docs"
-    docs.mkdir(parents=True)
-    (root / "mkdocs.yml").write_text(STARTER_CONFIG.format(name=args.name), encoding="utf-8")
-    (root / "README.md").write_text(STARTER_README, encoding="utf-8")
-    shutil.copytree(packaged_templates(), root / "sms_templates")
-    shutil.copytree(packaged_ci_examples(), root / "ci")
-    (docs / "index.md").write_text(
+    write_file(root / "mkdocs.yml", STARTER_CONFIG.format(name=args.name, **targets), make_folders=True)
+    write_file(root / "README.md", STARTER_README)
+    write_file(root / ".gitignore", STARTER_GITIGNORE)
+    try:
+        shutil.copytree(packaged_templates(), root / "sms_templates")
+        shutil.copytree(packaged_ci_examples(), root / "ci")
+    except OSError as exc:
+        raise OutputError(f"cannot write in {root}: {exc.strerror or exc}") from None
+    write_file(
+        docs / "index.md",
         f"---\ntitle: {args.name} service management handbook\n---\n\n"
         "The documented information of our service management system. See the [document register]"
-        "(sms/register.md), the [coverage matrix](sms/coverage.md) and the [review schedule](sms/reviews.md).\n",
-        encoding="utf-8",
+        "(sms/register.md), the [coverage matrix](sms/coverage.md), the [implementation progress]"
+        "(sms/implementation.md) and the [review schedule](sms/reviews.md).\n",
+        make_folders=True,
     )
     templates = [root / "sms_templates"]
     for doc_type, doc_id, title, clause in starter_documents(catalogues):
         values = template_values(settings, doc_id, title, [clause], None)
         target = docs / folder_for(doc_type) / (clause.replace(".", "-") + "-" + file_name(title))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render_document(templates, doc_type, values, catalogues, [clause]), encoding="utf-8")
+        write_file(target, render_document(templates, doc_type, values, catalogues, [clause]), make_folders=True)
     count = len(starter_documents(catalogues))
-    out.write(f"Created a starter SMS in {root}: {count} draft documents, one per requirement. Next: cd {root}; "
-              "git init; mkdocs serve\n")  # fmt: skip
+    where = shlex.quote(str(root))
+    out.write(
+        f"Created a starter SMS in {root}: {count} draft documents, one per requirement, and an implementation "
+        f"plan in three phases (targets {targets['foundation']}, {targets['operation']} and "
+        f"{targets['evaluation']}; change them in mkdocs.yml).\n"
+        f"Next: cd {where} && git init && git add -A && git commit -m 'Starter SMS handbook' && mkdocs serve\n"
+    )
     return EXIT_OK
 
 
@@ -287,13 +396,10 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms baseline save``: record coverage, findings and statuses as the implementation baseline."""
     config_file = Path(args.config_file)
     _, handbook = load_project_handbook(config_file)
-    plan = handbook.settings.implementation
-    target = Path(args.file) if args.file else config_file.parent / (plan.baseline if plan else DEFAULT_BASELINE)
-    try:
-        write_baseline(handbook, target)
-    except OSError as exc:
-        err.write(f"mkdocs-sms: error: cannot write {target}: {exc.strerror or exc}\n")
-        return EXIT_UNUSABLE
+    configured = baseline_path(handbook.settings)
+    target = Path(args.file) if args.file else configured
+    # The configured file's folder is made; a --file names a place that must exist.
+    write_file(target, baseline_text(handbook), make_folders=not args.file)
     out.write(f"Saved the baseline of {handbook.settings.today.isoformat()} to {target}:\n")
     for item in progress(handbook):
         target_state = item.target
@@ -301,7 +407,6 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"  {item.catalogue.name}: {target_state.achieved} of {target_state.total} required rows covered "
             f"({target_state.total - target_state.achieved} to close)\n"
         )
-    configured = config_file.parent / (plan.baseline if plan else DEFAULT_BASELINE)
     if target.resolve() != configured.resolve():
         out.write(
             f"Note: the implementation page reads {configured}; set 'implementation: baseline:' to use this file.\n"
@@ -324,17 +429,20 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not args.output and out.isatty():
             err.write("mkdocs-sms: error: an xlsx workbook is binary; give --output FILE (or redirect the output)\n")
             return EXIT_UNUSABLE
-        if args.output:
-            with open(args.output, "wb") as stream:
-                write_xlsx(handbook, stream)
-        else:
-            buffer = io.BytesIO()
+        buffer = io.BytesIO()
+        try:
             write_xlsx(handbook, buffer)
+        except OSError as exc:  # the spreadsheet library works in temporary files
+            raise OutputError(f"cannot write {args.output or 'the workbook'}: {exc.strerror or exc}") from None
+        if args.output:
+            write_file(Path(args.output), buffer.getvalue())
+        else:
             out.flush()
             getattr(out, "buffer", sys.stdout.buffer).write(buffer.getvalue())
     elif args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as text:
-            write_csv(handbook, args.table, text)
+        table = io.StringIO(newline="")
+        write_csv(handbook, args.table, table)
+        write_file(Path(args.output), table.getvalue())
     else:
         write_csv(handbook, args.table, out)
     if args.output:
@@ -456,8 +564,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         # The reader went away (`mkdocs-sms schema | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except (SettingsError, CatalogueError, GitError) as exc:
-        # The configuration, a catalogue, a ref or git cannot be used: say why, exit 2.
+    except (SettingsError, CatalogueError, GitError, OutputError) as exc:
+        # The configuration, a catalogue, a ref, git or an output file cannot be used: say why, exit 2.
         err.write(f"mkdocs-sms: error: {exc}\n")
         return EXIT_UNUSABLE
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.coverage import CoverageRow
+from mkdocs_sms.analysis.readiness import Readiness, readiness
 from mkdocs_sms.catalogue import Catalogue, resolve_clause, split_ref
 from mkdocs_sms.model.defaults import defaults_for, parse_defaults
 from mkdocs_sms.model.document import Document, Page, read_page
@@ -50,6 +52,11 @@ class Handbook:
         """The catalogue a clause reference (``8.2`` or ``isms:5.2``) names, None when none has it."""
         resolved = resolve_clause(clause, self.catalogues)
         return resolved[0] if resolved else None
+
+    @cached_property
+    def readiness(self) -> Readiness:
+        """The audit-readiness verdict, assessed once for this handbook (or this audience's view of it)."""
+        return readiness(self)
 
     def rows_by_catalogue(self) -> dict[str, list[CoverageRow]]:
         """Coverage rows by catalogue name, in catalogue order."""

@@ -4,35 +4,56 @@ ISO/IEC 20000-5 ends the implementation with an evaluation and the preparation f
 checks here are what a certification body looks at first: the documented information is complete and
 in date, the evidence is recent, an internal audit and a management review have been held within
 their intervals, and no nonconformity is left open. Pure functions over a handbook.
+
+A check whose input is absent does not pass: it "cannot be assessed", and so neither can the verdict.
+No nonconformity recorded is not the same as none open, and no evidence is not recent evidence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
 
 from mkdocs_sms.analysis.coverage import COVERED, CoverageRow, clause_index
-from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.rules import Finding, Severity
 
+if TYPE_CHECKING:  # a handbook offers its readiness; only types flow this way
+    from mkdocs_sms.analysis.handbook import Handbook
+
 # How recent an internal audit or management review must be when its catalogue row sets no max_age.
 DEFAULT_INTERVAL = Interval(12, "month")
+
+Outcome = Literal["pass", "fail", "cannot be assessed"]
+PASS: Outcome = "pass"
+FAIL: Outcome = "fail"
+UNASSESSED: Outcome = "cannot be assessed"
 
 
 @dataclass(frozen=True)
 class Check:
-    """One reason of the verdict: what was checked, whether it passed, and what stands in the way."""
+    """One reason of the verdict: what was checked, its outcome, and what stands in the way.
+
+    The outcome is ``cannot be assessed`` when what the check reads is not in the handbook."""
 
     title: str
-    passed: bool
+    outcome: Outcome
     detail: str
     catalogue: str | None = None
     rows: tuple[CoverageRow, ...] = ()
     documents: tuple[Document, ...] = ()
     findings: tuple[Finding, ...] = ()
+    # What the check reads: an audit key of the catalogue ("nonconformity", ...), "coverage",
+    # "evidence", "reviews" or "findings".
+    about: str = ""
+
+    @property
+    def passed(self) -> bool:
+        """The check passed (not failed, and not left unassessed)."""
+        return self.outcome == PASS
 
 
 @dataclass(frozen=True)
@@ -50,7 +71,23 @@ class Readiness:
     @property
     def failed(self) -> tuple[Check, ...]:
         """The checks that stand between the organisation and the audit."""
-        return tuple(check for check in self.checks if not check.passed)
+        return tuple(check for check in self.checks if check.outcome == FAIL)
+
+    @property
+    def unassessed(self) -> tuple[Check, ...]:
+        """The checks whose input the handbook does not hold."""
+        return tuple(check for check in self.checks if check.outcome == UNASSESSED)
+
+    def unassessed_about(self, about: str) -> tuple[Check, ...]:
+        """The checks of ``about`` (see :attr:`Check.about`) that cannot be assessed."""
+        return tuple(check for check in self.unassessed if check.about == about)
+
+    @property
+    def verdict(self) -> Literal["ready", "not ready", "cannot be assessed"]:
+        """``not ready`` when a check fails, else ``cannot be assessed`` when one cannot be, else ``ready``."""
+        if self.failed:
+            return "not ready"
+        return "cannot be assessed" if self.unassessed else "ready"
 
 
 def readiness(handbook: Handbook) -> Readiness:
@@ -86,41 +123,35 @@ def _assess(handbook: Handbook) -> Readiness:
     for catalogue, rows in zip(handbook.catalogues, handbook.rows_by_catalogue().values(), strict=True):
         label = f" ({catalogue.name})" if several else ""
         checks.append(_coverage_check(catalogue, rows, label))
-        checks.append(_evidence_check(catalogue, rows, label))
+        evidence = _evidence_check(catalogue, rows, label)
+        if evidence is not None:
+            checks.append(evidence)
         for key, what in (("internal_audit", "An internal audit"), ("management_review", "A management review")):
             check = _recent_check(catalogue, rows, key, what, label, today)
             if check is not None:
                 checks.append(check)
-        ncs = _open_nonconformities(catalogue, index)
-        open_ncs.extend(doc for doc in ncs if doc not in open_ncs)
         if catalogue.has_clause(catalogue.audit["nonconformity"]):
-            checks.append(
-                Check(
-                    f"No open nonconformities{label}",
-                    not ncs,
-                    f"{len(ncs)} nonconformity record(s) of clause {catalogue.audit['nonconformity']} are open"
-                    if ncs
-                    else f"no record of clause {catalogue.audit['nonconformity']} has state: open",
-                    catalogue.name,
-                    documents=tuple(ncs),
-                )
-            )
+            check = _nonconformity_check(catalogue, index, label)
+            open_ncs.extend(doc for doc in check.documents if doc.state == "open" and doc not in open_ncs)
+            checks.append(check)
     overdue = tuple(sorted((d for d in handbook.documents if d.overdue(today)), key=lambda d: d.id))
     checks.append(
         Check(
             "No reviews overdue",
-            not overdue,
+            FAIL if overdue else PASS,
             f"{len(overdue)} approved document(s) are past their review date" if overdue else "every review is in date",
             documents=overdue,
+            about="reviews",
         )
     )
     errors = tuple(f for f in handbook.findings if f.severity is Severity.ERROR)
     checks.append(
         Check(
             "No errors in the handbook",
-            not errors,
+            FAIL if errors else PASS,
             f"{len(errors)} error finding(s)" if errors else "no finding of severity error",
             findings=errors,
+            about="findings",
         )
     )
     return Readiness(tuple(checks), tuple(open_ncs))
@@ -136,18 +167,32 @@ def _coverage_check(catalogue: Catalogue, rows: list[CoverageRow], label: str) -
     detail = f"{covered} of {len(required)} required rows covered"
     if counts:
         detail += " (" + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + ")"
-    return Check(f"Coverage complete{label}", not gaps, detail, catalogue.name, rows=gaps)
-
-
-def _evidence_check(catalogue: Catalogue, rows: list[CoverageRow], label: str) -> Check:
-    stale = tuple(row for row in rows if row.evidence_stale)
-    timed = sum(1 for row in rows if row.requirement.max_age is not None)
-    detail = (
-        f"{len(stale)} record row(s) rest on evidence older than their max_age"
-        if stale
-        else f"the newest evidence of all {timed} record row(s) with a max_age is recent enough"
+    return Check(
+        f"Coverage complete{label}", FAIL if gaps else PASS, detail, catalogue.name, rows=gaps, about="coverage"
     )
-    return Check(f"Evidence fresh{label}", not stale, detail, catalogue.name, rows=stale)
+
+
+def _evidence_check(catalogue: Catalogue, rows: list[CoverageRow], label: str) -> Check | None:
+    """Whether the newest evidence of every row with a ``max_age`` is recent enough; None when the
+    catalogue sets no ``max_age``. A required row with no evidence at all cannot be judged recent."""
+    timed = [row for row in rows if row.requirement.max_age is not None]
+    if not timed:
+        return None
+    title = f"Evidence fresh{label}"
+    stale = tuple(row for row in timed if row.evidence_stale)
+    if stale:
+        detail = f"{len(stale)} of {len(timed)} record row(s) with a max_age rest on evidence older than it"
+        return Check(title, FAIL, detail, catalogue.name, rows=stale, about="evidence")
+    absent = tuple(row for row in timed if row.evidence is None and row.requirement.required)
+    if absent:
+        detail = f"{len(absent)} of {len(timed)} record row(s) with a max_age have no approved evidence yet"
+        return Check(title, UNASSESSED, detail, catalogue.name, rows=absent, about="evidence")
+    if not any(row.evidence is not None for row in timed):
+        return Check(
+            title, UNASSESSED, "no record row with a max_age has evidence yet", catalogue.name, about="evidence"
+        )
+    detail = f"the newest evidence of all {len(timed)} record row(s) with a max_age is recent enough"
+    return Check(title, PASS, detail, catalogue.name, about="evidence")
 
 
 def _recent_check(
@@ -164,22 +209,44 @@ def _recent_check(
     newest = max(evidence, key=lambda d: d.evidence_date or dt.date.min, default=None)
     if newest is None or newest.evidence_date is None:
         return Check(
-            title, False, f"no approved record of clause {number} yet", catalogue.name, rows=tuple(record_rows)
+            title,
+            FAIL,
+            f"no approved record of clause {number} yet",
+            catalogue.name,
+            rows=tuple(record_rows),
+            about=key,
         )
     due = interval.after(newest.evidence_date)
     passed = due >= today
     detail = f"latest record of {newest.evidence_date.isoformat()}; " + (
         f"the next is due by {due.isoformat()}" if passed else f"the next was due by {due.isoformat()}"
     )
-    return Check(title, passed, detail, catalogue.name, documents=(newest,))
+    return Check(title, PASS if passed else FAIL, detail, catalogue.name, documents=(newest,), about=key)
 
 
-def _open_nonconformities(catalogue: Catalogue, index: dict[tuple[str, str], list[Document]]) -> list[Document]:
-    """Records of the catalogue's nonconformity clause whose ``state`` is open."""
+def _nonconformity_check(catalogue: Catalogue, index: dict[tuple[str, str], list[Document]], label: str) -> Check:
+    """Whether any nonconformity is open, read from the records of the catalogue's nonconformity clause.
+
+    Each nonconformity is one record (``type: record``) citing the clause, with ``state: open`` or
+    ``closed``. Open ones fail the check; without any record, or with a record whose state is not
+    written, whether one is open cannot be told.
+    """
     number = catalogue.audit["nonconformity"]
-    found = [
-        doc
-        for doc in index.get((catalogue.name, number), [])
-        if doc.type == "record" and doc.state == "open" and doc.status != "retired"
-    ]
-    return sorted(found, key=lambda d: (d.date or dt.date.min, d.id))
+    title = f"No open nonconformities{label}"
+    records = sorted(
+        (doc for doc in index.get((catalogue.name, number), []) if doc.type == "record" and doc.status != "retired"),
+        key=lambda d: (d.date or dt.date.min, d.id),
+    )
+    opened = tuple(doc for doc in records if doc.state == "open")
+    unstated = tuple(doc for doc in records if doc.state is None)
+    if opened:
+        detail = f"{len(opened)} nonconformity record(s) of clause {number} are open"
+        return Check(title, FAIL, detail, catalogue.name, documents=opened, about="nonconformity")
+    if unstated:
+        detail = f"{len(unstated)} record(s) of clause {number} say no state (open or closed)"
+        return Check(title, UNASSESSED, detail, catalogue.name, documents=unstated, about="nonconformity")
+    if not records:
+        detail = f"no nonconformity is recorded: no record of clause {number} has a state (open or closed)"
+        return Check(title, UNASSESSED, detail, catalogue.name, about="nonconformity")
+    detail = f"all {len(records)} nonconformity record(s) of clause {number} are closed"
+    return Check(title, PASS, detail, catalogue.name, about="nonconformity")

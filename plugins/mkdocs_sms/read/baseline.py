@@ -86,11 +86,9 @@ def baseline_json(handbook: Handbook) -> dict[str, Any]:
     }
 
 
-def write_baseline(handbook: Handbook, path: Path) -> None:
-    """Write the baseline of ``handbook`` to ``path`` (stable key order, so diffs stay readable)."""
-    text = json.dumps(baseline_json(handbook), indent=2, ensure_ascii=False) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+def baseline_text(handbook: Handbook) -> str:
+    """The file ``baseline save`` writes for ``handbook`` (stable key order, so diffs stay readable)."""
+    return json.dumps(baseline_json(handbook), indent=2, ensure_ascii=False) + "\n"
 
 
 def read_baseline(path: Path) -> Baseline | None:

@@ -22,7 +22,6 @@ from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.analysis.implementation import Plan
 from mkdocs_sms.analysis.progress import group_of, progress
-from mkdocs_sms.analysis.readiness import readiness
 from mkdocs_sms.catalogue import Catalogue, Requirement, clause_ref
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.read.git import History, commit_url
@@ -246,7 +245,7 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
     if PLACEHOLDER.format("implementation:summary") in html:
         yield from _implementation(handbook, links)
     if PLACEHOLDER.format("audit:verdict") in html:
-        result = readiness(handbook)
+        result = handbook.readiness
         for part in ("verdict", "checks", "nonconformities"):
             yield (
                 f"audit:{part}",
@@ -419,7 +418,7 @@ def document_json(document: Document, history: History | None = None) -> dict[st
 def handbook_json(handbook: Handbook) -> dict[str, Any]:
     """The machine-readable export: ``sms.json`` and ``mkdocs-sms check --format json``."""
     plan = handbook.settings.implementation or Plan()
-    audit = readiness(handbook)
+    audit = handbook.readiness
     return {
         "schema": SCHEMA_VERSION,
         "today": handbook.settings.today.isoformat(),
@@ -455,6 +454,11 @@ def handbook_json(handbook: Handbook) -> dict[str, Any]:
             }
             for row in handbook.coverage
         ],
-        "audit": {"ready": audit.ready, "failed": [check.title for check in audit.failed]},
+        "audit": {
+            "ready": audit.ready,
+            "verdict": audit.verdict,
+            "failed": [check.title for check in audit.failed],
+            "unassessed": [check.title for check in audit.unassessed],
+        },
         "findings": [finding.to_json() for finding in handbook.findings],
     }
