@@ -57,3 +57,25 @@ def test_missing_row_lists_no_documents_and_retired_are_not_listed(make_site: An
 def test_clause_written_as_a_number_counts(make_site: Any) -> None:
     page = approved("PLN-AUD-01", "plan", [9.2])
     assert _status(make_site, {"plans/audit.md": page}, "9.2") == ("covered", ["PLN-AUD-01"])
+
+
+def test_records_and_reports_have_no_review_date_unless_one_is_written(make_site: Any) -> None:
+    pages = {
+        # Retained evidence approved long ago: no review falls due, the row stays covered.
+        "records/incident.md": approved("REC-INC-2025-01", "record", ["9.2"], approved_on="2025-01-10",
+                                        date="2025-01-08"),
+        "records/report.md": approved("RPT-AUD-2024", "report", ["9.2"], approved_on="2024-05-01"),
+        # A review date written on the record itself, or in its folder's defaults, still applies.
+        "records/own.md": approved("REC-OWN-01", "record", ["9.2"], approved_on="2025-01-10", date="2025-01-08",
+                                   review_interval="12 months"),
+        "cycle/.meta.yml": "review_interval: 6 months\n",
+        "cycle/report.md": approved("RPT-CYC-01", "report", ["9.2"], approved_on="2026-01-10"),
+    }  # fmt: skip
+    data = make_site({**complete_mini(), **pages}).check_json()
+    reviews = {d["id"]: d["next_review"] for d in data["documents"]}
+    assert reviews["REC-INC-2025-01"] is None and reviews["RPT-AUD-2024"] is None
+    assert reviews["REC-OWN-01"] == "2026-01-10" and reviews["RPT-CYC-01"] == "2026-07-10"
+    overdue = {(f["code"], f["document"]) for f in data["findings"]}
+    assert overdue == {("SMS007", "REC-OWN-01"), ("SMS007", "RPT-CYC-01")}
+    row = next(r for r in data["coverage"] if r["clause"] == "9.2" and r["kind"] == "record")
+    assert row["status"] == "covered"

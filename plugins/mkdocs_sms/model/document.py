@@ -14,6 +14,11 @@ from mkdocs_sms.rules import RULES, Finding
 from mkdocs_sms.settings import Settings
 from mkdocs_sms.text import shown
 
+# Retained evidence: records and reports are kept, not reviewed. They have a review date only when
+# ``next_review`` or ``review_interval`` is written on them (their own front-matter or folder defaults);
+# how recent they must be is the coverage row's ``max_age``.
+EVIDENCE_TYPES = ("record", "report")
+
 
 @dataclass(frozen=True)
 class Document:
@@ -123,7 +128,8 @@ def _document_page(path: str, text: str, front: frontmatter.FrontMatter, setting
     interval = values.get("review_interval", settings.review_interval)
     approved_on = values.get("approved_on")
     next_review = values.get("next_review")
-    if next_review is None and approved_on is not None:
+    reviewed = values.get("type") not in EVIDENCE_TYPES or "review_interval" in values
+    if next_review is None and approved_on is not None and reviewed:
         next_review = interval.after(approved_on)
     title = values.get("title") or doc_id
     declared = {f.key for f in FIELDS}
