@@ -48,6 +48,10 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {
         {"latin1.md": "---\nid: POL-L-01\ntitle: Caf\xe9\n---\n".encode("latin-1")},
         "latin1.md", 3, "is not UTF-8",
     ),
+    "SMS010": (
+        {"p.md": "---\nid: POL-A-01\ntitle: A\ntype: policy\n\nBody.\n"},
+        "p.md", 1, "front-matter is shown as page text because it is never closed with '---'",
+    ),
     "SMS203": (
         {"p.md": approved("POL-A-01", "policy", ["5.2"], approved_on="2026-12-24")},
         "p.md", 11, "approved_on 2026-12-24 is later than today (2026-11-29)",
@@ -149,6 +153,36 @@ def test_pages_without_id_are_not_documents(make_site: Any) -> None:
     data = make_site(pages).check_json()
     assert data["findings"] == []
     assert "notes.md" not in {d["path"] for d in data["documents"]}
+
+
+@pytest.mark.parametrize(
+    ("page", "line", "text"),
+    [
+        ("---\nid: POL-A-01\ntitle: A\nowner: o\n", 1, "it is never closed with '---'"),
+        ("\n  \n---\nid: POL-A-01\ntitle: A\n---\n\nBody.\n", 3, "a blank line comes before its opening '---'"),
+        ("---\ntitle: A\nID: POL-A-01\ntype: policy\n---\n", 3, "key 'ID' is not 'id' (keys are case-sensitive)"),
+        ("---\ntitle: A\ntags: [x]\nowner: o\nclauses: ['5.2']\n---\n", 4, "has owner, clauses but no 'id'"),
+        ("---\ntitle: A\ntype: policy\nstatus: approved\n---\n", 3, "has type, status but no 'id'"),
+    ],
+    ids=["not-closed", "blank-line-before", "upper-case-ID", "keys-without-id", "type-and-status"],
+)  # fmt: skip
+def test_a_document_that_is_not_read_as_one_is_sms010(page: str, line: int, text: str, make_site: Any) -> None:
+    site = make_site({**complete_mini(), "policies/lost.md": page})
+    findings = site.check_json()["findings"]
+    assert [(f["code"], f["path"], f["line"]) for f in findings] == [("SMS010", "policies/lost.md", line)]
+    assert text in findings[0]["message"] and "not read as a controlled document" in findings[0]["message"]
+    # The plugin reports it too, with file and line.
+    assert any(f"SMS010 policies/lost.md:{line}" in m for m in site.build().plugin_warnings())
+
+
+def test_ordinary_pages_are_not_sms010(make_site: Any) -> None:
+    pages = {
+        **complete_mini(),
+        "rule.md": "---\n\nA page that starts with a horizontal rule.\n",
+        "material.md": front(title="What's new", status="new", tags=["news"]),
+        "notes.md": "\n\nNotes with leading blank lines.\n\n---\n\nMore.\n",
+    }
+    assert make_site(pages).check_json()["findings"] == []
 
 
 def test_bom_crlf_and_odd_pages_are_read_like_mkdocs_reads_them(make_site: Any) -> None:

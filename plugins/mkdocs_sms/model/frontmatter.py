@@ -24,6 +24,10 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 # The same pattern as mkdocs.utils.meta.YAML_RE, so both agree on what is front-matter.
 BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+# What MkDocs does not read as front-matter although it was meant as such: blank lines before the
+# opening line, or an opening line that is never closed.
+_BLANK_LINES = re.compile(r"(?:[ \t]*\n)+(?=-{3}[ \t]*\n)")
+_OPENING = re.compile(r"-{3}[ \t]*\n")
 # Front-matter that failed to parse may still say it belongs to a controlled document.
 _ID_LINE = re.compile(r"^id[ \t]*:[ \t]*['\"]?([^'\"#\n]*?)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 
@@ -169,6 +173,26 @@ def parse(text: str) -> FrontMatter:
     result.data = {str(key): value for key, value in data.items()}
     result.lines = seen
     return result
+
+
+def unread_block(text: str) -> tuple[int, str, FrontMatter] | None:
+    """A front-matter block that MkDocs does not read as one, so that it ends up as page text.
+
+    Returns the line of its opening ``---``, what is wrong with it, and what the block would hold if it
+    were read (for an unclosed block: its lines up to the first blank line). None when ``text`` starts
+    with a proper block, or with no block at all.
+    """
+    lead = _BLANK_LINES.match(text)
+    if lead:
+        rest = text[lead.end() :]
+        if not BLOCK.match(rest):
+            return None
+        return text.count("\n", 0, lead.end()) + 1, "a blank line comes before its opening '---'", parse(rest)
+    opening = _OPENING.match(text)
+    if opening is None or BLOCK.match(text):
+        return None
+    lines = text[opening.end() :].split("\n\n", 1)[0]
+    return 1, "it is never closed with '---'", parse(f"---\n{lines}\n---\n")
 
 
 def _error_mark_line(exc: yaml.MarkedYAMLError) -> int:
