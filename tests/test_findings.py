@@ -52,6 +52,11 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {
         {"p.md": "---\nid: POL-A-01\ntitle: A\ntype: policy\n\nBody.\n"},
         "p.md", 1, "front-matter is shown as page text because it is never closed with '---'",
     ),
+    "SMS107": (
+        {"p.md": approved("POL-A-01", "policy", ["5.2", "9.2"])},
+        "p.md", 7, "clause '9.2' counts for nothing for a document of type policy: "
+        "the rows it can meet there accept only plan, record, report",
+    ),
     "SMS203": (
         {"p.md": approved("POL-A-01", "policy", ["5.2"], approved_on="2026-12-24")},
         "p.md", 11, "approved_on 2026-12-24 is later than today (2026-11-29)",
