@@ -54,9 +54,27 @@ def test_missing_row_lists_no_documents_and_retired_are_not_listed(make_site: An
     assert _status(make_site, pages) == ("missing", [])
 
 
-def test_clause_written_as_a_number_counts(make_site: Any) -> None:
-    page = approved("PLN-AUD-01", "plan", [9.2])
-    assert _status(make_site, {"plans/audit.md": page}, "9.2") == ("covered", ["PLN-AUD-01"])
+def test_clause_written_as_a_whole_number_counts(make_site: Any) -> None:
+    page = approved("POL-SMS-01", "policy", [5, "5.2"])
+    data = make_site({**complete_mini(), "policies/sms.md": page}).check_json()
+    assert data["findings"] == []
+    assert next(d for d in data["documents"] if d["id"] == "POL-SMS-01")["clauses"] == ["5", "5.2"]
+
+
+def test_clause_written_as_a_decimal_number_is_sms003(make_site: Any) -> None:
+    # YAML reads 10.10 as 10.1 before mkdocs-sms sees it: the number is reported, not silently used.
+    page = approved("PLN-AUD-01", "plan", ["5.2", 9.2, "5.9"])
+    data = make_site({**complete_mini(), "plans/audit.md": page}).check_json()
+    found = [(f["code"], f["path"], f["line"]) for f in data["findings"]]
+    assert ("SMS003", "plans/audit.md", 7) in found
+    assert ("SMS005", "plans/audit.md", 8) in found  # the items after it keep their lines
+    (sms003,) = [f for f in data["findings"] if f["code"] == "SMS003"]
+    assert (
+        "'clauses' has 9.2 written as a number, which loses digits (YAML reads 10.10 as 10.1): "
+        "write clause numbers as strings, in quotes" in sms003["message"]
+    )
+    assert next(d for d in data["documents"] if d["id"] == "PLN-AUD-01")["clauses"] == ["5.2", "5.9"]
+    assert next(r for r in data["coverage"] if r["clause"] == "9.2")["status"] == "missing"
 
 
 def test_records_and_reports_have_no_review_date_unless_one_is_written(make_site: Any) -> None:
