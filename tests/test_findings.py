@@ -137,6 +137,26 @@ def test_unquoted_version_is_reported_with_the_fix(make_site: Any) -> None:
     assert 'quoted string such as "2.1"' in finding["message"]
 
 
+@pytest.mark.parametrize(
+    ("change", "code", "line", "text"),
+    [
+        (("clauses:\n- '5.2'", "clauses:\n\t- '5.2'"), "SMS001", 6, "(indent with spaces, not a tab)"),
+        (("title: Document POL-A-01", "title: Policy: access"), "SMS001", 3, "(quote a value that contains ': '"),
+        (("approved_on: '2026-03-01'", "approved_on: 2026-02-30"), "SMS003", 11,
+         "'approved_on' '2026-02-30' is not a date that exists (day is out of range for month)"),
+        (("approved_on: '2026-03-01'", "approved_on: '2026-02-30'"), "SMS003", 11,
+         "'approved_on' '2026-02-30' is not a date that exists (day is out of range for month)"),
+    ],
+    ids=["tab", "colon-in-value", "unquoted-date", "quoted-date"],
+)  # fmt: skip
+def test_yaml_messages_say_what_to_do(change: tuple[str, str], code: str, line: int, text: str, make_site: Any) -> None:
+    page = approved("POL-A-01", "policy", ["5.2"])
+    assert change[0] in page
+    data = make_site({**complete_mini(), "p.md": page.replace(*change)}).check_json()
+    assert [(f["code"], f["path"], f["line"]) for f in data["findings"]] == [(code, "p.md", line)]
+    assert text in data["findings"][0]["message"]
+
+
 def test_duplicate_key_is_invalid_front_matter(make_site: Any) -> None:
     page = POLICY.replace("owner: Head of Service Management", "owner: A\nowner: B")
     (finding,) = make_site({**complete_mini(), "policies/sms.md": page}).check_json()["findings"]

@@ -53,9 +53,17 @@ class SafeLoader(_SafeLoader):  # type: ignore[misc,valid-type]
 
     YAML reads ``2026-02-30`` as a date that does not exist, ``!!timestamp yesterday`` as a date it
     cannot even take apart, and a number of thousands of digits as one Python refuses to print; the
-    plain loader raises a bare Python exception for each, without a line. Here they are marked errors
-    on the line of the value, like any other YAML error.
+    plain loader raises a bare Python exception for each, without a line. A date that cannot be built
+    is kept as its text, so the schema reports it (SMS003, on its line) as it does a quoted one; the
+    others are marked errors on the line of the value, like any other YAML error.
     """
+
+    def construct_text_if_no_date(self, node: yaml.ScalarNode) -> Any:
+        """A timestamp, or its text when it names no date that exists."""
+        try:
+            return self.construct_yaml_timestamp(node)
+        except (ValueError, OverflowError, TypeError, AttributeError, LookupError):
+            return self.construct_scalar(node)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
@@ -67,22 +75,21 @@ class SafeLoader(_SafeLoader):  # type: ignore[misc,valid-type]
         return value
 
 
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_text_if_no_date)
+
+
 def _unbuildable(node: yaml.Node, exc: Exception | None) -> yaml.constructor.ConstructorError:
     """The marked error for a value that cannot be built, in words rather than Python's."""
-    is_date = node.tag == "tag:yaml.org,2002:timestamp"
     if node.tag == "tag:yaml.org,2002:int":
         # Python's own message about long numbers names sys functions.
         reason = "the number is too long" if exc is None or "limit" in str(exc) else "not a whole number"
     elif node.tag == "tag:yaml.org,2002:bool":
         reason = "not true or false"
-    elif is_date and not isinstance(exc, ValueError):
-        reason = "not a date in the form YYYY-MM-DD"
     else:
         reason = str(exc)
     shown_value = f" {shown(node.value)}" if isinstance(node, yaml.ScalarNode) else ""
-    what = "date" if is_date else "value"
     return yaml.constructor.ConstructorError(
-        None, None, f"has a {what} that cannot be read:{shown_value} ({reason})", node.start_mark
+        None, None, f"has a value that cannot be read:{shown_value} ({reason})", node.start_mark
     )
 
 
@@ -137,7 +144,7 @@ def parse(text: str) -> FrontMatter:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        result.error = _describe(exc)
+        result.error = _describe(exc, source)
         result.error_line = FIRST_LINE + _error_mark_line(exc)
         guess = _ID_LINE.search(source)
         result.guessed_id = guess.group(1).strip() or None if guess else None
@@ -204,12 +211,19 @@ def _error_mark_line(exc: yaml.MarkedYAMLError) -> int:
     return mark.line if mark else 0
 
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
+def _describe(exc: yaml.MarkedYAMLError, source: str) -> str:
+    """The parser's words, and what to do about the mistakes people make most."""
     parts = [part for part in (exc.context, exc.problem) if part]
     text = "; ".join(parts) if parts else str(exc)
+    mark = exc.problem_mark
+    line = source.split("\n")[mark.line] if mark and mark.line < source.count("\n") + 1 else ""
     # Tags such as !!python/object are refused by the safe loader; say so in plain words.
     if "could not determine a constructor" in text:
         text += " (only plain YAML is allowed: no tags such as !!python/...)"
+    elif "tab character" in text or "\t" in line[: len(line) - len(line.lstrip())]:
+        text += " (indent with spaces, not a tab)"
+    elif "mapping values are not allowed" in text:
+        text += " (quote a value that contains ': ', e.g. title: \"Policy: access\")"
     return text
 
 
