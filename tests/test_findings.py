@@ -17,7 +17,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {
     ),
     "SMS002": (
         {"p.md": front(id="POL-A-01", title="A", type="policy", version="1.0")},
-        "p.md", 1, "required key 'owner' is missing",
+        "p.md", 6, "required key 'owner' is missing",  # the closing ---, where it would go
     ),
     "SMS003": (
         {"p.md": front(id="POL-A-01", title="A", type="policy", owner="o", version="1", status="aproved")},
@@ -34,7 +34,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {
     "SMS006": (
         {"p.md": front(id="POL-A-01", title="A", type="policy", owner="o", version="1", status="approved",
                        approved_on="2026-01-01")},
-        "p.md", 1, "'approved_by' is missing",
+        "p.md", 7, "'approved_by' is missing",  # the status: approved line
     ),
     "SMS007": (
         {"p.md": approved("POL-A-01", "policy", ["5.2"], approved_on="2025-01-10")},
@@ -223,7 +223,7 @@ def test_bom_crlf_and_odd_pages_are_read_like_mkdocs_reads_them(make_site: Any) 
     data = make_site(pages).check_json()
     found = {(f["code"], f["path"], f["line"]) for f in data["findings"]}
     assert found == {
-        ("SMS002", "policies/sms.md", 1),
+        ("SMS002", "policies/sms.md", 10),
         ("SMS001", "scalar.md", 2),
         ("SMS001", "list.md", 2),
     }

@@ -109,7 +109,8 @@ class FrontMatter:
     ``data`` is the parsed mapping (empty when there is no block or it is broken); ``lines`` maps each
     top-level key to its line in the file, and ``item_lines`` each list-valued key to its items' lines.
     ``error`` and ``error_line`` describe a block that could not be parsed; ``duplicates`` lists keys
-    given twice as (key, line, first line).
+    given twice as (key, line, first line); ``end_line`` is the line of the closing ``---``, where a
+    missing key would be added.
     """
 
     present: bool = False
@@ -120,6 +121,7 @@ class FrontMatter:
     error_line: int | None = None
     guessed_id: str | None = None
     duplicates: list[tuple[str, int, int]] = field(default_factory=list)
+    end_line: int = 1
 
 
 def decode(raw: bytes) -> str:
@@ -138,7 +140,7 @@ def parse(text: str) -> FrontMatter:
     if not match:
         return FrontMatter()
     source = match.group(1)
-    result = FrontMatter(present=True)
+    result = FrontMatter(present=True, end_line=FIRST_LINE + source.count("\n"))
     loader = SafeLoader(source)
     try:
         node = loader.get_single_node()

@@ -25,7 +25,9 @@ class Field:
 
     ``kind`` names the converter in :data:`CONVERTERS`; ``choices`` names the :class:`Settings`
     attribute listing allowed values; ``required_if`` is ``(other key, value)`` for keys required only
-    in some documents, reported with ``missing_code``.
+    in some documents, reported with ``missing_code``. A missing key is reported on the line of the
+    ``missing_at`` key when there is one (the approval belongs with ``status: approved``), else on
+    the closing ``---``, where it would be added.
     """
 
     key: str
@@ -35,6 +37,7 @@ class Field:
     required_if: tuple[str, str] | None = None
     choices: str | None = None
     missing_code: Code = "SMS002"
+    missing_at: str | None = None
 
 
 FIELDS: tuple[Field, ...] = (
@@ -47,11 +50,11 @@ FIELDS: tuple[Field, ...] = (
     Field("version", "version", "Version as a quoted string, e.g. \"2.1\".", required=True),
     Field(
         "approved_by", "text", "Role or person who approved it.",
-        required_if=("status", "approved"), missing_code="SMS006",
+        required_if=("status", "approved"), missing_code="SMS006", missing_at="status",
     ),
     Field(
         "approved_on", "date", "Date of approval, YYYY-MM-DD.",
-        required_if=("status", "approved"), missing_code="SMS006",
+        required_if=("status", "approved"), missing_code="SMS006", missing_at="status",
     ),
     Field("review_interval", "interval", "How often it is reviewed, e.g. '12 months'."),
     Field("next_review", "date", "Date of the next review; default approved_on + review_interval."),
@@ -215,7 +218,8 @@ def validate(front: FrontMatter, settings: Settings) -> tuple[dict[str, Any], li
         condition = field.required_if
         if field.required or (condition and data.get(condition[0]) == condition[1]):
             why = f" (required when {condition[0]} is {condition[1]})" if condition else ""
-            problems.append(Problem(field.missing_code, field.key, 1, f"required key '{field.key}' is missing{why}"))
+            line = front.lines.get(field.missing_at or "", front.end_line)
+            problems.append(Problem(field.missing_code, field.key, line, f"required key '{field.key}' is missing{why}"))
     return values, problems
 
 
