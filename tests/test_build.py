@@ -27,7 +27,7 @@ def test_findings_fail_strict_build_with_file_and_line(make_site: Any) -> None:
     assert not strict.ok
     assert "Aborted with 1 warnings in strict mode" in (strict.error or "")
     assert strict.plugin_warnings() == [
-        "mkdocs_sms: SMS002 policies/sms.md:1 (POL-SMS-01): required key 'owner' is missing"
+        "mkdocs_sms: SMS002 policies/sms.md:10 (POL-SMS-01): required key 'owner' is missing"
     ]
     relaxed = site.build(strict=False)
     assert relaxed.ok

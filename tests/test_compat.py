@@ -460,7 +460,7 @@ def test_properdocs_strict_build_fails_on_a_finding(properdocs: ProperDocs, tmp_
     site.write("policies/sms.md", POLICY.replace('version: "1.0"\n', ""))
     result = properdocs.build(site.config_file, tmp_path / "properdocs-site")
     assert result.returncode == 1
-    assert "mkdocs_sms: SMS002 policies/sms.md:1 (POL-SMS-01): required key 'version' is missing" in result.stderr
+    assert "mkdocs_sms: SMS002 policies/sms.md:10 (POL-SMS-01): required key 'version' is missing" in result.stderr
     assert "Aborted with 1 warnings in strict mode" in result.stdout + result.stderr
 
 

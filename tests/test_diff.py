@@ -211,3 +211,16 @@ def test_folder_defaults_are_read_at_each_ref(repo: Site) -> None:  # noqa: F811
     assert data["findings"]["introduced"] == [] and data["verdict"] == "pass"
     (changed,) = data["documents"]["changed"]
     assert [f["key"] for f in changed["fields"]] == ["version"]
+
+
+def test_a_document_lost_to_broken_front_matter_is_named_on_the_side_that_has_it(repo: Site) -> None:  # noqa: F811
+    git(repo.root, "tag", "base")
+    page = (repo.docs / "plans/audit.md").read_text().replace("id: PLN-AUD-01", "ID: PLN-AUD-01")
+    repo.write("plans/audit.md", page)
+    commit_all(repo.root, "Upper-case id", "2026-06-01")
+    data = json.loads(diff(repo, "--base", "base", "--head", "HEAD", "--format", "json").stdout)
+    lost = [f for f in data["findings"]["introduced"] if f["code"] == "SMS010"]
+    assert [(f["path"], f["line"], f["document"]) for f in lost] == [("plans/audit.md", 2, "PLN-AUD-01")]
+    # Back again: the finding is resolved by the change that repairs the page.
+    data = json.loads(diff(repo, "--base", "HEAD", "--head", "base", "--format", "json").stdout)
+    assert [f["path"] for f in data["findings"]["resolved"] if f["code"] == "SMS010"] == ["plans/audit.md"]

@@ -17,7 +17,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {
     ),
     "SMS002": (
         {"p.md": front(id="POL-A-01", title="A", type="policy", version="1.0")},
-        "p.md", 1, "required key 'owner' is missing",
+        "p.md", 6, "required key 'owner' is missing",  # the closing ---, where it would go
     ),
     "SMS003": (
         {"p.md": front(id="POL-A-01", title="A", type="policy", owner="o", version="1", status="aproved")},
@@ -34,7 +34,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {
     "SMS006": (
         {"p.md": front(id="POL-A-01", title="A", type="policy", owner="o", version="1", status="approved",
                        approved_on="2026-01-01")},
-        "p.md", 1, "'approved_by' is missing",
+        "p.md", 7, "'approved_by' is missing",  # the status: approved line
     ),
     "SMS007": (
         {"p.md": approved("POL-A-01", "policy", ["5.2"], approved_on="2025-01-10")},
@@ -47,6 +47,15 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {
     "SMS009": (
         {"latin1.md": "---\nid: POL-L-01\ntitle: Caf\xe9\n---\n".encode("latin-1")},
         "latin1.md", 3, "is not UTF-8",
+    ),
+    "SMS010": (
+        {"p.md": "---\nid: POL-A-01\ntitle: A\ntype: policy\n\nBody.\n"},
+        "p.md", 1, "front-matter is shown as page text because it is never closed with '---'",
+    ),
+    "SMS107": (
+        {"p.md": approved("POL-A-01", "policy", ["5.2", "9.2"])},
+        "p.md", 7, "clause '9.2' counts for nothing for a document of type policy: "
+        "the rows it can meet there accept only plan, record, report",
     ),
     "SMS203": (
         {"p.md": approved("POL-A-01", "policy", ["5.2"], approved_on="2026-12-24")},
@@ -128,6 +137,26 @@ def test_unquoted_version_is_reported_with_the_fix(make_site: Any) -> None:
     assert 'quoted string such as "2.1"' in finding["message"]
 
 
+@pytest.mark.parametrize(
+    ("change", "code", "line", "text"),
+    [
+        (("clauses:\n- '5.2'", "clauses:\n\t- '5.2'"), "SMS001", 6, "(indent with spaces, not a tab)"),
+        (("title: Document POL-A-01", "title: Policy: access"), "SMS001", 3, "(quote a value that contains ': '"),
+        (("approved_on: '2026-03-01'", "approved_on: 2026-02-30"), "SMS003", 11,
+         "'approved_on' '2026-02-30' is not a date that exists (day is out of range for month)"),
+        (("approved_on: '2026-03-01'", "approved_on: '2026-02-30'"), "SMS003", 11,
+         "'approved_on' '2026-02-30' is not a date that exists (day is out of range for month)"),
+    ],
+    ids=["tab", "colon-in-value", "unquoted-date", "quoted-date"],
+)  # fmt: skip
+def test_yaml_messages_say_what_to_do(change: tuple[str, str], code: str, line: int, text: str, make_site: Any) -> None:
+    page = approved("POL-A-01", "policy", ["5.2"])
+    assert change[0] in page
+    data = make_site({**complete_mini(), "p.md": page.replace(*change)}).check_json()
+    assert [(f["code"], f["path"], f["line"]) for f in data["findings"]] == [(code, "p.md", line)]
+    assert text in data["findings"][0]["message"]
+
+
 def test_duplicate_key_is_invalid_front_matter(make_site: Any) -> None:
     page = POLICY.replace("owner: Head of Service Management", "owner: A\nowner: B")
     (finding,) = make_site({**complete_mini(), "policies/sms.md": page}).check_json()["findings"]
@@ -151,6 +180,36 @@ def test_pages_without_id_are_not_documents(make_site: Any) -> None:
     assert "notes.md" not in {d["path"] for d in data["documents"]}
 
 
+@pytest.mark.parametrize(
+    ("page", "line", "text"),
+    [
+        ("---\nid: POL-A-01\ntitle: A\nowner: o\n", 1, "it is never closed with '---'"),
+        ("\n  \n---\nid: POL-A-01\ntitle: A\n---\n\nBody.\n", 3, "a blank line comes before its opening '---'"),
+        ("---\ntitle: A\nID: POL-A-01\ntype: policy\n---\n", 3, "key 'ID' is not 'id' (keys are case-sensitive)"),
+        ("---\ntitle: A\ntags: [x]\nowner: o\nclauses: ['5.2']\n---\n", 4, "has owner, clauses but no 'id'"),
+        ("---\ntitle: A\ntype: policy\nstatus: approved\n---\n", 3, "has type, status but no 'id'"),
+    ],
+    ids=["not-closed", "blank-line-before", "upper-case-ID", "keys-without-id", "type-and-status"],
+)  # fmt: skip
+def test_a_document_that_is_not_read_as_one_is_sms010(page: str, line: int, text: str, make_site: Any) -> None:
+    site = make_site({**complete_mini(), "policies/lost.md": page})
+    findings = site.check_json()["findings"]
+    assert [(f["code"], f["path"], f["line"]) for f in findings] == [("SMS010", "policies/lost.md", line)]
+    assert text in findings[0]["message"] and "not read as a controlled document" in findings[0]["message"]
+    # The plugin reports it too, with file and line.
+    assert any(f"SMS010 policies/lost.md:{line}" in m for m in site.build().plugin_warnings())
+
+
+def test_ordinary_pages_are_not_sms010(make_site: Any) -> None:
+    pages = {
+        **complete_mini(),
+        "rule.md": "---\n\nA page that starts with a horizontal rule.\n",
+        "material.md": front(title="What's new", status="new", tags=["news"]),
+        "notes.md": "\n\nNotes with leading blank lines.\n\n---\n\nMore.\n",
+    }
+    assert make_site(pages).check_json()["findings"] == []
+
+
 def test_bom_crlf_and_odd_pages_are_read_like_mkdocs_reads_them(make_site: Any) -> None:
     crlf_bom = "\ufeff" + POLICY.replace("owner: Head of Service Management\n", "").replace("\n", "\r\n")
     pages = {
@@ -164,7 +223,7 @@ def test_bom_crlf_and_odd_pages_are_read_like_mkdocs_reads_them(make_site: Any) 
     data = make_site(pages).check_json()
     found = {(f["code"], f["path"], f["line"]) for f in data["findings"]}
     assert found == {
-        ("SMS002", "policies/sms.md", 1),
+        ("SMS002", "policies/sms.md", 10),
         ("SMS001", "scalar.md", 2),
         ("SMS001", "list.md", 2),
     }

@@ -61,3 +61,34 @@ def test_panel_lists_documents_that_refer_to_it(make_site: Any) -> None:
     assert '<a href="../../refs/page/" title="Document POL-REF-01">POL-REF-01</a>' in panel.group(0)
     sms = site.site_file("policies/sms/index.html")  # named in related: also referenced
     assert "<dt>Referenced by</dt>" in sms and "POL-REF-01" in sms
+
+
+CODE_BODY = """
+Write `[[POL-CHG-01]]` to link a document, or ``[[POL-CHG-01|text]]`` with your own text; [[PLN-AUD-01]] links.
+
+    [[POL-NOPE-01]] in an indented code block
+
+- A list item.
+
+    A paragraph of the item that names [[POL-CHG-01|the change policy]].
+
+!!! note
+
+    An admonition that names [[PLN-AUD-01|the audit plan]].
+"""
+
+
+def test_references_in_inline_and_indented_code_are_left_alone(make_site: Any) -> None:
+    page = approved("POL-REF-01", "policy", ["5.2"]).replace("Body.\n", CODE_BODY)
+    site = make_site({**complete_mini(), "refs/page.md": page}, markdown_extensions=["admonition"])
+    assert site.check_json()["findings"] == []  # [[POL-NOPE-01]] is code, not a reference
+    result = site.build(strict=True)
+    assert result.ok, result.messages
+    html = site.site_file("refs/page/index.html")
+    assert "<code>[[POL-CHG-01]]</code>" in html
+    assert "<code>[[POL-CHG-01|text]]</code>" in html
+    assert "<pre><code>[[POL-NOPE-01]] in an indented code block" in html
+    assert '<a href="../../plans/audit/">Document PLN-AUD-01</a> links' in html
+    # Indented text inside a list item or an admonition is text, not code: its references are links.
+    assert '<a href="../../policies/change/">the change policy</a>' in html
+    assert '<a href="../../plans/audit/">the audit plan</a>' in html

@@ -6,9 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from mkdocs_sms.analysis.implementation import Plan
-from mkdocs_sms.catalogue import LEVELS, Catalogue, Requirement, resolve_clause
+from mkdocs_sms.catalogue import LEVELS, Catalogue, Requirement, resolve_clause, within
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.rules import RULES, Code, Finding
 
@@ -92,22 +93,71 @@ def clause_index(
     return index
 
 
+def citing(index: dict[tuple[str, str], list[Document]], requirement: Requirement) -> list[Document]:
+    """The documents of ``index`` (see :func:`clause_index`) that cite the row's clause or a clause
+    beneath it (a policy citing 5.2.1 may meet a row on 5.2), each once."""
+    found: dict[int, Document] = {}
+    for (catalogue, number), documents in index.items():
+        if catalogue == requirement.catalogue and within(number, requirement.clause):
+            found.update((id(document), document) for document in documents)
+    return list(found.values())
+
+
 def meets(document: Document, requirement: Requirement) -> bool:
-    """A document meets a row when it names the row's clause (see :func:`clause_index`), is not
-    retired, and has a type the row accepts."""
+    """A document meets a row when it cites the row's clause or one beneath it (see :func:`citing`), is
+    not retired, and has a type the row accepts."""
     return document.status != "retired" and document.type in requirement.types
+
+
+@dataclass(frozen=True)
+class Uncounted:
+    """A clause a document cites that counts for nothing: the rows it could meet there (on the clause
+    or above it) accept none of the document's type. ``index`` is the clause's place in ``clauses``."""
+
+    index: int
+    clause: str
+    type: str
+    accepted: tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)
+def _rows_above(catalogue: Catalogue, number: str) -> tuple[Requirement, ...]:
+    """The rows a citation of ``number`` can meet: those on it or on a clause it is beneath."""
+    return tuple(r for r in catalogue.requirements if within(number, r.clause))
+
+
+def uncounted(document: Document, catalogues: Sequence[Catalogue]) -> list[Uncounted]:
+    """The clauses of ``document`` that count for nothing because of its type (SMS107): the clause has
+    rows of its own, and none of the rows the document could meet there (those and the rows above the
+    clause) accepts its type. A clause without rows of its own (a heading such as 5, or a clause the
+    catalogue asks no documented information for) is cited for reference and is not listed."""
+    if document.type is None or document.status == "retired":
+        return []
+    result = []
+    for index, ref in enumerate(document.clauses):
+        resolved = resolve_clause(ref, catalogues)
+        if resolved is None:
+            continue  # SMS005
+        rows = _rows_above(*resolved)
+        own = any(row.clause == resolved[1] for row in rows)
+        if own and not any(document.type in row.types for row in rows):
+            accepted = tuple(dict.fromkeys(t for row in rows for t in row.types))
+            result.append(Uncounted(index, ref, document.type, accepted))
+    return result
 
 
 def compute(
     catalogues: Sequence[Catalogue], documents: Iterable[Document], today: dt.date, plan: Plan | None = None
 ) -> list[CoverageRow]:
     """Every requirement of every catalogue, in catalogue order, with its status."""
+    documents = tuple(documents)
+    order = {id(document): position for position, document in enumerate(documents)}
     by_clause = clause_index(catalogues, documents)
     current = plan.current(today) if plan else None
     rows = []
     for catalogue in catalogues:
         for requirement in catalogue.requirements:
-            named = by_clause.get((catalogue.name, requirement.clause), ())
+            named = sorted(citing(by_clause, requirement), key=lambda d: order[id(d)])
             meeting = tuple(d for d in named if meets(d, requirement))
             standings = {d.id: document_standing(d, today) for d in meeting}
             status = next((s for s in (COVERED, STALE, DRAFT) if s in standings.values()), MISSING)

@@ -176,6 +176,14 @@ def _document_findings(
                 line=document.line_of("clauses", index),
                 document=document.id,
             )
+    for item in coverage.uncounted(document, catalogues):
+        yield RULES["SMS107"].finding(
+            f"clause '{item.clause}' counts for nothing for a document of type {item.type}: "
+            f"the rows it can meet there accept only {', '.join(item.accepted)}",
+            path=document.path,
+            line=document.line_of("clauses", item.index),
+            document=document.id,
+        )
     for index, ref in enumerate(document.related):
         if ref not in by_id:
             yield RULES["SMS008"].finding(

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mkdocs_sms.catalogue import LEVELS, Catalogue, Requirement, resolve_clause, split_ref
+from mkdocs_sms.catalogue import LEVELS, Catalogue, Requirement, resolve_clause, split_ref, within
 from mkdocs_sms.model.dates import parse_date
 
 DEFAULT_LEVEL_NAMES = ("Level 1", "Level 2", "Level 3")
@@ -80,7 +80,7 @@ def _matches(ref: str, requirement: Requirement, catalogues: Sequence[Catalogue]
     catalogue = catalogues[0].name if name is None and catalogues else name
     if catalogue != requirement.catalogue:
         return False
-    return requirement.clause == number or requirement.clause.startswith(number + ".")
+    return within(requirement.clause, number)
 
 
 def parse_plan(value: Any) -> Plan | None:

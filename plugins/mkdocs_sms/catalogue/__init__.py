@@ -101,6 +101,13 @@ def split_ref(ref: str) -> tuple[str | None, str]:
     return (name if colon else None), number
 
 
+def within(number: str, parent: str) -> bool:
+    """Whether clause ``number`` is ``parent`` or a clause beneath it: ``5.2.1`` is within ``5.2``, and
+    ``5.21`` is not. A phase naming a clause brings in the rows beneath it; a row is met by documents
+    citing its clause or a clause beneath it."""
+    return number == parent or number.startswith(parent + ".")
+
+
 def resolve_clause(ref: str, catalogues: Sequence[Catalogue]) -> tuple[Catalogue, str] | None:
     """The catalogue and clause number a document's clause reference names, or None.
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from mkdocs_sms.text import shown
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INTERVAL = re.compile(r"^\s*(\d{1,4})\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
 
 
@@ -56,6 +57,7 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        except ValueError as exc:
+            if _ISO_DATE.match(value.strip()):
+                raise ValueError(f"{shown(value)} is not a date that exists ({exc})") from None
     raise ValueError(f"{shown(value)} is not a date in the form YYYY-MM-DD")

@@ -14,6 +14,13 @@ from mkdocs_sms.rules import RULES, Finding
 from mkdocs_sms.settings import Settings
 from mkdocs_sms.text import shown
 
+# Retained evidence: records and reports are kept, not reviewed. They have a review date only when
+# ``next_review`` or ``review_interval`` is written on them (their own front-matter or folder defaults);
+# how recent they must be is the coverage row's ``max_age``.
+EVIDENCE_TYPES = ("record", "report")
+# Keys a page has only when it is meant as a controlled document (SMS010 when it has no id).
+DOCUMENT_KEYS = ("type", "owner", "status", "clauses")
+
 
 @dataclass(frozen=True)
 class Document:
@@ -105,11 +112,49 @@ def read_page(path: str, raw: bytes, settings: Settings, defaults: Mapping[str, 
         for key, line, first in front.duplicates
     )  # fmt: skip
     if "id" not in front.data:
-        return Page(path, None, duplicates, refs)
+        return Page(path, None, duplicates + _not_a_document(path, text, front, settings), refs)
     if defaults:
         front.data = {**{k: v for k, v in defaults.items() if k != "id"}, **front.data}
     page = _document_page(path, text, front, settings)
     return replace(page, findings=duplicates + page.findings, references=refs)
+
+
+def _not_a_document(path: str, text: str, front: frontmatter.FrontMatter, settings: Settings) -> tuple[Finding, ...]:
+    """SMS010 for a page without an id whose front-matter was meant for a controlled document: a block
+    MkDocs does not read, an ``ID:`` key, or the keys of a document without an ``id``."""
+    line, why = 1, ""
+    if not front.present:
+        unread = frontmatter.unread_block(text)
+        if unread is None:
+            return ()
+        line, problem, front = unread
+        why = f"front-matter is shown as page text because {problem}"
+    keys = _document_keys(front, settings)
+    cased = next((key for key in front.data if key.lower() == "id" and key != "id"), None)
+    if cased is not None and not why:
+        line, why = (
+            front.lines.get(cased, line),
+            f"front-matter key {shown(cased)} is not 'id' (keys are case-sensitive)",
+        )
+    elif keys and not why:
+        line, why = front.lines.get(keys[0], line), f"front-matter has {', '.join(keys)} but no 'id'"
+    elif not (keys or cased or "id" in front.data or front.guessed_id):
+        return ()
+    doc_id = front.data.get("id", front.data.get(cased or "")) or front.guessed_id
+    finding = RULES["SMS010"].finding(
+        f"{why}: the page is not read as a controlled document",
+        path=path, line=line, document=doc_id if isinstance(doc_id, str) else None,
+    )  # fmt: skip
+    return (finding,)
+
+
+def _document_keys(front: frontmatter.FrontMatter, settings: Settings) -> list[str]:
+    """The keys of ``front`` that only a controlled document has. ``type`` and ``status`` count only with
+    one of the configured values: Material gives ordinary pages a ``status`` such as ``new``."""
+    allowed = {"type": settings.types, "status": settings.statuses}
+    return [
+        key for key in DOCUMENT_KEYS if key in front.data and (key not in allowed or front.data[key] in allowed[key])
+    ]
 
 
 def _document_page(path: str, text: str, front: frontmatter.FrontMatter, settings: Settings) -> Page:
@@ -123,7 +168,8 @@ def _document_page(path: str, text: str, front: frontmatter.FrontMatter, setting
     interval = values.get("review_interval", settings.review_interval)
     approved_on = values.get("approved_on")
     next_review = values.get("next_review")
-    if next_review is None and approved_on is not None:
+    reviewed = values.get("type") not in EVIDENCE_TYPES or "review_interval" in values
+    if next_review is None and approved_on is not None and reviewed:
         next_review = interval.after(approved_on)
     title = values.get("title") or doc_id
     declared = {f.key for f in FIELDS}

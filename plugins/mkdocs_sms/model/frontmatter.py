@@ -24,6 +24,10 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 # The same pattern as mkdocs.utils.meta.YAML_RE, so both agree on what is front-matter.
 BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+# What MkDocs does not read as front-matter although it was meant as such: blank lines before the
+# opening line, or an opening line that is never closed.
+_BLANK_LINES = re.compile(r"(?:[ \t]*\n)+(?=-{3}[ \t]*\n)")
+_OPENING = re.compile(r"-{3}[ \t]*\n")
 # Front-matter that failed to parse may still say it belongs to a controlled document.
 _ID_LINE = re.compile(r"^id[ \t]*:[ \t]*['\"]?([^'\"#\n]*?)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 
@@ -49,9 +53,17 @@ class SafeLoader(_SafeLoader):  # type: ignore[misc,valid-type]
 
     YAML reads ``2026-02-30`` as a date that does not exist, ``!!timestamp yesterday`` as a date it
     cannot even take apart, and a number of thousands of digits as one Python refuses to print; the
-    plain loader raises a bare Python exception for each, without a line. Here they are marked errors
-    on the line of the value, like any other YAML error.
+    plain loader raises a bare Python exception for each, without a line. A date that cannot be built
+    is kept as its text, so the schema reports it (SMS003, on its line) as it does a quoted one; the
+    others are marked errors on the line of the value, like any other YAML error.
     """
+
+    def construct_text_if_no_date(self, node: yaml.ScalarNode) -> Any:
+        """A timestamp, or its text when it names no date that exists."""
+        try:
+            return self.construct_yaml_timestamp(node)
+        except (ValueError, OverflowError, TypeError, AttributeError, LookupError):
+            return self.construct_scalar(node)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
@@ -63,22 +75,21 @@ class SafeLoader(_SafeLoader):  # type: ignore[misc,valid-type]
         return value
 
 
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_text_if_no_date)
+
+
 def _unbuildable(node: yaml.Node, exc: Exception | None) -> yaml.constructor.ConstructorError:
     """The marked error for a value that cannot be built, in words rather than Python's."""
-    is_date = node.tag == "tag:yaml.org,2002:timestamp"
     if node.tag == "tag:yaml.org,2002:int":
         # Python's own message about long numbers names sys functions.
         reason = "the number is too long" if exc is None or "limit" in str(exc) else "not a whole number"
     elif node.tag == "tag:yaml.org,2002:bool":
         reason = "not true or false"
-    elif is_date and not isinstance(exc, ValueError):
-        reason = "not a date in the form YYYY-MM-DD"
     else:
         reason = str(exc)
     shown_value = f" {shown(node.value)}" if isinstance(node, yaml.ScalarNode) else ""
-    what = "date" if is_date else "value"
     return yaml.constructor.ConstructorError(
-        None, None, f"has a {what} that cannot be read:{shown_value} ({reason})", node.start_mark
+        None, None, f"has a value that cannot be read:{shown_value} ({reason})", node.start_mark
     )
 
 
@@ -98,7 +109,8 @@ class FrontMatter:
     ``data`` is the parsed mapping (empty when there is no block or it is broken); ``lines`` maps each
     top-level key to its line in the file, and ``item_lines`` each list-valued key to its items' lines.
     ``error`` and ``error_line`` describe a block that could not be parsed; ``duplicates`` lists keys
-    given twice as (key, line, first line).
+    given twice as (key, line, first line); ``end_line`` is the line of the closing ``---``, where a
+    missing key would be added.
     """
 
     present: bool = False
@@ -109,6 +121,7 @@ class FrontMatter:
     error_line: int | None = None
     guessed_id: str | None = None
     duplicates: list[tuple[str, int, int]] = field(default_factory=list)
+    end_line: int = 1
 
 
 def decode(raw: bytes) -> str:
@@ -127,13 +140,13 @@ def parse(text: str) -> FrontMatter:
     if not match:
         return FrontMatter()
     source = match.group(1)
-    result = FrontMatter(present=True)
+    result = FrontMatter(present=True, end_line=FIRST_LINE + source.count("\n"))
     loader = SafeLoader(source)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        result.error = _describe(exc)
+        result.error = _describe(exc, source)
         result.error_line = FIRST_LINE + _error_mark_line(exc)
         guess = _ID_LINE.search(source)
         result.guessed_id = guess.group(1).strip() or None if guess else None
@@ -171,6 +184,26 @@ def parse(text: str) -> FrontMatter:
     return result
 
 
+def unread_block(text: str) -> tuple[int, str, FrontMatter] | None:
+    """A front-matter block that MkDocs does not read as one, so that it ends up as page text.
+
+    Returns the line of its opening ``---``, what is wrong with it, and what the block would hold if it
+    were read (for an unclosed block: its lines up to the first blank line). None when ``text`` starts
+    with a proper block, or with no block at all.
+    """
+    lead = _BLANK_LINES.match(text)
+    if lead:
+        rest = text[lead.end() :]
+        if not BLOCK.match(rest):
+            return None
+        return text.count("\n", 0, lead.end()) + 1, "a blank line comes before its opening '---'", parse(rest)
+    opening = _OPENING.match(text)
+    if opening is None or BLOCK.match(text):
+        return None
+    lines = text[opening.end() :].split("\n\n", 1)[0]
+    return 1, "it is never closed with '---'", parse(f"---\n{lines}\n---\n")
+
+
 def _error_mark_line(exc: yaml.MarkedYAMLError) -> int:
     """The 0-based line to blame: where an unclosed quote or bracket began, else where parsing failed."""
     context = exc.context or ""
@@ -180,12 +213,19 @@ def _error_mark_line(exc: yaml.MarkedYAMLError) -> int:
     return mark.line if mark else 0
 
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
+def _describe(exc: yaml.MarkedYAMLError, source: str) -> str:
+    """The parser's words, and what to do about the mistakes people make most."""
     parts = [part for part in (exc.context, exc.problem) if part]
     text = "; ".join(parts) if parts else str(exc)
+    mark = exc.problem_mark
+    line = source.split("\n")[mark.line] if mark and mark.line < source.count("\n") + 1 else ""
     # Tags such as !!python/object are refused by the safe loader; say so in plain words.
     if "could not determine a constructor" in text:
         text += " (only plain YAML is allowed: no tags such as !!python/...)"
+    elif "tab character" in text or "\t" in line[: len(line) - len(line.lstrip())]:
+        text += " (indent with spaces, not a tab)"
+    elif "mapping values are not allowed" in text:
+        text += " (quote a value that contains ': ', e.g. title: \"Policy: access\")"
     return text
 
 

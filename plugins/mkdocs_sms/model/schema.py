@@ -25,7 +25,9 @@ class Field:
 
     ``kind`` names the converter in :data:`CONVERTERS`; ``choices`` names the :class:`Settings`
     attribute listing allowed values; ``required_if`` is ``(other key, value)`` for keys required only
-    in some documents, reported with ``missing_code``.
+    in some documents, reported with ``missing_code``. A missing key is reported on the line of the
+    ``missing_at`` key when there is one (the approval belongs with ``status: approved``), else on
+    the closing ``---``, where it would be added.
     """
 
     key: str
@@ -35,6 +37,7 @@ class Field:
     required_if: tuple[str, str] | None = None
     choices: str | None = None
     missing_code: Code = "SMS002"
+    missing_at: str | None = None
 
 
 FIELDS: tuple[Field, ...] = (
@@ -47,11 +50,11 @@ FIELDS: tuple[Field, ...] = (
     Field("version", "version", "Version as a quoted string, e.g. \"2.1\".", required=True),
     Field(
         "approved_by", "text", "Role or person who approved it.",
-        required_if=("status", "approved"), missing_code="SMS006",
+        required_if=("status", "approved"), missing_code="SMS006", missing_at="status",
     ),
     Field(
         "approved_on", "date", "Date of approval, YYYY-MM-DD.",
-        required_if=("status", "approved"), missing_code="SMS006",
+        required_if=("status", "approved"), missing_code="SMS006", missing_at="status",
     ),
     Field("review_interval", "interval", "How often it is reviewed, e.g. '12 months'."),
     Field("next_review", "date", "Date of the next review; default approved_on + review_interval."),
@@ -123,13 +126,35 @@ def _list(value: Any) -> list[Any]:
     return value
 
 
+class ItemErrors(ValueError):
+    """Some items of a list are wrong: ``value`` is what the good ones give, ``errors`` says what is
+    wrong with the others, as (index of the item, text)."""
+
+    def __init__(self, value: Any, errors: list[tuple[int, str]]) -> None:
+        super().__init__(errors[0][1])
+        self.value = value
+        self.errors = errors
+
+
 def _clauses(value: Any, field: Field, settings: Settings) -> tuple[str, ...]:
     items = _list(value)
-    for item in items:
-        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+    clauses, errors = [], []
+    for index, item in enumerate(items):
+        if isinstance(item, str):
+            clauses.append(item.strip())
+        elif isinstance(item, int) and not isinstance(item, bool):
+            clauses.append(str(item))  # 8 or 10 is the same clause written unquoted
+        elif isinstance(item, float):
+            # YAML has already read 10.10 as the number 10.1: the clause the author meant is lost.
+            errors.append(
+                (index, f"has {item!r} written as a number, which loses digits (YAML reads 10.10 as 10.1): "
+                 "write clause numbers as strings, in quotes")
+            )  # fmt: skip
+        else:
             raise ValueError(f"{_shown(item)} is not a clause number")
-    # Clause numbers written as numbers (8.1, 10) are read as the same strings.
-    return tuple(str(item).strip() for item in items)
+    if errors:
+        raise ItemErrors(tuple(clauses), errors)
+    return tuple(clauses)
 
 
 def _ids(value: Any, field: Field, settings: Settings) -> tuple[str, ...]:
@@ -175,6 +200,16 @@ def validate(front: FrontMatter, settings: Settings) -> tuple[dict[str, Any], li
             continue
         try:
             values[field.key] = CONVERTERS[field.kind](raw, field, settings)
+        except ItemErrors as exc:
+            # The good items still count; each bad one is reported on its own line.
+            values[field.key] = exc.value
+            item_lines = front.item_lines.get(field.key, [])
+            for index, text in exc.errors:
+                at = item_lines[index] if index < len(item_lines) else line
+                problems.append(Problem("SMS003", field.key, at, f"'{field.key}' {text}"))
+            # The lines of the items kept, so that a finding about one of them (SMS005) finds its line.
+            bad = {index for index, _ in exc.errors}
+            front.item_lines[field.key] = [at for index, at in enumerate(item_lines) if index not in bad]
         except ValueError as exc:
             problems.append(Problem("SMS003", field.key, line, f"'{field.key}' {exc}"))
     for field in FIELDS:
@@ -183,7 +218,8 @@ def validate(front: FrontMatter, settings: Settings) -> tuple[dict[str, Any], li
         condition = field.required_if
         if field.required or (condition and data.get(condition[0]) == condition[1]):
             why = f" (required when {condition[0]} is {condition[1]})" if condition else ""
-            problems.append(Problem(field.missing_code, field.key, 1, f"required key '{field.key}' is missing{why}"))
+            line = front.lines.get(field.missing_at or "", front.end_line)
+            problems.append(Problem(field.missing_code, field.key, line, f"required key '{field.key}' is missing{why}"))
     return values, problems
 
 
@@ -196,12 +232,8 @@ _INTERVAL = {"type": "string", "pattern": r"^\s*\d{1,4}\s*(day|week|month|year)s
 def _kind_schema(field: Field, settings: Settings, clauses: list[str]) -> dict[str, Any]:
     """The JSON Schema of one field, from the same declaration the checker uses."""
     text = {"type": "string", "pattern": r"\S"}
-    numbers: list[float] = []
-    for clause in clauses:
-        try:
-            numbers.append(int(clause) if clause.isdigit() else float(clause))
-        except ValueError:
-            continue
+    # Whole numbers may be written unquoted; a decimal would lose digits (10.10 becomes 10.1).
+    numbers = [int(clause) for clause in clauses if clause.isdigit()]
     by_kind: dict[str, Callable[[], dict[str, Any]]] = {
         "text": lambda: text,
         "version": lambda: text,

@@ -289,6 +289,7 @@ def render_panel(document: Document, handbook: Handbook, links: Links) -> str:
         overdue=document.overdue(handbook.settings.today),
         by_id=handbook.by_id,
         referenced_by=handbook.referenced_by.get(document.id, ()),
+        uncounted={item.index: item for item in coverage.uncounted(document, handbook.catalogues)},
         links=links,
     )
 
