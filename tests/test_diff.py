@@ -221,6 +221,8 @@ def test_a_document_lost_to_broken_front_matter_is_named_on_the_side_that_has_it
     data = json.loads(diff(repo, "--base", "base", "--head", "HEAD", "--format", "json").stdout)
     lost = [f for f in data["findings"]["introduced"] if f["code"] == "SMS010"]
     assert [(f["path"], f["line"], f["document"]) for f in lost] == [("plans/audit.md", 2, "PLN-AUD-01")]
+    # A document that existed at the base and disappears this way stops the change (issue 13, case 4).
+    assert [f["severity"] for f in lost] == ["error"] and data["verdict"] == "fail"
     # Back again: the finding is resolved by the change that repairs the page.
     data = json.loads(diff(repo, "--base", "HEAD", "--head", "base", "--format", "json").stdout)
     assert [f["path"] for f in data["findings"]["resolved"] if f["code"] == "SMS010"] == ["plans/audit.md"]

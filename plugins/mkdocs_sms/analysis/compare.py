@@ -144,9 +144,10 @@ def compare(base: Side, head: Side, base_history: History | None = None) -> Diff
             approved_before = version_commit(base_history.of(old.path), old.version)
         checks.extend(_review_checks(old, new, base.label, approved_before))
     checks.extend(_removal_checks(removed, base.handbook.coverage, head.handbook.coverage))
-    checks.extend(_dropped_documents(removed, head.snapshot))
     checks = apply_severities(checks, head.handbook.settings.severity)
     introduced, resolved = _finding_changes(base.handbook.findings, head.handbook.findings)
+    introduced = _dropped_documents(removed, head.snapshot, [*checks, *introduced])
+    checks = []
     return Diff(
         base=base.label,
         head=head.label,
@@ -280,19 +281,22 @@ def _removal_checks(
         )
 
 
-def _dropped_documents(removed: Sequence[Document], head: Snapshot) -> Iterable[Finding]:
-    """SMS010 as an error: a document whose page is still there but is no longer read as a document
-    (its front-matter broke, or lost its id), which would otherwise count as removed without a word."""
-    for document in removed:
-        if document.path in head.pages:
+def _dropped_documents(removed: Sequence[Document], head: Snapshot, found: list[Finding]) -> list[Finding]:
+    """``found`` with SMS010 raised to an error for a page that was a document at the base but is no
+    longer read as one (its front-matter broke, or lost its id): otherwise the document would count as
+    removed without a word. A page that says nothing else about it gets an SMS010 error of its own."""
+    dropped = {d.path: d for d in removed if d.path in head.pages}
+    result = [replace(f, severity=Severity.ERROR) if f.code == "SMS010" and f.path in dropped else f for f in found]
+    for path, document in dropped.items():
+        if not any(f.path == path and f.severity is Severity.ERROR for f in result):
             finding = RULES["SMS010"].finding(
-                f"was document {document.id} at the base, but its page is no longer read as a controlled "
-                "document (see the page's other findings)",
-                path=document.path,
+                f"was document {document.id} at the base, but its page is no longer read as a controlled document",
+                path=path,
                 line=1,
                 document=document.id,
             )
-            yield replace(finding, severity=Severity.ERROR)
+            result.append(replace(finding, severity=Severity.ERROR))
+    return result
 
 
 def _coverage_changes(old_rows: Sequence[CoverageRow], new_rows: Sequence[CoverageRow]) -> Iterable[RowChange]:
