@@ -1,13 +1,16 @@
-"""Tiny handbooks written into a temporary folder, real MkDocs builds and real CLI runs."""
+"""Tiny handbooks written into a temporary folder, real MkDocs builds and real CLI runs (in this process)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import logging
 import os
 import subprocess
 import sys
 import textwrap
+import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +21,8 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError
+
+from mkdocs_sms import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -104,11 +109,11 @@ class Site:
         return run_build(self.config_file, strict=strict, **overrides)
 
     def check(self, *args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        """Run ``mkdocs-sms check`` as a separate process."""
+        """Run ``mkdocs-sms check`` (in this process, see ``run_cli``)."""
         return run_cli("check", "-f", str(self.config_file), *args, cwd=self.root, env=env)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run ``mkdocs-sms COMMAND ARGS -f mkdocs.yml`` as a separate process."""
+        """Run ``mkdocs-sms COMMAND ARGS -f mkdocs.yml`` (in this process, see ``run_cli``)."""
         return run_cli(*args, "-f", str(self.config_file), cwd=self.root)
 
     def set_options(self, options: Mapping[str, Any]) -> None:
@@ -174,10 +179,60 @@ def run_build(config_file: Path, strict: bool = False, **overrides: Any) -> Buil
     return BuildResult(error is None, error, handler.records)
 
 
-def run_cli(
+@contextlib.contextmanager
+def cli_surroundings(cwd: Path, env: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Within the block, ``cwd`` is the working directory and ``env`` is added to ``os.environ`` (with
+    NO_COLOR, as for a process); afterwards both are as they were, whatever the block changed."""
+    saved_cwd = os.getcwd()
+    saved_env = dict(os.environ)
+    os.environ.update({"NO_COLOR": "1", **(env or {})})
+    os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        for key in set(os.environ) - set(saved_env):
+            del os.environ[key]
+        for key, value in saved_env.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
+
+
+def _pipe(errors: str) -> tuple[io.TextIOWrapper, io.BytesIO]:
+    """A text stream like a child's standard output on a pipe (UTF-8, not a terminal), and its bytes."""
+    raw = io.BytesIO()
+    return io.TextIOWrapper(raw, encoding="utf-8", errors=errors), raw
+
+
+def _read_pipe(stream: io.TextIOWrapper, raw: io.BytesIO) -> str:
+    """What ``subprocess.run(..., text=True)`` reads from that pipe: decoded, with universal newlines."""
+    stream.flush()
+    return raw.getvalue().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def run_cli(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``mkdocs-sms ARGS`` in ``cwd``, run in this process through ``cli.main``: the same exit code and
+    output as ``run_cli_process`` (tested), without starting an interpreter for each run."""
+    # Python's error handlers for a child's stdout and stderr under a UTF-8 C locale; argparse writes its
+    # usage errors and --version to sys.stderr and sys.stdout, so those are the same streams.
+    (out, out_raw), (err, err_raw) = _pipe("surrogateescape"), _pipe("backslashreplace")
+    with cli_surroundings(cwd, env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args), out, err)
+        except SystemExit as exc:  # as the interpreter exits on it
+            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+            if exc.code is not None and not isinstance(exc.code, int):
+                err.write(f"{exc.code}\n")
+        except Exception:  # what the interpreter would do: the traceback on stderr, exit 1
+            err.write(traceback.format_exc())
+            code = 1
+    return subprocess.CompletedProcess(["mkdocs-sms", *args], code, _read_pipe(out, out_raw), _read_pipe(err, err_raw))
+
+
+def run_cli_process(
     *args: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m mkdocs_sms ARGS`` in ``cwd``."""
+    """``python -m mkdocs_sms ARGS`` in ``cwd``, as a separate process."""
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs_sms", *args],
