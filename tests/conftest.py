@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import hypothesis
+import jinja2
 import pytest
 import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError
+from mkdocs.plugins import BasePlugin, event_priority
 
 from mkdocs_sms import cli
 
@@ -29,6 +32,27 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = "2026-11-29"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+# Property tests try a few generated examples in the fast tier (`pytest -m "not slow"`, `make test-fast`)
+# and the full count when the run includes the slow tier (`make test`); `--hypothesis-profile=fast` or
+# `full` chooses either explicitly.
+hypothesis.settings.register_profile("fast", max_examples=int(os.environ.get("SMS_FUZZ_FAST_EXAMPLES", "15")))
+hypothesis.settings.register_profile("full", max_examples=int(os.environ.get("SMS_FUZZ_EXAMPLES", "200")))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("--hypothesis-profile"):
+        hypothesis.settings.load_profile("full" if _runs_slow_tier(config.option.markexpr) else "fast")
+
+
+def _runs_slow_tier(markexpr: str) -> bool:
+    """Whether ``pytest -m markexpr`` runs the tests marked slow."""
+    if not markexpr:
+        return True
+    from _pytest.mark.expression import Expression  # pytest's own reading of -m (no public API for it)
+
+    return Expression.compile(markexpr).evaluate(lambda name, **kwargs: name == "slow")
+
 
 # A complete, approved policy for the miniature catalogue; tests vary it.
 POLICY = """\
@@ -156,6 +180,32 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept in memory by template and source (Jinja checks the source)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[tuple[str, str], bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (bucket.key, bucket.checksum) in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key, bucket.checksum])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key, bucket.checksum] = bucket.bytecode_to_string()
+
+
+class _ShareCompiledTemplates(BasePlugin):  # type: ignore[type-arg]
+    """Lets the builds of a test session share Material's compiled templates: compiling them again for each
+    build was half of its time. What a build writes stays the same; only Jinja's work is spared."""
+
+    templates = _CompiledTemplates()
+
+    @event_priority(100)
+    def on_env(self, env: jinja2.Environment, /, *, config: Any, files: Any) -> jinja2.Environment:
+        env.bytecode_cache = self.templates
+        return env
+
+
 def run_build(config_file: Path, strict: bool = False, **overrides: Any) -> BuildResult:
     """``mkdocs build`` of ``config_file``, in this process."""
     handler = _Collect()
@@ -166,6 +216,7 @@ def run_build(config_file: Path, strict: bool = False, **overrides: Any) -> Buil
     error = None
     try:
         config = load_config(str(config_file), strict=strict, **overrides)
+        config.plugins["tests-compiled-templates"] = _ShareCompiledTemplates()
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
