@@ -206,6 +206,11 @@ class _ShareCompiledTemplates(BasePlugin):  # type: ignore[type-arg]
         return env
 
 
+def share_compiled_templates(config: Any) -> None:
+    """Let the build of this loaded ``config`` reuse the templates that earlier builds compiled."""
+    config.plugins["tests-compiled-templates"] = _ShareCompiledTemplates()
+
+
 def run_build(config_file: Path, strict: bool = False, **overrides: Any) -> BuildResult:
     """``mkdocs build`` of ``config_file``, in this process."""
     handler = _Collect()
@@ -216,7 +221,7 @@ def run_build(config_file: Path, strict: bool = False, **overrides: Any) -> Buil
     error = None
     try:
         config = load_config(str(config_file), strict=strict, **overrides)
-        config.plugins["tests-compiled-templates"] = _ShareCompiledTemplates()
+        share_compiled_templates(config)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
