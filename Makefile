@@ -40,7 +40,7 @@ test: lint
 	$(BIN)/pytest
 
 # The fast tier only: the tests not marked slow, with few generated examples (see tests/conftest.py);
-# no lint. Under a minute on two shared cores.
+# no lint. About 45 s of CPU time: under a minute on two idle cores, longer while others share them.
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not slow"
 
