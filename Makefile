@@ -40,7 +40,7 @@ test: lint
 	$(BIN)/pytest
 
 # The fast tier only: the tests not marked slow, with few generated examples (see tests/conftest.py);
-# no lint. About 45 s of CPU time: under a minute on two idle cores, longer while others share them.
+# no lint. About 45 s of CPU time here; the wall time is longer while others share the two cores.
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not slow"
 
