@@ -1,4 +1,5 @@
-# mkdocs-sms: `make site` builds the example handbook, `make test` runs the whole suite.
+# mkdocs-sms: `make site` builds the example handbook, `make test` runs the lint and the whole suite,
+# `make test-fast` only the fast tier of the suite (no lint).
 # Both create the virtual environment in .venv and install everything on first use.
 
 PYTHON ?= python3
@@ -7,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve check test lint bench clean
+.PHONY: setup site serve check test test-fast lint bench clean
 
 setup: $(STAMP)
 
@@ -33,8 +34,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check plugins tests benchmarks
 	$(BIN)/mypy
 
+# Every tier, the slow one too (wheel, compatibility venvs, browser, pre-commit, full property runs):
+# what .ci/run calls.
 test: lint
 	$(BIN)/pytest
+
+# The fast tier only: the tests not marked slow, with few generated examples (see tests/conftest.py);
+# no lint. About 45 s of CPU time here; the wall time is longer while others share the two cores.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

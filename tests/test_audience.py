@@ -162,6 +162,7 @@ def test_check_reports_audience_findings_like_the_build(make_site: Any) -> None:
     assert site.check().returncode == 0
 
 
+@pytest.mark.slow  # builds both editions of the whole example handbook
 def test_the_example_editions_keep_to_their_audiences(tmp_path: Path) -> None:
     every = json.loads(run_cli("check", "--format", "json", "-f", str(ROOT / "mkdocs.customers.yml"), cwd=ROOT).stdout)
     assert every["withheld"] == 0  # check reports on every document of the SMS

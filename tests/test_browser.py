@@ -24,6 +24,8 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Locator, 
 
 from conftest import ROOT, run_build
 
+pytestmark = pytest.mark.slow  # a real browser on both built editions of the example handbook
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

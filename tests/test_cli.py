@@ -1,13 +1,16 @@
-"""``mkdocs-sms check``: formats, exit codes and errors, run as a separate process."""
+"""``mkdocs-sms check``: formats, exit codes and errors. Most runs are in this process through
+``cli.main``; the tests that say so run real processes (exit status, closed pipe, console script)."""
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import ROOT, approved, complete_mini, run_cli
+from conftest import ROOT, approved, complete_mini, run_cli, run_cli_process
 
 
 def _failing(make_site: Any) -> Any:
@@ -29,6 +32,50 @@ def test_exit_codes(make_site: Any) -> None:
     assert warning_only.check().returncode == 0
     assert warning_only.check("--strict").returncode == 1
     assert _failing(make_site).check().returncode == 1
+
+
+def test_a_process_exits_with_the_code(make_site: Any, tmp_path: Path) -> None:
+    # The status the shell sees, not only what main() returns.
+    assert run_cli_process("check", "-f", str(make_site(complete_mini()).config_file), cwd=tmp_path).returncode == 0
+    assert run_cli_process("check", "-f", str(_failing(make_site).config_file), cwd=tmp_path).returncode == 1
+    unusable = run_cli_process("check", "-f", str(tmp_path / "nope.yml"), cwd=tmp_path)
+    assert unusable.returncode == 2 and "cannot read" in unusable.stderr and "Traceback" not in unusable.stderr
+
+
+def test_in_process_runs_give_what_a_process_gives(make_site: Any) -> None:
+    # The fast tier runs the command line in this process: it must see and say exactly what a process does,
+    # whatever ran in this process before (caches, environment, working directory).
+    site = _failing(make_site)
+    runs = [
+        ("check", "--format", "json", "-f", str(site.config_file)),
+        ("check", "--format", "json"),  # mkdocs.yml found in the working directory
+        ("check", "-f", str(site.config_file)),
+        ("check", "--format", "xml"),  # a usage error, written by argparse
+        (),  # no command: the help, exit 2
+    ]
+    cwd, environ = os.getcwd(), dict(os.environ)
+    for args in runs:
+        first = run_cli(*args, cwd=site.root)
+        process = run_cli_process(*args, cwd=site.root)
+        again = run_cli(*args, cwd=site.root)
+        for result in (first, again):
+            assert (result.returncode, result.stdout, result.stderr) == (
+                process.returncode, process.stdout, process.stderr
+            ), args  # fmt: skip
+    assert (os.getcwd(), dict(os.environ)) == (cwd, environ)
+    # The JSON is not empty agreement: it holds the findings of the handbook.
+    codes = {f["code"] for f in json.loads(run_cli(*runs[0], cwd=site.root).stdout)["findings"]}
+    assert codes == {"SMS001", "SMS007"}
+
+
+def test_in_process_environment_is_the_run_s_own(make_site: Any) -> None:
+    # SOURCE_DATE_EPOCH given to one run decides its date, and is gone for the next.
+    site = make_site(complete_mini(), {"today": None})
+    epoch_2026_05 = "1777593600"  # 2026-05-01
+    dated = json.loads(site.check("--format", "json", env={"SOURCE_DATE_EPOCH": epoch_2026_05}).stdout)
+    assert dated["today"] == "2026-05-01"
+    assert os.environ.get("SOURCE_DATE_EPOCH") != epoch_2026_05
+    assert site.check_json()["today"] != "2026-05-01"
 
 
 def test_unusable_input_exits_2(make_site: Any, tmp_path: Path) -> None:
@@ -93,13 +140,11 @@ def test_console_script_and_module_agree(make_site: Any) -> None:
     script = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin" / "mkdocs-sms"
     if not script.exists():
         script = ROOT / ".venv" / "bin" / "mkdocs-sms"
-    import subprocess
-
     via_script = subprocess.run(
         [str(script), "check", "--format", "json"], cwd=site.root, capture_output=True, text=True, check=False
     )
     assert via_script.returncode == 0, via_script.stderr
-    assert json.loads(via_script.stdout) == site.check_json()
+    assert json.loads(via_script.stdout) == site.check_json()  # in this process, as `python -m` (tested above)
 
 
 def test_cli_reads_mkdocs_tags_without_running_them(make_site: Any) -> None:
@@ -124,9 +169,6 @@ def test_check_without_the_plugin_uses_defaults_and_says_so(make_site: Any) -> N
 
 
 def test_a_closed_pipe_is_not_a_traceback(make_site: Any) -> None:
-    import subprocess
-    import sys
-
     # Output larger than a pipe's buffer, so that writing goes on after the reader has gone.
     pages = {f"p/{n:03d}.md": approved(f"POL-P-{n:03d}", "policy", ["5.2"]) for n in range(400)}
     site = make_site({**complete_mini(), **pages})

@@ -433,6 +433,7 @@ def properdocs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     yield ProperDocs(env_dir)
 
 
+@pytest.mark.slow  # ProperDocs in a virtual environment of its own
 def test_properdocs_builds_a_handbook_strict(properdocs: ProperDocs, tmp_path: Path) -> None:
     site = make_handbook(tmp_path / "handbook", ["meta", "tags"])
     site_dir = tmp_path / "properdocs-site"
@@ -455,6 +456,7 @@ def test_properdocs_builds_a_handbook_strict(properdocs: ProperDocs, tmp_path: P
     assert json.loads(check.stdout)["documents"] == _sms_json(site_dir)["documents"]
 
 
+@pytest.mark.slow  # ProperDocs in a virtual environment of its own
 def test_properdocs_strict_build_fails_on_a_finding(properdocs: ProperDocs, tmp_path: Path) -> None:
     site = make_handbook(tmp_path / "handbook")
     site.write("policies/sms.md", POLICY.replace('version: "1.0"\n', ""))
@@ -464,6 +466,7 @@ def test_properdocs_strict_build_fails_on_a_finding(properdocs: ProperDocs, tmp_
     assert "Aborted with 1 warnings in strict mode" in result.stdout + result.stderr
 
 
+@pytest.mark.slow  # ProperDocs in a virtual environment of its own
 def test_properdocs_builds_the_example_handbook(properdocs: ProperDocs, tmp_path: Path) -> None:
     site_dir = tmp_path / "example"
     result = properdocs.build(ROOT / "mkdocs.yml", site_dir)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from conftest import Site, approved, complete_mini, write_config
@@ -86,6 +87,7 @@ def test_no_earlier_tag_is_said_plainly(repo: Site) -> None:  # noqa: F811
     assert "&#39;no-such-ref&#39; is not a commit, branch or tag" in _changes_html(repo)
 
 
+@pytest.mark.slow  # mike deploys two editions, each a build in a process of its own
 def test_two_editions_deployed_with_mike(repo: Site) -> None:  # noqa: F811
     config = yaml.safe_load(repo.config_file.read_text())
     config["extra"] = {"version": {"provider": "mike"}}

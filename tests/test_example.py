@@ -20,12 +20,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
     return result, site_dir
 
 
+@pytest.mark.slow  # builds the whole example handbook
 def test_example_builds_strict_without_warnings(built: tuple[Any, Path]) -> None:
     result, _ = built
     assert result.ok, result.error
     assert [m for r, m in zip(result.records, result.messages, strict=True) if r.levelno >= 30] == []
 
 
+@pytest.mark.slow  # builds the whole example handbook
 def test_example_is_a_complete_sms(built: tuple[Any, Path]) -> None:
     _, site_dir = built
     data = json.loads((site_dir / "sms.json").read_text())
@@ -45,6 +47,7 @@ def test_example_is_a_complete_sms(built: tuple[Any, Path]) -> None:
     assert records and all(d["date"] for d in records)
 
 
+@pytest.mark.slow  # builds the whole example handbook
 def test_example_pages_are_linked_from_home_and_register(built: tuple[Any, Path]) -> None:
     _, site_dir = built
     home = (site_dir / "index.html").read_text()

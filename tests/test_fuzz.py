@@ -38,11 +38,11 @@ from mkdocs_sms.rules import RULES, Finding, Severity
 from mkdocs_sms.settings import Settings
 from mkdocs_sms.text import md_cell
 
-# Generated examples are few enough to keep this module well under a minute on a shared machine
-# (SMS_FUZZ_EXAMPLES=5000 searches longer); the same examples every run on CI (derandomize), and no
-# example database written into the repository.
+# How many examples: the hypothesis profile that conftest.py loads, few in the fast tier and
+# SMS_FUZZ_EXAMPLES (default 200) when the run includes the slow tier (SMS_FUZZ_EXAMPLES=5000 searches
+# longer). The same examples every run on CI (derandomize), and no example database written into the
+# repository.
 FUZZ = hypothesis.settings(
-    max_examples=int(os.environ.get("SMS_FUZZ_EXAMPLES", "200")),
     deadline=dt.timedelta(seconds=3),
     database=None,
     derandomize=bool(os.environ.get("CI")),

@@ -57,6 +57,7 @@ def test_github_workflow_checks_out_full_history_and_runs_the_tools() -> None:
     assert GITHUB["permissions"]["pull-requests"] == "write"
 
 
+@pytest.mark.slow  # the workflow's shell steps, each starting the console scripts and git
 def test_github_workflow_steps_work_on_a_pull_request(pull_request: Site, tmp_path: Path) -> None:
     output = tmp_path / "github-output"
     env = {"GITHUB_OUTPUT": str(output)}
@@ -80,6 +81,7 @@ def test_github_workflow_steps_work_on_a_pull_request(pull_request: Site, tmp_pa
     assert build.returncode == 1 and "SMS101" in build.stderr
 
 
+@pytest.mark.slow  # the pipeline's shell script, starting the console scripts and git
 def test_gitlab_pipeline_writes_a_code_quality_report(pull_request: Site) -> None:
     job = GITLAB["handbook"]
     assert job["variables"]["GIT_DEPTH"] == "0"
@@ -94,6 +96,7 @@ def test_gitlab_pipeline_writes_a_code_quality_report(pull_request: Site) -> Non
     assert (pull_request.root / "sms-review.md").read_text().startswith("❌")
 
 
+@pytest.mark.slow  # pre-commit installs the hook into an environment of its own
 def test_pre_commit_hook_runs_the_check(pull_request: Site) -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hooks[0]["id"] == "mkdocs-sms-check" and hooks[0]["entry"] == "mkdocs-sms check"

@@ -8,7 +8,7 @@ from typing import Any
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from conftest import FIXTURES, POLICY, approved, complete_mini
+from conftest import FIXTURES, POLICY, approved, complete_mini, share_compiled_templates
 from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.plugin import SmsPlugin
 
@@ -16,11 +16,13 @@ from mkdocs_sms.plugin import SmsPlugin
 def _serve(config_file: Path, site_dir: Path) -> Any:
     """Build as ``mkdocs serve`` does first; return a function that rebuilds as it does on a change."""
     config = load_config(str(config_file), site_dir=str(site_dir))
+    share_compiled_templates(config)
     config.plugins.on_startup(command="serve", dirty=False)
     build(config, serve_url="http://127.0.0.1:8000/")
 
     def rebuild() -> SmsPlugin:
         again = load_config(str(config_file), site_dir=str(site_dir))
+        share_compiled_templates(again)
         build(again, serve_url="http://127.0.0.1:8000/")
         plugin = again.plugins["sms"]
         assert plugin is config.plugins["sms"]  # serve keeps the instance

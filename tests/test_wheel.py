@@ -13,6 +13,8 @@ import pytest
 
 from conftest import ROOT, approved, write_config
 
+pytestmark = pytest.mark.slow  # builds a wheel and installs it into a new virtual environment
+
 
 def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
