@@ -23,7 +23,6 @@ from mkdocs_sms import __version__
 from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.audience import published
 from mkdocs_sms.analysis.handbook import Handbook
-from mkdocs_sms.analysis.progress import progress
 from mkdocs_sms.authoring import (
     file_name,
     folder_for,
@@ -401,7 +400,7 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # The configured file's folder is made; a --file names a place that must exist.
     write_file(target, baseline_text(handbook), make_folders=not args.file)
     out.write(f"Saved the baseline of {handbook.settings.today.isoformat()} to {target}:\n")
-    for item in progress(handbook):
+    for item in handbook.progress:
         target_state = item.target
         out.write(
             f"  {item.catalogue.name}: {target_state.achieved} of {target_state.total} required rows covered "

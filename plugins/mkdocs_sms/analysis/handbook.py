@@ -14,6 +14,7 @@ from typing import Any
 
 from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.coverage import CoverageRow
+from mkdocs_sms.analysis.progress import CatalogueProgress, progress
 from mkdocs_sms.analysis.readiness import Readiness, readiness
 from mkdocs_sms.catalogue import Catalogue, resolve_clause, split_ref
 from mkdocs_sms.model.defaults import defaults_for, parse_defaults
@@ -57,6 +58,30 @@ class Handbook:
     def readiness(self) -> Readiness:
         """The audit-readiness verdict, assessed once for this handbook (or this audience's view of it)."""
         return readiness(self)
+
+    @cached_property
+    def progress(self) -> list[CatalogueProgress]:
+        """The implementation of every catalogue against the plan and the baseline, computed once."""
+        return progress(self)
+
+    @cached_property
+    def reviews(self) -> tuple[list[tuple[Document, int]], list[tuple[Document, int]]]:
+        """The review schedule: overdue documents with the days they are overdue, most overdue first;
+        documents due within ``due_soon_days``, soonest first."""
+        today = self.settings.today
+        window = self.settings.due_soon_days
+        overdue, due = [], []
+        for doc in self.documents:
+            if not doc.approved or doc.next_review is None:
+                continue
+            days = (doc.next_review - today).days
+            if days < 0:
+                overdue.append((doc, -days))
+            elif days <= window:
+                due.append((doc, days))
+        overdue.sort(key=lambda item: (-item[1], item[0].id))
+        due.sort(key=lambda item: (item[1], item[0].id))
+        return overdue, due
 
     def rows_by_catalogue(self) -> dict[str, list[CoverageRow]]:
         """Coverage rows by catalogue name, in catalogue order."""

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mkdocs_sms.analysis.coverage import COVERED, DEFERRED, CoverageRow
-from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.analysis.implementation import Phase, Plan
 from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.read.baseline import Baseline
+
+if TYPE_CHECKING:  # a handbook offers its progress; only types flow this way
+    from mkdocs_sms.analysis.handbook import Handbook
 
 # States of a phase, as the implementation page names them.
 COMPLETE, LATE, UNDER_WAY, PLANNED = "complete", "late", "under way", "planned"

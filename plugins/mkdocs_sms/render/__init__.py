@@ -21,7 +21,7 @@ from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.analysis.implementation import Plan
-from mkdocs_sms.analysis.progress import group_of, progress
+from mkdocs_sms.analysis.progress import group_of
 from mkdocs_sms.catalogue import Catalogue, Requirement, clause_ref
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.read.git import History, commit_url
@@ -254,7 +254,7 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
                 ),
             )
     if PLACEHOLDER.format("reviews:summary") in html:
-        overdue, due = review_schedule(handbook)
+        overdue, due = handbook.reviews
         for part in ("summary", "overdue", "due"):
             yield f"reviews:{part}", _env.get_template("reviews.html").render(
                 part=part, overdue=overdue, due=due, today=today,
@@ -265,7 +265,7 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
 def _implementation(handbook: Handbook, links: Links) -> Iterable[tuple[str, str]]:
     template = _env.get_template("implementation.html")
     plan = handbook.settings.implementation or Plan()
-    items = progress(handbook)
+    items = handbook.progress
     common = {
         "plan": plan,
         "today": handbook.settings.today,
@@ -335,24 +335,6 @@ def render_register(handbook: Handbook, links: Links) -> str:
         documents=documents, counts=ordered, links=links, today=handbook.settings.today,
         withheld=handbook.withheld, audience=handbook.settings.audience,
     )  # fmt: skip
-
-
-def review_schedule(handbook: Handbook) -> tuple[list[tuple[Document, int]], list[tuple[Document, int]]]:
-    """(overdue documents with days overdue, most overdue first; documents due soon, soonest first)."""
-    today = handbook.settings.today
-    window = handbook.settings.due_soon_days
-    overdue, due = [], []
-    for doc in handbook.documents:
-        if not doc.approved or doc.next_review is None:
-            continue
-        days = (doc.next_review - today).days
-        if days < 0:
-            overdue.append((doc, -days))
-        elif days <= window:
-            due.append((doc, days))
-    overdue.sort(key=lambda item: (-item[1], item[0].id))
-    due.sort(key=lambda item: (item[1], item[0].id))
-    return overdue, due
 
 
 def _coverage_group(handbook: Handbook, catalogue: Catalogue, group: str, links: Links, anchors: Anchors) -> str:
