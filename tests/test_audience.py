@@ -238,3 +238,143 @@ def test_withheld_stale_evidence_is_reported_without_its_name(make_site: Any) ->
     # The check, for the SMS team, names it.
     checked = [f for f in site.check_json()["findings"] if f["code"] == "SMS104"]
     assert "REC-AUD-2025-01" in checked[0]["message"]
+
+
+# Confidential pages whose classification cannot be established, one for each way it can be lost; each
+# carries its own marker in its front-matter and text. None may reach a build below the highest level.
+def _confidential(marker: str, front_matter: str) -> str:
+    return f"---\n{front_matter}---\n\nThe {marker} is kept under lock.\n"
+
+
+BROKEN: dict[str, str | bytes] = {
+    "broken/colon.md": _confidential(
+        "heron-colon", "id: PLN-BRK-01\ntitle: Heron-colon plan: vault\nclassification: confidential\n"
+    ),
+    "broken/tab.md": _confidential(
+        "ibis-tab", "id: PLN-BRK-02\ntitle: Ibis-tab plan\n\towner: x\nclassification: confidential\n"
+    ),
+    "broken/date.md": _confidential(
+        "jacana-date",
+        "id: PLN-BRK-03\ntitle: Jacana-date plan\napproved_on: 2026-02-30\nclassification: confidential\n",
+    ),
+    "broken/tag.md": _confidential(
+        "kestrel-tag",
+        "id: PLN-BRK-04\ntitle: Kestrel-tag plan\nowner: !!python/name:os.system\nclassification: confidential\n",
+    ),
+    "broken/latin1.md": _confidential(
+        "lapwing-bytes", "id: PLN-BRK-05\ntitle: Lapwing-bytes caf\xe9\nclassification: confidential\n"
+    ).encode("latin-1"),
+    "broken/capital.md": approved(
+        "PLN-BRK-06", "plan", ["9.2"], title="Merlin-capital plan", classification="Confidential"
+    ).replace("Body.", "The merlin-capital is kept under lock."),
+    "broken/secret.md": approved(
+        "PLN-BRK-07", "plan", ["9.2"], title="Nightjar-secret plan", classification="secret"
+    ).replace("Body.", "The nightjar-secret is kept under lock."),
+    "broken/list.md": approved(
+        "PLN-BRK-08", "plan", ["9.2"], title="Osprey-list plan", classification=["confidential"]
+    ).replace("Body.", "The osprey-list is kept under lock."),
+    "broken/mapping.md": approved(
+        "PLN-BRK-09", "plan", ["9.2"], title="Plover-mapping plan", classification={"level": "confidential"}
+    ).replace("Body.", "The plover-mapping is kept under lock."),
+    # Every page of this folder is classified by its .meta.yml, which does not parse.
+    "vault/.meta.yml": "classification: confidential\nowner: [unclosed\n",
+    "vault/plan.md": approved("PLN-BRK-10", "plan", ["9.2"], title="Quail-meta plan").replace(
+        "Body.", "The quail-meta is kept under lock."
+    ),
+    "vault/notes.md": "# Rail-meta notes\n\nThe rail-meta is kept under lock.\n",
+    # Pages that are no documents but give a classification.
+    "notes/valid.md": _confidential("sandpiper-noid", "title: Sandpiper-noid notes\nclassification: confidential\n"),
+    "notes/invalid.md": _confidential("tern-noid", "title: Tern-noid notes\nclassification: Restricted\n"),
+}
+BROKEN_MARKERS = (
+    "heron-colon", "ibis-tab", "jacana-date", "kestrel-tag", "lapwing-bytes", "merlin-capital", "nightjar-secret",
+    "osprey-list", "plover-mapping", "quail-meta", "rail-meta", "sandpiper-noid", "tern-noid",
+    "PLN-BRK-", "broken/", "vault/", "notes/",
+)  # fmt: skip
+# What a page whose classification is unknown is treated as: the highest, above every audience built here.
+UNKNOWN = {path for path in BROKEN if path.endswith(".md") and path != "notes/valid.md"}
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_pages_whose_classification_is_unknown_are_withheld(make_site: Any, audience: str, strict: bool) -> None:
+    site = make_site({**pages(), **BROKEN}, {"audience": audience}, site_url="https://sms.example/")
+    result = site.build(strict=strict)
+    assert result.ok is not strict  # the broken pages are warnings: --strict fails, but only after writing
+    texts = site_text(site.root)
+    assert "sitemap.xml.gz" in texts and "search/search_index.json" in texts
+    assert "answers every call" in texts["policies/charter/index.html"]  # the published page is there
+    for marker in BROKEN_MARKERS:
+        leaks = [name for name, text in texts.items() if marker.lower() in text.lower()]
+        assert not leaks, f"{marker!r} leaks into {leaks} of the {audience} build"
+    reported = {
+        found.group(1) for m in result.plugin_warnings() if (found := re.match(r"mkdocs_sms: SMS304 (\S+):\d+", m))
+    }
+    assert reported == UNKNOWN
+    data = json.loads(texts["sms.json"])
+    withheld = sum(n for level, n in DOCUMENTS.items() if LEVELS.index(level) > LEVELS.index(audience))
+    assert data["withheld"] == withheld + len(UNKNOWN) + 1  # and the valid confidential notes
+    (count,) = [m for m in result.messages if "SMS302" in m]
+    assert f"{data['withheld']} document(s)" in count
+
+
+def test_check_reports_each_page_whose_classification_is_unknown(make_site: Any) -> None:
+    site = make_site({**complete_mini(), **BROKEN}, {"audience": "restricted"})
+    findings = [f for f in site.check_json()["findings"] if f["code"] == "SMS304"]
+    assert {f["path"] for f in findings} == UNKNOWN
+    assert all(f["severity"] == "warning" for f in findings)
+    by_path = {f["path"]: f for f in findings}
+    lines = str(BROKEN["broken/capital.md"]).split("\n")
+    assert by_path["broken/capital.md"]["line"] == lines.index("classification: Confidential") + 1
+    assert "'classification' 'Confidential' is not one of public, internal" in by_path["broken/capital.md"]["message"]
+    assert "the folder defaults in vault/.meta.yml cannot be read" in by_path["vault/notes.md"]["message"]
+    assert "treated as 'restricted', the highest classification" in by_path["broken/tag.md"]["message"]
+    # Built for the highest audience, nothing is lower: the pages are published.
+    assert site.build().ok
+    assert "quail-meta" in site.site_file("vault/plan/index.html")
+
+
+def test_a_removed_document_of_unknown_classification_is_left_out_of_what_changed(tmp_path: Path) -> None:
+    from test_history import commit_all, git
+
+    site = Site(tmp_path / "repo")
+    site.root.mkdir()
+    git(site.root, "init", "-q", "-b", "main")
+    write_config(site.root, {"history": True, "audience": "internal"})
+    for path, content in complete_mini().items():
+        site.write(path, content)
+    old = approved("PLN-ODD-01", "plan", ["9.2"], title="Walrus drill", classification="Secret")
+    site.write("plans/odd.md", old)
+    commit_all(site.root, "Edition 1", "2026-05-01")
+    git(site.root, "tag", "2026.1")
+    (site.docs / "plans" / "odd.md").unlink()
+    site.write("policies/new.md", approved("POL-NEW-01", "policy", ["5.2"], title="Visible newcomer"))
+    commit_all(site.root, "Edition 2", "2026-06-01")
+    assert site.build(strict=True).ok
+    changes = site.site_file("sms/changes/index.html")
+    assert "Visible newcomer" in changes
+    assert "PLN-ODD-01" not in changes and "Walrus" not in changes
+
+
+@pytest.mark.parametrize("first", ["public", "confidential"])
+def test_a_reused_id_withholds_the_higher_classified_page(make_site: Any, first: str) -> None:
+    public = approved("POL-TWN-01", "policy", ["5.2"], title="Twin charter", classification="public").replace(
+        "Body.", "The open twin text."
+    )
+    secret = approved("POL-TWN-01", "policy", ["5.2"], title="Twin vault", classification="confidential").replace(
+        "Body.", "The walrus twin text."
+    )
+    paths = ("twins/a.md", "twins/b.md") if first == "public" else ("twins/b.md", "twins/a.md")
+    site = make_site({**complete_mini(), paths[0]: public, paths[1]: secret}, {"audience": "public"})
+    result = site.build()
+    assert result.ok, result.error
+    assert any("SMS004" in m for m in result.plugin_warnings())
+    texts = site_text(site.root)
+    public_page = paths[0].removesuffix(".md") + "/index.html"
+    assert "The open twin text." in texts[public_page]
+    leaks = [name for name, text in texts.items() if "walrus" in text.lower() or "Twin vault" in text]
+    assert not leaks
+    assert not (site.root / "site" / paths[1].removesuffix(".md")).exists()
+    for command in (("export", "--format", "csv"), ("check",)):
+        ran = site.cli(*command)
+        assert ran.returncode in (0, 1) and "Traceback" not in ran.stderr, ran.stderr

@@ -56,7 +56,8 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._coverage_file: File | None = None
         self._history: History | None = None
         self._pages = PageCache()  # kept across `mkdocs serve` rebuilds, like the history
-        self._withheld: dict[str, str] = {}
+        self._withheld: set[str] = set()  # paths of the pages above the audience
+        self._withheld_ids: set[str] = set()
         self._changes: Changes | None = None
         # What the last build rendered, for a `mkdocs serve` rebuild to reuse while what it shows is
         # unchanged: panels and revision histories by page, with what each was rendered from; the
@@ -131,13 +132,14 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
 
         # Everything from here on is rendered from what the audience may see; pages above it go.
         view = published(handbook)
-        self._withheld = {d.path: d.id for d in handbook.documents if d.id not in view.by_id}
+        self._withheld = {p.path for p in handbook.pages} - {p.path for p in view.pages}
+        self._withheld_ids = {d.id for d in handbook.documents if d.id not in view.by_id}
         for path in self._withheld:
             found = files.get_file_from_path(path)
             if found is not None:
                 files.remove(found)
         if self._withheld and config.nav:
-            config.nav = _without(config.nav, set(self._withheld))
+            config.nav = _without(config.nav, self._withheld)
         self._changes = published_changes(view, changes)
         handbook = self.handbook = view
         self._documents_by_path = {p.path: p.document for p in handbook.pages if p.document}
@@ -222,7 +224,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         if self.handbook is not None:
             markdown = references.replace(markdown, lambda ref, text: self._reference(page, ref, text))
         if self._withheld:
-            markdown = unlink(markdown, page.file.src_uri, set(self._withheld))
+            markdown = unlink(markdown, page.file.src_uri, self._withheld)
         if document is not None and self._history is not None and self._history.of(document.path):
             # Material shows this as "Last update" at the foot of the page.
             page.meta["revision_date"] = self._history.of(document.path)[0].date
@@ -231,7 +233,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
     def _reference(self, page: Page, ref: str, text: str | None) -> str:
         """``[[ID]]`` as a Markdown link to the document's source file, which MkDocs then resolves."""
         target = self._files_by_id.get(ref)
-        if ref in self._withheld.values():
+        if ref in self._withheld_ids:
             # Plain text, naming neither the id nor the title of a document this audience may not see.
             return md_cell(text.strip()) if text and text.strip() else WITHHELD_TEXT
         if target is None or self.handbook is None:

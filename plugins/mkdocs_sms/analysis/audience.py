@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from urllib.parse import unquote, urlsplit
 
 from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.changes import Changes, DocumentChange
-from mkdocs_sms.analysis.handbook import Handbook
+from mkdocs_sms.analysis.handbook import Handbook, shown_to
 from mkdocs_sms.model import references
-from mkdocs_sms.model.document import Document
+from mkdocs_sms.model.defaults import META_FILE
+from mkdocs_sms.model.document import Document, Page
 from mkdocs_sms.rules import apply_severities, sort_key
 from mkdocs_sms.settings import Settings
 
@@ -30,17 +32,23 @@ _LINK = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*<?([^)\s>]*)>?(
 _COVERAGE_CODES = {"SMS101", "SMS102", "SMS103", "SMS104", "SMS105"}
 
 
-def withheld(handbook: Handbook) -> list[Document]:
-    """The documents above the audience, in id order."""
-    return sorted((d for d in handbook.documents if not handbook.settings.shows(d.classification)), key=lambda d: d.id)
+def withheld(handbook: Handbook) -> list[Page]:
+    """The pages above the audience, in path order: documents classified above it, and pages whose
+    classification cannot be established (they count as the highest)."""
+    return [page for page in handbook.pages if not shown_to(handbook.settings, page)]
 
 
 def published(handbook: Handbook) -> Handbook:
-    """The handbook as the audience sees it. ``handbook`` itself is returned when nothing is withheld."""
-    hidden = {d.id for d in withheld(handbook)}
-    if not hidden:
+    """The handbook as the audience sees it. ``handbook`` itself is returned when nothing is withheld.
+
+    Pages are judged one by one, by the classification each was read with: of two pages with one id
+    (SMS004), the one above the audience goes even when the other is published.
+    """
+    hidden_pages = withheld(handbook)
+    if not hidden_pages:
         return handbook
-    hidden_paths = {handbook.by_id[doc_id].path for doc_id in hidden}
+    hidden_paths = {page.path for page in hidden_pages}
+    hidden = {d.id for d in handbook.documents if d.path in hidden_paths}
 
     def keep(doc: Document) -> Document:
         # Related ids above the audience are dropped: the panel would print them.
@@ -48,6 +56,26 @@ def published(handbook: Handbook) -> Handbook:
         return doc if related == doc.related else replace(doc, related=related)
 
     documents = {d.id: keep(d) for d in handbook.documents if d.id not in hidden}
+
+    def published_page(page: Page) -> Page:
+        document = page.document
+        if document is None:
+            return page
+        # A page whose id another page has (SMS004) keeps its own document.
+        kept = documents[document.id] if handbook.by_id.get(document.id) is document else keep(document)
+        return replace(page, document=kept)
+
+    pages = tuple(published_page(page) for page in handbook.pages if page.path not in hidden_paths)
+    # A .meta.yml is named only when a published page is under it: its folder's name may say what it holds.
+    folders = {folder for page in pages for folder in _folders(page.path)}
+    findings = [
+        f
+        for f in handbook.findings
+        if f.code not in _COVERAGE_CODES
+        and f.document not in hidden
+        and f.path not in hidden_paths
+        and not (f.path and posixpath.basename(f.path) == META_FILE and posixpath.dirname(f.path) not in folders)
+    ]
     rows = tuple(
         replace(
             row,
@@ -57,17 +85,8 @@ def published(handbook: Handbook) -> Handbook:
         )
         for row in handbook.coverage
     )
-    findings = [
-        f
-        for f in handbook.findings
-        if f.code not in _COVERAGE_CODES and f.document not in hidden and f.path not in hidden_paths
-    ]
     findings += apply_severities(coverage.findings(rows, handbook.settings.implementation), handbook.settings.severity)
-    pages = tuple(
-        replace(page, document=documents[page.document.id]) if page.document else page
-        for page in handbook.pages
-        if page.path not in hidden_paths
-    )
+
     return replace(
         handbook,
         pages=pages,
@@ -80,26 +99,38 @@ def published(handbook: Handbook) -> Handbook:
             for ref, sources in handbook.referenced_by.items()
             if ref in documents
         },
-        withheld=len(hidden),
+        withheld=len(hidden_pages),
         source=handbook,
     )
 
 
+def _folders(path: str) -> Iterable[str]:
+    """The folders ``path`` is in, from its own up to docs_dir ('')."""
+    folder = posixpath.dirname(path)
+    while folder:
+        yield folder
+        folder = posixpath.dirname(folder)
+    yield ""
+
+
 def published_changes(handbook: Handbook, changes: Changes | None) -> Changes | None:
     """The "what changed" list without documents above the audience, now or at the earlier ref."""
-    if changes is None or handbook.source is None:
+    if changes is None:
         return changes
-    settings = handbook.settings
+    # Judged even when nothing now is withheld: a removed document may have been above the audience.
+    settings, everything = handbook.settings, handbook.source or handbook
     kept = tuple(
         change
         for change in changes.changes
         if (change.kind != "removed" and change.id in handbook.by_id)
-        or (change.kind == "removed" and change.id not in handbook.source.by_id and _was_shown(settings, change))
+        or (change.kind == "removed" and change.id not in everything.by_id and _was_shown(settings, change))
     )
     return replace(changes, changes=kept)
 
 
 def _was_shown(settings: Settings, change: DocumentChange) -> bool:
+    """Whether the audience could see a removed document: a classification that is not configured
+    counts as the highest (see :meth:`Settings.rank`)."""
     return settings.shows(change.old_classification)
 
 

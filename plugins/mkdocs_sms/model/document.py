@@ -78,16 +78,27 @@ class Page:
     document: Document | None
     findings: tuple[Finding, ...] = ()
     references: tuple[tuple[str, int], ...] = ()
+    # The classification the page is published under: its own, its folders', the default one for a
+    # document that gives none, the highest when it cannot be established (SMS304); '' for a page that
+    # is no document and gives none, which goes to every audience.
+    classification: str = ""
 
 
-def read_page(path: str, raw: bytes, settings: Settings, defaults: Mapping[str, Any] | None = None) -> Page:
+def read_page(
+    path: str,
+    raw: bytes,
+    settings: Settings,
+    defaults: Mapping[str, Any] | None = None,
+    unread_defaults: str | None = None,
+) -> Page:
     """Read one Markdown page (``path`` relative to docs_dir, with forward slashes); ``defaults`` are
-    the folder defaults that fill the keys a document's own front-matter leaves out."""
+    the folder defaults that fill the keys a document's own front-matter leaves out, and
+    ``unread_defaults`` names a ``.meta.yml`` above the page that could not be read."""
     try:
         text = frontmatter.decode(raw)
     except frontmatter.UnreadableText as exc:
         finding = RULES["SMS009"].finding(exc.reason, path=path, line=exc.line)
-        return Page(path, None, (finding,))
+        return _unclassified(Page(path, None, (finding,)), settings, "the page is not UTF-8 text", exc.line)
     front = frontmatter.parse(text)
     block = frontmatter.BLOCK.match(text)
     body_start = text.count("\n", 0, block.end()) + 1 if block else 1
@@ -96,7 +107,8 @@ def read_page(path: str, raw: bytes, settings: Settings, defaults: Mapping[str, 
         finding = RULES["SMS001"].finding(
             f"front-matter {front.error}", path=path, line=front.error_line, document=front.guessed_id
         )
-        return Page(path, None, (finding,), refs)
+        page = Page(path, None, (finding,), refs)
+        return _unclassified(page, settings, "its front-matter cannot be read", front.error_line, front.guessed_id)
     duplicates = tuple(
         RULES["SMS001"].finding(
             f"front-matter key {shown(key)} appears twice (first on line {first}); the last value is used",
@@ -104,22 +116,63 @@ def read_page(path: str, raw: bytes, settings: Settings, defaults: Mapping[str, 
         )
         for key, line, first in front.duplicates
     )  # fmt: skip
+    classification, doubt = _classification(front, defaults or {}, settings, unread_defaults)
     if "id" not in front.data:
-        return Page(path, None, duplicates, refs)
-    if defaults:
-        front.data = {**{k: v for k, v in defaults.items() if k != "id"}, **front.data}
-    page = _document_page(path, text, front, settings)
-    return replace(page, findings=duplicates + page.findings, references=refs)
+        page = Page(path, None, duplicates, refs, classification or "")
+    else:
+        if defaults:
+            front.data = {**{k: v for k, v in defaults.items() if k != "id"}, **front.data}
+        page = _document_page(path, text, front, settings, classification or settings.default_classification)
+        page = replace(page, findings=duplicates + page.findings, references=refs)
+    if doubt is None:
+        return page
+    raw_id = front.data.get("id")
+    return _unclassified(page, settings, doubt, front.lines.get("classification", 1), raw_id)
 
 
-def _document_page(path: str, text: str, front: frontmatter.FrontMatter, settings: Settings) -> Page:
+def _classification(
+    front: frontmatter.FrontMatter, defaults: Mapping[str, Any], settings: Settings, unread_defaults: str | None
+) -> tuple[str | None, str | None]:
+    """The page's classification (None when it gives none) and, when it cannot be established, why.
+
+    The page's own key wins; without one, a ``.meta.yml`` above the page that cannot be read might have
+    classified it, and the folders' value is checked like the page's own.
+    """
+    if "classification" in front.data:
+        value, where = front.data["classification"], "'classification'"
+    elif unread_defaults is not None:
+        return None, f"the folder defaults in {unread_defaults} cannot be read"
+    elif "classification" in defaults:
+        value, where = defaults["classification"], "'classification' of the folder defaults"
+    else:
+        return None, None
+    if isinstance(value, str) and value in settings.classifications:
+        return value, None
+    return None, f"{where} {shown(value)} is not one of {', '.join(settings.classifications)}"
+
+
+def _unclassified(page: Page, settings: Settings, why: str, line: int | None, doc_id: object = None) -> Page:
+    """``page`` treated as the highest classification, with SMS304 saying why."""
+    highest = settings.highest
+    finding = RULES["SMS304"].finding(
+        f"its classification cannot be established ({why}): it is treated as '{highest}', the highest "
+        "classification, and left out of every build for a lower audience",
+        path=page.path, line=line, document=doc_id if isinstance(doc_id, str) else None,
+    )  # fmt: skip
+    document = page.document and replace(page.document, classification=highest)
+    return replace(page, document=document, findings=(*page.findings, finding), classification=highest)
+
+
+def _document_page(
+    path: str, text: str, front: frontmatter.FrontMatter, settings: Settings, classification: str
+) -> Page:
     values, problems = validate(front, settings)
     raw_id = front.data.get("id")
     # An id that breaks the pattern still names the document; a list or mapping names nothing.
     doc_id = values.get("id") or (str(raw_id) if isinstance(raw_id, (str, int, float, dt.date)) else "")
     findings = tuple(RULES[p.code].finding(p.text, path=path, line=p.line, document=doc_id or None) for p in problems)
     if not doc_id:
-        return Page(path, None, findings)
+        return Page(path, None, findings, classification=classification)
     interval = values.get("review_interval", settings.review_interval)
     approved_on = values.get("approved_on")
     next_review = values.get("next_review")
@@ -135,7 +188,7 @@ def _document_page(path: str, text: str, front: frontmatter.FrontMatter, setting
         owner=values.get("owner"),
         status=values.get("status", "draft"),
         version=values.get("version"),
-        classification=values.get("classification", settings.default_classification),
+        classification=classification,
         review_interval=interval,
         clauses=values.get("clauses", ()),
         related=values.get("related", ()),
@@ -150,4 +203,4 @@ def _document_page(path: str, text: str, front: frontmatter.FrontMatter, setting
         extra={k: v for k, v in front.data.items() if k not in declared},
         body_digest=frontmatter.body_digest(text),
     )
-    return Page(path, document, findings)
+    return Page(path, document, findings, classification=classification)

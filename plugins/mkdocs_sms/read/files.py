@@ -113,7 +113,7 @@ def read_defaults(docs_dir: Path) -> tuple[dict[str, dict[str, Any]], list[Findi
                 files[folder] = read_inside(docs_dir, path)
             except OutsideLink as link:
                 unread.append(outside_link_finding(path, link, "the folder defaults are not read"))
-            except OSError:
-                continue
+            except OSError as exc:
+                unread.append(RULES["SMS009"].finding(f"cannot be read: {exc.strerror or exc}", path=path))
     defaults, problems = parse_defaults(files)
     return defaults, unread + problems
