@@ -378,3 +378,54 @@ def test_a_reused_id_withholds_the_higher_classified_page(make_site: Any, first:
     for command in (("export", "--format", "csv"), ("check",)):
         ran = site.cli(*command)
         assert ran.returncode in (0, 1) and "Traceback" not in ran.stderr, ran.stderr
+
+
+def test_reference_and_html_links_to_withheld_documents_become_plain_text(make_site: Any) -> None:
+    charter = pages()["policies/charter.md"].replace(
+        "Harbourline answers every call.",
+        "Harbourline answers every call. See [the vault plan][plan], [Plan][] and [plan], then\n"
+        '<a href="../plans/audit.md">raw plan link</a> and <a class="x" href=\'../../records/board/\'>raw minutes</a>;\n'
+        'keep [the home page][home] and <a href="../../">raw home link</a>.\n\n'
+        '[plan]: ../plans/audit.md "Audit"\n[Home]: ../index.md\n',
+    )
+    site = make_site({**pages(), "policies/charter.md": charter}, {"audience": "public"}, nav=NAV)
+    result = site.build()
+    assert result.ok, result.error
+    html = site.site_file("policies/charter/index.html")
+    article = html.split("<article", 1)[1]
+    for text in ("the vault plan", "Plan", "raw plan link", "raw minutes"):
+        assert text in article
+    assert "plans/audit" not in html and "records/board" not in html and "[plan]" not in article.lower()
+    # Links to published pages stay links.
+    assert '<a href="../../">the home page</a>' in article and '<a href="../../">raw home link</a>' in article
+
+
+def test_files_only_withheld_pages_link_to_are_withheld(make_site: Any) -> None:
+    image = b"\x89PNG\r\n\x1a\n fake image bytes"
+    secret = pages()["plans/audit.md"].replace(
+        "The quokka passphrase is kept in the safe.",
+        "![vault chart](chart.png) ![shared](../img/shared.png) [the report][r]\n\n"
+        '<img src="../../plans/floor.png"> <a href="annex.pdf">annex</a>\n\n[r]: report.pdf\n',
+    )
+    charter = pages()["policies/charter.md"].replace(
+        "Harbourline answers every call.", "Harbourline answers every call. ![shared](../img/shared.png)"
+    )
+    files = {
+        **pages(),
+        "plans/audit.md": secret,
+        "policies/charter.md": charter,
+        "plans/chart.png": image,
+        "plans/floor.png": image,
+        "plans/report.pdf": b"%PDF-1.4 report",
+        "plans/annex.pdf": b"%PDF-1.4 annex",
+        "img/shared.png": image,
+        "img/unlinked.png": image,
+    }
+    for audience, withheld in (("public", True), ("confidential", False)):
+        site = make_site(files, {"audience": audience})
+        result = site.build(strict=True)
+        assert result.ok, result.error
+        built = site.root / "site"
+        for name in ("plans/chart.png", "plans/floor.png", "plans/report.pdf", "plans/annex.pdf"):
+            assert (built / name).exists() is not withheld, (audience, name)
+        assert (built / "img/shared.png").exists() and (built / "img/unlinked.png").exists()

@@ -20,7 +20,13 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_sms import render
-from mkdocs_sms.analysis.audience import WITHHELD_TEXT, published, published_changes, unlink
+from mkdocs_sms.analysis.audience import (
+    WITHHELD_TEXT,
+    published,
+    published_changes,
+    unlink,
+    withheld_attachments,
+)
 from mkdocs_sms.analysis.changes import Changes, read_changes
 from mkdocs_sms.analysis.handbook import Handbook, PageCache, analyse, load_baseline
 from mkdocs_sms.catalogue import BUILTIN, Catalogue, CatalogueError, resolve_clause
@@ -140,6 +146,8 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
                 files.remove(found)
         if self._withheld and config.nav:
             config.nav = _without(config.nav, self._withheld)
+        if self._withheld:
+            self._withhold_attachments(files, config, sources)
         self._changes = published_changes(view, changes)
         handbook = self.handbook = view
         self._documents_by_path = {p.path: p.document for p in handbook.pages if p.document}
@@ -159,6 +167,17 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
                 self._files_by_id[document.id] = found
         self._keep_rendered(config)
         return files
+
+    def _withhold_attachments(self, files: Files, config: MkDocsConfig, sources: list[tuple[str, bytes]]) -> None:
+        """Leave out the files of docs_dir (images, PDFs...) that only withheld pages link to; a file the
+        configuration names (a logo, a stylesheet) stays."""
+        texts = {path: raw.decode("utf-8", errors="replace") for path, raw in sources}
+        named = {str(config.theme.get("logo")), str(config.theme.get("favicon"))}
+        named.update(str(item) for item in (*config.extra_css, *config.extra_javascript))
+        for path in withheld_attachments(texts, self._withheld) - named:
+            found = files.get_file_from_path(path)
+            if found is not None and not found.is_documentation_page() and found.src_dir == config.docs_dir:
+                files.remove(found)
 
     def _keep_rendered(self, config: MkDocsConfig) -> None:
         """Forget what the last build rendered when what it depends on has changed.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from urllib.parse import unquote, urlsplit
 
@@ -134,19 +134,121 @@ def _was_shown(settings: Settings, change: DocumentChange) -> bool:
     return settings.shows(change.old_classification)
 
 
+def _resolve(target: str, page_path: str) -> list[str]:
+    """The files in docs_dir a local link ``target`` of the page at ``page_path`` may name ([] for a URL
+    elsewhere or an anchor): resolved from the page's folder, as MkDocs resolves Markdown links, and from
+    its URL (``policies/charter/`` for ``policies/charter.md``), as a browser resolves raw HTML links."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path:
+        return []
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        return [posixpath.normpath(path.lstrip("/") or ".")]
+    bases = (posixpath.dirname(page_path), posixpath.splitext(page_path)[0])
+    return [posixpath.normpath(posixpath.join(base, path)) for base in bases]
+
+
+def _names(target: str, page_path: str, paths: set[str]) -> bool:
+    """Whether ``target`` links to one of ``paths`` (a source file, or the URL of a page made from one)."""
+    for resolved in _resolve(target, page_path):
+        stem = resolved.removesuffix("/index.html").removesuffix(".html")
+        if {resolved, f"{stem}.md", f"{stem}/index.md"} & paths:
+            return True
+    return False
+
+
+# A reference definition: [label]: target "title".
+_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]\n]+)\]:[ \t]*<?([^\s>]*)>?(?:[ \t]+.*)?$")
+# A full or collapsed reference link or image: [text][label], [label][].
+_FULL_REFERENCE = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\[([^\[\]\n]*)\]")
+# A shortcut reference: [label], not followed by a link, a reference or a definition's colon.
+_SHORTCUT = re.compile(r"(!?)(?<!\])\[([^\[\]\n]+)\](?![\[(:])")
+# A raw HTML link with its text, then any other tag whose href, src or data attribute names a file.
+_HTML_LINK = re.compile(
+    r"<a\b[^>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>\"']+))[^>]*>(.*?)</a\s*>", re.IGNORECASE
+)
+_HTML_TAG = re.compile(
+    r"<[a-z][^>]*?\b(?:href|src|data)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>\"']+))[^>]*>", re.IGNORECASE
+)
+
+
+def _label(text: str) -> str:
+    """A reference label as Markdown matches it: case and runs of white space do not count."""
+    return " ".join(text.split()).casefold()
+
+
 def unlink(markdown: str, page_path: str, hidden: set[str]) -> str:
     """``markdown`` of the page at ``page_path`` with each link to a page in ``hidden`` made plain text
-    (an image pointing there is dropped); MkDocs would otherwise warn of a link to a missing page."""
-    folder = posixpath.dirname(page_path)
+    (an image pointing there is dropped); MkDocs would otherwise warn of a link to a missing page.
 
-    def plain(match: re.Match[str]) -> str:
-        target = urlsplit(match.group(3))
-        if target.scheme or target.netloc or not target.path:
-            return match.group(0)
-        path = unquote(target.path)
-        resolved = posixpath.normpath(path.lstrip("/") if path.startswith("/") else posixpath.join(folder, path))
-        if resolved not in hidden:
+    Inline links, reference links (whose definitions go) and raw HTML ``<a href>`` alike keep their
+    text only, so that no ``href`` names the withheld file.
+    """
+
+    def inline(match: re.Match[str]) -> str:
+        if not _names(match.group(3), page_path, hidden):
             return match.group(0)
         return "" if match.group(1) else match.group(2)
 
-    return references.substitute(markdown, _LINK, plain) if "](" in markdown else markdown
+    if "](" in markdown:
+        markdown = references.substitute(markdown, _LINK, inline)
+    if "]:" in markdown:
+        labels: set[str] = set()
+
+        def definition(match: re.Match[str]) -> str:
+            if not _names(match.group(2), page_path, hidden):
+                return match.group(0)
+            labels.add(_label(match.group(1)))
+            return ""
+
+        markdown = references.substitute(markdown, _DEFINITION, definition)
+        if labels:
+
+            def full(match: re.Match[str]) -> str:
+                if _label(match.group(3) or match.group(2)) not in labels:
+                    return match.group(0)
+                return "" if match.group(1) else match.group(2)
+
+            def shortcut(match: re.Match[str]) -> str:
+                if _label(match.group(2)) not in labels:
+                    return match.group(0)
+                return "" if match.group(1) else match.group(2)
+
+            markdown = references.substitute(markdown, _FULL_REFERENCE, full)
+            markdown = references.substitute(markdown, _SHORTCUT, shortcut)
+    if "<" in markdown:
+
+        def html_link(match: re.Match[str]) -> str:
+            target = next(group for group in match.groups()[:3] if group is not None)
+            return match.group(4) if _names(target, page_path, hidden) else match.group(0)
+
+        def html_tag(match: re.Match[str]) -> str:
+            target = next(group for group in match.groups() if group is not None)
+            return "" if _names(target, page_path, hidden) else match.group(0)
+
+        markdown = references.substitute(markdown, _HTML_LINK, html_link)
+        markdown = references.substitute(markdown, _HTML_TAG, html_tag)
+    return markdown
+
+
+def linked_files(markdown: str, page_path: str) -> set[str]:
+    """Every file in docs_dir that ``markdown`` of the page at ``page_path`` may link to or embed (inline
+    links and images, reference definitions, raw HTML attributes), by each way it may be resolved."""
+    found: set[str] = set()
+    for pattern, groups in ((_LINK, (3,)), (_DEFINITION, (2,)), (_HTML_TAG, (1, 2, 3))):
+        for line in markdown.split("\n"):
+            for match in pattern.finditer(line):
+                for group in groups:
+                    if match.group(group):
+                        found.update(_resolve(match.group(group), page_path))
+    return found
+
+
+def withheld_attachments(texts: Mapping[str, str], hidden: set[str]) -> set[str]:
+    """The files (images, PDFs...) that only withheld pages link to: ``texts`` is the Markdown of every
+    page by path, ``hidden`` the withheld pages. A file a published page links to as well stays."""
+    by_hidden: set[str] = set()
+    by_published: set[str] = set()
+    for path, markdown in texts.items():
+        (by_hidden if path in hidden else by_published).update(linked_files(markdown, path))
+    return by_hidden - by_published - hidden
