@@ -170,3 +170,30 @@ def test_folder_defaults_are_read_at_each_ref(repo: Site) -> None:  # noqa: F811
     assert data["findings"]["introduced"] == [] and data["verdict"] == "pass"
     (changed,) = data["documents"]["changed"]
     assert [f["key"] for f in changed["fields"]] == ["version"]
+
+
+# A folder name that, written raw into a line of output, would forge a GitHub annotation.
+FORGED = "x\n::error file=README.md,line=1::FORGED"
+
+
+def test_a_path_with_a_line_break_forges_no_line_and_shifts_no_blob(repo: Site) -> None:  # noqa: F811
+    git(repo.root, "tag", "base")
+    repo.write(f"{FORGED}/odd.md", approved("POL-ODD-01", "policy", ["5.2"], version="7.0", owner="o"))
+    repo.write("zz/late.md", approved("POL-LATE-01", "policy", ["5.2"], version="3.3", title="Late 3.3"))
+    commit_all(repo.root, "Add two policies", "2026-06-01")
+    data = json.loads(diff(repo, "--base", "base", "--format", "json").stdout)
+    docs = data["documents"]
+    assert [d["id"] for d in docs["added"]] == ["POL-LATE-01", "POL-ODD-01"]
+    assert docs["removed"] == [] and docs["renamed"] == []
+    # Each document's history holds its own version.
+    checked = {d["id"]: d for d in repo.check_json()["documents"]}
+    assert [r["version"] for r in checked["POL-LATE-01"]["history"]] == ["3.3"]
+    assert [r["version"] for r in checked["POL-ODD-01"]["history"]] == ["7.0"]
+    # A finding about the file names it on one line, in the check's text and in the build log.
+    repo.write(f"{FORGED}/odd.md", approved("POL-ODD-01", "policy", ["5.2"], version="7.0", owner="o", type="polcy"))
+    text = repo.check().stdout
+    assert not any(line.startswith("::") for line in text.splitlines()), text
+    assert "x\\n::error file=README.md,line=1::FORGED/odd.md" in text
+    build = repo.build()
+    logged = [m for m in build.plugin_warnings() if "POL-ODD-01" in m]
+    assert logged and all("\n" not in m for m in logged)

@@ -42,7 +42,7 @@ from mkdocs_sms.report.annotations import github_command
 from mkdocs_sms.report.export import TABLES, write_csv, write_xlsx
 from mkdocs_sms.rules import Severity
 from mkdocs_sms.settings import Settings, SettingsError
-from mkdocs_sms.text import md_cell
+from mkdocs_sms.text import md_cell, one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -81,7 +81,7 @@ def _paint(text: str, code: str, colour: bool) -> str:
 def format_text(handbook: Handbook, out: TextIO, docs_dir: str, colour: bool) -> None:
     """Readable findings, grouped by file, then the coverage summary."""
     for path, group in groupby(handbook.findings, key=lambda f: f.path):
-        title = f"{docs_dir}/{path}" if path else "Coverage"
+        title = one_line(f"{docs_dir}/{path}") if path else "Coverage"
         out.write(_paint(title, "1", colour) + "\n")
         for finding in group:
             where = f"{finding.line}" if finding.line else "-"
