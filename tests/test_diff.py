@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +198,24 @@ def test_a_path_with_a_line_break_forges_no_line_and_shifts_no_blob(repo: Site) 
     build = repo.build()
     logged = [m for m in build.plugin_warnings() if "POL-ODD-01" in m]
     assert logged and all("\n" not in m for m in logged)
+
+
+def test_markdown_report_encodes_hostile_file_names_in_links(repo: Site) -> None:  # noqa: F811
+    repo.config_file.write_text(repo.config_file.read_text() + "site_url: https://handbook.example/\n")
+    git(repo.root, "tag", "base")
+    hostile = {
+        "POL-HX-01": 'evil)<img src=x onerror="alert(1)">.md',
+        "POL-HX-02": "javascript:alert(1).md",
+        "POL-HX-03": "a b/x](javascript:alert(2))<b>.md",
+    }
+    for doc_id, path in hostile.items():
+        repo.write(path, approved(doc_id, "policy", ["5.2"]))
+    commit_all(repo.root, "Hostile names", "2026-06-01")
+    report = diff(repo, "--base", "base").stdout
+    links = re.findall(r"\[(POL-HX-0\d)\]\(([^)]*)\)", report)
+    assert sorted(doc_id for doc_id, _ in links) == sorted(hostile)
+    for _, href in links:
+        assert href.startswith("https://handbook.example/")
+        assert not set(href) & set("<>\"' ()[]"), href
+    assert "<img" not in report and "<b>" not in report and "(javascript:" not in report
+    assert "https://handbook.example/evil%29%3Cimg%20src%3Dx%20onerror%3D%22alert%281%29%22%3E/" in report
