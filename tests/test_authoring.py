@@ -94,3 +94,29 @@ def test_organisation_templates_come_first(make_site: Any) -> None:
     _new(site, "plan", "--id", "PLN-OWN-01", "--title", "Own plan")
     assert "Harbourline policy layout for Own." in (site.docs / "policies/own.md").read_text()
     assert "## Activities and timetable" in (site.docs / "plans/own-plan.md").read_text()  # packaged fallback
+
+
+@pytest.mark.parametrize("where", ["DOCS/../outside/x.md", "/ROOT/../escaped/x.md", "DOCS/../docs-other/x.md"])
+def test_new_refuses_a_path_outside_docs_dir(where: str, make_site: Any) -> None:
+    site = make_site(complete_mini())
+    path = where.replace("DOCS", str(site.docs)).replace("/ROOT", str(site.root))
+    before = _snapshot(site.root.parent)
+    result = _new(site, "policy", "--id", "POL-X-01", "--title", "X", "--path", path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "is outside docs_dir" in result.stderr
+    assert not Path(path).parent.exists()
+    assert _snapshot(site.root.parent) == before
+
+
+def test_templates_run_in_a_sandbox(make_site: Any, tmp_path: Path) -> None:
+    site = make_site(complete_mini())
+    marker = tmp_path / "pwned"
+    (site.root / "sms_templates").mkdir()
+    (site.root / "sms_templates/policy.md.j2").write_text(
+        "{{ cycler.__init__.__globals__.os.system('touch " + str(marker) + "') }}\n"
+    )
+    before = _snapshot(site.root)
+    result = _new(site, "policy", "--id", "POL-EVIL-01", "--title", "Evil")
+    assert result.returncode == 2 and "cannot be rendered" in result.stderr and "Traceback" not in result.stderr
+    assert not marker.exists()
+    assert _snapshot(site.root) == before

@@ -22,6 +22,7 @@ from mkdocs_sms.analysis.handbook import Handbook, analyse, load_baseline
 from mkdocs_sms.analysis.implementation import DEFAULT_BASELINE
 from mkdocs_sms.analysis.progress import progress
 from mkdocs_sms.authoring import (
+    AuthoringError,
     file_name,
     folder_for,
     packaged_ci_examples,
@@ -213,15 +214,23 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if handbook.clause_catalogue(clause) is None:
             problems.append(f"clause '{clause}' is in no loaded catalogue")
     target = Path(args.path) if args.path else project.docs_dir / folder_for(args.type) / file_name(args.title)
-    if target.exists():
+    docs_dir = project.docs_dir.resolve()
+    if docs_dir not in target.resolve().parents:
+        problems.append(f"{target} is outside docs_dir ({project.docs_dir}); choose a --path inside it")
+    elif target.exists():
         problems.append(f"{target} already exists; choose another --path")
-    if problems:
-        for problem in problems:
-            err.write(f"mkdocs-sms: error: {problem}\n")
-        return EXIT_UNUSABLE
     dirs = [settings.base_dir / settings.templates_dir, packaged_templates()]
     values = template_values(settings, args.id, args.title, clauses, args.owner)
-    text = render_document(dirs, args.type, values, handbook.catalogues, clauses)
+    text = ""
+    if not problems:
+        try:
+            text = render_document(dirs, args.type, values, handbook.catalogues, clauses)
+        except AuthoringError as exc:
+            problems.append(str(exc))
+    if problems:
+        for problem in problems:
+            err.write(f"mkdocs-sms: error: {one_line(problem)}\n")
+        return EXIT_UNUSABLE
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(text)
