@@ -164,7 +164,8 @@ def test_check_reports_audience_findings_like_the_build(make_site: Any) -> None:
 
 def test_the_example_editions_keep_to_their_audiences(tmp_path: Path) -> None:
     every = json.loads(run_cli("check", "--format", "json", "-f", str(ROOT / "mkdocs.customers.yml"), cwd=ROOT).stdout)
-    assert every["withheld"] == 0  # check reports on every document of the SMS
+    assert every["withheld"] == 0  # check reports on every document of the SMS, and says so
+    assert every["audience"] == "public" and every["scope"].startswith("all documents")
     by_level: dict[str, list[dict[str, Any]]] = {}
     for doc in every["documents"]:
         by_level.setdefault(doc["classification"], []).append(doc)

@@ -46,6 +46,7 @@ from mkdocs_sms.settings import Settings, SettingsError
 from mkdocs_sms.text import md_cell, one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+CHECK_SCOPE = "all documents: the audience applies to builds and export, not to check"
 
 
 def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catalogue]]:
@@ -141,7 +142,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     docs_dir = _display_dir(project.docs_dir)
     if args.format == "json":
         # One write: json.dump would make a write call for each of some hundred thousand pieces.
-        out.write(json.dumps(handbook_json(handbook), indent=2, ensure_ascii=False) + "\n")
+        # The check is for the SMS team: it covers every document, whatever the audience (which only
+        # decides what builds and export publish), and says so next to "audience" and "withheld".
+        data = {**handbook_json(handbook), "scope": CHECK_SCOPE}
+        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     elif args.format == "markdown":
         format_markdown(handbook, out, args.strict)
     elif args.format == "github":
