@@ -231,11 +231,12 @@ def test_withheld_stale_evidence_is_reported_without_its_name(make_site: Any) ->
     assert site.build().ok
     data = json.loads(site.site_file("sms.json"))
     (stale,) = [f for f in data["findings"] if f["code"] == "SMS104"]
-    assert (
-        "the newest evidence (withheld from this audience), of 2025-01-10, is older than 12 months" in stale["message"]
-    )
+    # Neither the record nor its date: a date of a withheld document is withheld with it.
+    assert "the newest evidence (withheld from this audience) is older than 12 months" in stale["message"]
+    (row,) = [r for r in data["coverage"] if r["clause"] == "9.2" and r["kind"] == "record"]
+    assert row["evidence"] is None and row["evidence_date"] is None
     everything = "\n".join(site_text(site.root).values())
-    assert "REC-AUD-2025-01" not in everything and "Hush audit" not in everything
+    assert "REC-AUD-2025-01" not in everything and "Hush audit" not in everything and "2025-01-10" not in everything
     # The check, for the SMS team, names it.
     checked = [f for f in site.check_json()["findings"] if f["code"] == "SMS104"]
     assert "REC-AUD-2025-01" in checked[0]["message"]
@@ -430,3 +431,19 @@ def test_files_only_withheld_pages_link_to_are_withheld(make_site: Any) -> None:
         for name in ("plans/chart.png", "plans/floor.png", "plans/report.pdf", "plans/annex.pdf"):
             assert (built / name).exists() is not withheld, (audience, name)
         assert (built / "img/shared.png").exists() and (built / "img/unlinked.png").exists()
+
+
+def test_the_audit_page_says_what_it_counts_but_withholds(make_site: Any) -> None:
+    overdue = approved(
+        "PLN-OLD-01", "plan", ["9.2", "7.7"], title="Overdue vault plan", classification="confidential",
+        approved_on="2025-01-01",
+    )  # fmt: skip
+    site = make_site({**pages(), "plans/old.md": overdue}, {"audience": "internal"})
+    assert site.build().ok
+    audit = site.site_file("sms/audit/index.html")
+    # The restricted minutes evidence the internal audit: the check passes without their date.
+    assert "the latest record is withheld from this audience; it is in date" in audit
+    assert "2026-10-01" not in audit
+    assert "1 approved document(s) are past their review date (1 of them withheld from this audience)" in audit
+    assert "1 error finding(s) (1 of them about pages withheld from this audience)" in audit
+    assert "PLN-OLD-01" not in audit and "Overdue vault plan" not in audit

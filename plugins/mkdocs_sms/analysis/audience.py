@@ -81,6 +81,8 @@ def published(handbook: Handbook) -> Handbook:
             row,
             documents=tuple(documents[d.id] for d in row.documents if d.id in documents),
             evidence=documents.get(row.evidence.id) if row.evidence else None,
+            # The date of withheld evidence is a value of the withheld document: the view has none.
+            evidence_date=row.evidence_date if row.evidence is None or row.evidence.id not in hidden else None,
             withheld=sum(1 for d in row.documents if d.id in hidden),
         )
         for row in handbook.coverage
