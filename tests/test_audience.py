@@ -447,3 +447,35 @@ def test_the_audit_page_says_what_it_counts_but_withholds(make_site: Any) -> Non
     assert "1 approved document(s) are past their review date (1 of them withheld from this audience)" in audit
     assert "1 error finding(s) (1 of them about pages withheld from this audience)" in audit
     assert "PLN-OLD-01" not in audit and "Overdue vault plan" not in audit
+
+
+def test_a_commit_that_also_changed_a_withheld_document_shows_only_date_version_and_status(tmp_path: Path) -> None:
+    from test_history import change_policy, commit_all, git
+
+    site = Site(tmp_path / "repo")
+    site.root.mkdir()
+    git(site.root, "init", "-q", "-b", "main")
+    write_config(site.root, {"history": True, "audience": "internal"}, repo_url="https://github.com/example/hb")
+    for path, content in complete_mini().items():
+        site.write(path, content)
+    site.write("policies/change.md", change_policy("1.0"))
+    commit_all(site.root, "Edition 1: change policy", "2026-04-01", author="Open Olga")
+    secret = approved("PLN-SEC-09", "plan", ["9.2"], title="Vault drill", classification="confidential")
+    site.write("plans/secret.md", secret)
+    site.write("policies/change.md", change_policy("1.1", body="The CAB meets weekly."))
+    commit_all(site.root, "Kraken vault drill and the CAB", "2026-05-01", author="Secret Sam")
+    shared = git(site.root, "rev-parse", "HEAD")
+    assert site.build(strict=True).ok
+    texts = site_text(site.root)
+    for secret_text in ("Kraken", "Secret Sam", shared[:7]):
+        leaks = [name for name, text in texts.items() if secret_text in text]
+        assert not leaks, (secret_text, leaks)
+    page = texts["policies/change/index.html"].split('id="revision-history"', 1)[1]
+    assert "2026-05-01" in page and "1.1" in page and "Open Olga" in page and "Edition 1: change policy" in page
+    (doc,) = [d for d in json.loads(texts["sms.json"])["documents"] if d["id"] == "POL-CHG-01"]
+    assert doc["history"][0] == {
+        "commit": None, "date": "2026-05-01", "author": None, "version": "1.1", "status": "approved", "subject": None
+    }  # fmt: skip
+    # The SMS team's check shows the whole commit.
+    checked = {d["id"]: d for d in site.check_json()["documents"]}
+    assert checked["POL-CHG-01"]["history"][0]["subject"] == "Kraken vault drill and the CAB"

@@ -20,6 +20,7 @@ from mkdocs_sms.analysis.handbook import Handbook, shown_to
 from mkdocs_sms.model import references
 from mkdocs_sms.model.defaults import META_FILE
 from mkdocs_sms.model.document import Document, Page
+from mkdocs_sms.read.git import History
 from mkdocs_sms.rules import apply_severities, sort_key
 from mkdocs_sms.settings import Settings
 
@@ -101,9 +102,24 @@ def published(handbook: Handbook) -> Handbook:
             for ref, sources in handbook.referenced_by.items()
             if ref in documents
         },
+        history=_published_history(handbook.history, hidden_paths),
         withheld=len(hidden_pages),
         source=handbook,
     )
+
+
+def _published_history(history: History | None, hidden_paths: set[str]) -> History | None:
+    """The history without the withheld pages, and of a commit that also changed one of them only the
+    date, version and status: its id, author and subject may lead to it or speak of it."""
+    if history is None or history.unavailable:
+        return history
+    shared = {revision.commit for path in hidden_paths for revision in history.of(path)}
+    revisions = {
+        path: tuple(replace(r, commit="", author="", subject="") if r.commit in shared else r for r in revs)
+        for path, revs in history.revisions.items()
+        if path not in hidden_paths
+    }
+    return replace(history, revisions=revisions, paths=history.paths - hidden_paths)
 
 
 def _folders(path: str) -> Iterable[str]:

@@ -35,13 +35,15 @@ class Revision:
     body_digest: str | None = None
 
     def to_json(self) -> dict[str, object]:
+        # An audience view leaves out the commit, author and subject of a commit that also changed a
+        # withheld document (mkdocs_sms.analysis.audience): null here.
         return {
-            "commit": self.commit,
+            "commit": self.commit or None,
             "date": self.date,
-            "author": self.author,
+            "author": self.author or None,
             "version": self.version,
             "status": self.status,
-            "subject": self.subject,
+            "subject": self.subject or None,
         }
 
 
