@@ -431,6 +431,11 @@ def test_files_only_withheld_pages_link_to_are_withheld(make_site: Any) -> None:
         for name in ("plans/chart.png", "plans/floor.png", "plans/report.pdf", "plans/annex.pdf"):
             assert (built / name).exists() is not withheld, (audience, name)
         assert (built / "img/shared.png").exists() and (built / "img/unlinked.png").exists()
+    # A file the navigation names stays, whoever links to it.
+    site = make_site(files, {"audience": "public"}, nav=[{"Home": "index.md"}, {"Annex": "plans/annex.pdf"}])
+    result = site.build(strict=True)
+    assert result.ok, result.error
+    assert (site.root / "site/plans/annex.pdf").exists() and not (site.root / "site/plans/report.pdf").exists()
 
 
 def test_the_audit_page_says_what_it_counts_but_withholds(make_site: Any) -> None:

@@ -170,9 +170,9 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
 
     def _withhold_attachments(self, files: Files, config: MkDocsConfig, sources: list[tuple[str, bytes]]) -> None:
         """Leave out the files of docs_dir (images, PDFs...) that only withheld pages link to; a file the
-        configuration names (a logo, a stylesheet) stays."""
+        configuration names (a logo, a stylesheet, an entry of the navigation) stays."""
         texts = {path: raw.decode("utf-8", errors="replace") for path, raw in sources}
-        named = {str(config.theme.get("logo")), str(config.theme.get("favicon"))}
+        named = {str(config.theme.get("logo")), str(config.theme.get("favicon")), *_nav_paths(config.nav or [])}
         named.update(str(item) for item in (*config.extra_css, *config.extra_javascript))
         for path in withheld_attachments(texts, self._withheld) - named:
             found = files.get_file_from_path(path)
@@ -354,6 +354,16 @@ def _without(nav: list[Any], paths: set[str]) -> list[Any]:
             item = {next(iter(item)): children} if isinstance(item, dict) else children
         kept.append(item)
     return kept
+
+
+def _nav_paths(nav: list[Any]) -> Iterator[str]:
+    """The paths an explicit ``nav`` configuration names, relative to docs_dir."""
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
+        if isinstance(value, str):
+            yield posixpath.normpath(value.lstrip("/"))
+        elif isinstance(value, list):
+            yield from _nav_paths(value)
 
 
 def _sections(items: list[Any]) -> Iterator[Section]:
