@@ -300,12 +300,21 @@ UNKNOWN = {path for path in BROKEN if path.endswith(".md") and path != "notes/va
 @pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
 @pytest.mark.parametrize("audience", ["public", "internal"])
 def test_pages_whose_classification_is_unknown_are_withheld(make_site: Any, audience: str, strict: bool) -> None:
-    site = make_site({**pages(), **BROKEN}, {"audience": audience}, site_url="https://sms.example/")
+    # A public page links to the broken ones every way it can: the links become text.
+    links = approved("POL-LNK-01", "policy", ["5.2"], title="Link hub", classification="public").replace(
+        "Body.",
+        'Hub: [colon](../broken/colon.md), [meta][m], <a href="../../vault/notes/">notes</a>, '
+        "![bytes](../broken/latin1.md)\n\n[m]: ../vault/plan.md\n",
+    )
+    site = make_site(
+        {**pages(), **BROKEN, "policies/links.md": links}, {"audience": audience}, site_url="https://sms.example/"
+    )
     result = site.build(strict=strict)
     assert result.ok is not strict  # the broken pages are warnings: --strict fails, but only after writing
     texts = site_text(site.root)
     assert "sitemap.xml.gz" in texts and "search/search_index.json" in texts
-    assert "answers every call" in texts["policies/charter/index.html"]  # the published page is there
+    assert "answers every call" in texts["policies/charter/index.html"]  # the published pages are there
+    assert "Hub: colon, meta, notes" in texts["policies/links/index.html"]
     for marker in BROKEN_MARKERS:
         leaks = [name for name, text in texts.items() if marker.lower() in text.lower()]
         assert not leaks, f"{marker!r} leaks into {leaks} of the {audience} build"
