@@ -197,15 +197,23 @@ def test_the_example_editions_keep_to_their_audiences(tmp_path: Path) -> None:
         assert json.loads(texts["sms.json"])["withheld"] == sum(len(d) for k, d in by_level.items() if k not in shown)
 
 
-def test_what_changed_leaves_out_withheld_documents(tmp_path: Path) -> None:
-    from test_history import commit_all, git
+def git_handbook(tmp_path: Path, options: dict[str, Any], **extra: Any) -> Site:
+    """The miniature handbook in a new git repository, nothing committed yet, with git history on."""
+    from test_history import git
 
     site = Site(tmp_path / "repo")
     site.root.mkdir()
     git(site.root, "init", "-q", "-b", "main")
-    write_config(site.root, {"history": True, "audience": "internal"})
+    write_config(site.root, {"history": True, **options}, **extra)
     for path, content in complete_mini().items():
         site.write(path, content)
+    return site
+
+
+def test_what_changed_leaves_out_withheld_documents(tmp_path: Path) -> None:
+    from test_history import commit_all, git
+
+    site = git_handbook(tmp_path, {"audience": "internal"})
     secret = approved("PLN-SEC-09", "plan", ["9.2"], title="Vault drill", classification="confidential")
     site.write("plans/old-secret.md", secret)
     commit_all(site.root, "Edition 1", "2026-05-01")
@@ -348,12 +356,7 @@ def test_check_reports_each_page_whose_classification_is_unknown(make_site: Any)
 def test_a_removed_document_of_unknown_classification_is_left_out_of_what_changed(tmp_path: Path) -> None:
     from test_history import commit_all, git
 
-    site = Site(tmp_path / "repo")
-    site.root.mkdir()
-    git(site.root, "init", "-q", "-b", "main")
-    write_config(site.root, {"history": True, "audience": "internal"})
-    for path, content in complete_mini().items():
-        site.write(path, content)
+    site = git_handbook(tmp_path, {"audience": "internal"})
     old = approved("PLN-ODD-01", "plan", ["9.2"], title="Walrus drill", classification="Secret")
     site.write("plans/odd.md", old)
     commit_all(site.root, "Edition 1", "2026-05-01")
@@ -466,12 +469,7 @@ def test_the_audit_page_says_what_it_counts_but_withholds(make_site: Any) -> Non
 def test_a_commit_that_also_changed_a_withheld_document_shows_only_date_version_and_status(tmp_path: Path) -> None:
     from test_history import change_policy, commit_all, git
 
-    site = Site(tmp_path / "repo")
-    site.root.mkdir()
-    git(site.root, "init", "-q", "-b", "main")
-    write_config(site.root, {"history": True, "audience": "internal"}, repo_url="https://github.com/example/hb")
-    for path, content in complete_mini().items():
-        site.write(path, content)
+    site = git_handbook(tmp_path, {"audience": "internal"}, repo_url="https://github.com/example/hb")
     site.write("policies/change.md", change_policy("1.0"))
     commit_all(site.root, "Edition 1: change policy", "2026-04-01", author="Open Olga")
     secret = approved("PLN-SEC-09", "plan", ["9.2"], title="Vault drill", classification="confidential")
