@@ -119,3 +119,29 @@ def test_new_uses_the_configured_today(make_site: Any) -> None:
     text = (site.docs / "records/minutes.md").read_text()
     assert "Drafted on 2026-11-29." in text
     assert "\ndate:  # the date of the event this record evidences, YYYY-MM-DD\n" in text
+
+
+@pytest.mark.parametrize("where", ["DOCS/../outside/x.md", "/ROOT/../escaped/x.md", "DOCS/../docs-other/x.md"])
+def test_new_refuses_a_path_outside_docs_dir(where: str, make_site: Any) -> None:
+    site = make_site(complete_mini())
+    path = where.replace("DOCS", str(site.docs)).replace("/ROOT", str(site.root))
+    before = _snapshot(site.root.parent)
+    result = _new(site, "policy", "--id", "POL-X-01", "--title", "X", "--path", path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "is outside docs_dir" in result.stderr
+    assert not Path(path).parent.exists()
+    assert _snapshot(site.root.parent) == before
+
+
+def test_templates_run_in_a_sandbox(make_site: Any, tmp_path: Path) -> None:
+    site = make_site(complete_mini())
+    marker = tmp_path / "pwned"
+    (site.root / "sms_templates").mkdir()
+    (site.root / "sms_templates/policy.md.j2").write_text(
+        "{{ cycler.__init__.__globals__.os.system('touch " + str(marker) + "') }}\n"
+    )
+    before = _snapshot(site.root)
+    result = _new(site, "policy", "--id", "POL-EVIL-01", "--title", "Evil")
+    assert result.returncode == 2 and "cannot be rendered" in result.stderr and "Traceback" not in result.stderr
+    assert not marker.exists()
+    assert _snapshot(site.root) == before

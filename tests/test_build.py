@@ -36,7 +36,8 @@ def test_findings_fail_strict_build_with_file_and_line(make_site: Any) -> None:
 
 def test_invalid_yaml_is_reported_and_the_page_still_builds(make_site: Any) -> None:
     page = "---\nid: POL-X-01\ntitle: [oops\n---\n\nText of the page.\n"
-    site = make_site({**complete_mini(), "x.md": page})
+    # Its classification is unknown, so only a build for the highest audience publishes it (test_audience.py).
+    site = make_site({**complete_mini(), "x.md": page}, {"audience": "restricted"})
     result = site.build()
     assert result.ok
     assert any(m.startswith("mkdocs_sms: SMS001 x.md:3 (POL-X-01): front-matter") for m in result.plugin_warnings())
@@ -44,7 +45,7 @@ def test_invalid_yaml_is_reported_and_the_page_still_builds(make_site: Any) -> N
 
 
 def test_non_utf8_page_does_not_stop_the_build(make_site: Any) -> None:
-    site = make_site({**complete_mini(), "legacy.md": "Caf\xe9 menu\n".encode("latin-1")})
+    site = make_site({**complete_mini(), "legacy.md": "Caf\xe9 menu\n".encode("latin-1")}, {"audience": "restricted"})
     result = site.build()
     assert result.ok, result.error
     assert any("SMS009 legacy.md:1" in m for m in result.plugin_warnings())
@@ -188,7 +189,8 @@ def test_plugin_and_cli_report_identical_findings(make_site: Any) -> None:
         "dup.md": approved("POL-CHG-01", "policy", []),
         "old.md": approved("POL-OLD-01", "policy", ["5.2"], approved_on="2024-01-01", related=["X-1"]),
     }
-    site = make_site(pages, {"severity": {"SMS005": "warning"}})
+    # For the highest audience: a build for a lower one leaves out bad.md, whose classification is unknown.
+    site = make_site(pages, {"severity": {"SMS005": "warning"}, "audience": "restricted"})
     del pages["plans/audit.md"]
     (site.docs / "plans/audit.md").unlink()
     assert site.build().ok

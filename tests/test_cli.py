@@ -65,7 +65,8 @@ def test_in_process_runs_give_what_a_process_gives(make_site: Any) -> None:
     assert (os.getcwd(), dict(os.environ)) == (cwd, environ)
     # The JSON is not empty agreement: it holds the findings of the handbook.
     codes = {f["code"] for f in json.loads(run_cli(*runs[0], cwd=site.root).stdout)["findings"]}
-    assert codes == {"SMS001", "SMS007"}
+    # SMS304 and SMS302: the page whose front-matter is broken counts as the highest classification.
+    assert codes == {"SMS001", "SMS007", "SMS304", "SMS302"}
 
 
 def test_in_process_environment_is_the_run_s_own(make_site: Any) -> None:
@@ -92,10 +93,11 @@ def test_unusable_input_exits_2(make_site: Any, tmp_path: Path) -> None:
 def test_text_format_groups_findings_by_file(make_site: Any) -> None:
     out = _failing(make_site).check().stdout
     assert "docs/bad.md\n     4  error   SMS001  POL-BAD-01: front-matter" in out
+    assert "     4  warning SMS304  POL-BAD-01: its classification cannot be established" in out
     assert "docs/late.md\n    10  warning SMS007  POL-LATE-01: review was due on 2026-01-01 (332 days ago)" in out
     # The optional audit-results row is missing: shown, but not a finding.
     assert "Coverage of mini: 3/4 covered (3 covered, 1 missing)" in out
-    assert "4 documents checked: 1 error, 1 warning" in out
+    assert "4 documents checked: 1 error, 2 warnings" in out
     assert "\x1b[" not in out  # no colour when not on a terminal
 
 
@@ -103,14 +105,15 @@ def test_json_format_is_the_contract_object(make_site: Any) -> None:
     data = _failing(make_site).check_json()
     assert data["schema"] == 1
     assert {"documents", "coverage", "findings"} <= set(data)
-    assert {f["code"] for f in data["findings"]} == {"SMS001", "SMS007"}
+    # bad.md, whose classification is unknown, is also withheld from the default audience (SMS304, SMS302).
+    assert {f["code"] for f in data["findings"]} == {"SMS001", "SMS007", "SMS304", "SMS302"}
     for finding in data["findings"]:
         assert set(finding) == {"code", "severity", "message", "path", "line", "document"}
 
 
 def test_markdown_format_is_ready_for_a_pull_request(make_site: Any) -> None:
     out = _failing(make_site).check("--format", "markdown").stdout
-    assert out.startswith("❌ **Check failed**: 1 error(s), 1 warning(s) in 4 documents.")
+    assert out.startswith("❌ **Check failed**: 1 error(s), 2 warning(s) in 4 documents.")
     assert "| mini | 3/4 | 0 | 0 | 1 |" in out
     assert "| warning | SMS007 | late.md:10 (POL-LATE-01) | review was due on 2026-01-01 (332 days ago) |" in out
     passed = make_site(complete_mini()).check("--format", "markdown").stdout
@@ -120,7 +123,8 @@ def test_markdown_format_is_ready_for_a_pull_request(make_site: Any) -> None:
 def test_github_format_prints_workflow_commands(make_site: Any) -> None:
     out = _failing(make_site).check("--format", "github").stdout.splitlines()
     assert out[0].startswith("::error file=docs/bad.md,line=4,title=SMS001 POL-BAD-01::SMS001 bad.md:4 (POL-BAD-01)")
-    assert out[1].startswith("::warning file=docs/late.md,line=10,title=SMS007 POL-LATE-01::")
+    assert out[1].startswith("::warning file=docs/bad.md,line=4,title=SMS304 POL-BAD-01::SMS304 bad.md:4 (POL-BAD-01)")
+    assert out[2].startswith("::warning file=docs/late.md,line=10,title=SMS007 POL-LATE-01::")
     missing = make_site({k: v for k, v in complete_mini().items() if k != "plans/audit.md"})
     lines = missing.check("--format", "github").stdout.splitlines()
     assert lines == [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +227,51 @@ def test_a_document_lost_to_broken_front_matter_is_named_on_the_side_that_has_it
     # Back again: the finding is resolved by the change that repairs the page.
     data = json.loads(diff(repo, "--base", "HEAD", "--head", "base", "--format", "json").stdout)
     assert [f["path"] for f in data["findings"]["resolved"] if f["code"] == "SMS010"] == ["plans/audit.md"]
+
+
+# A folder name that, written raw into a line of output, would forge a GitHub annotation.
+FORGED = "x\n::error file=README.md,line=1::FORGED"
+
+
+def test_a_path_with_a_line_break_forges_no_line_and_shifts_no_blob(repo: Site) -> None:  # noqa: F811
+    git(repo.root, "tag", "base")
+    repo.write(f"{FORGED}/odd.md", approved("POL-ODD-01", "policy", ["5.2"], version="7.0", owner="o"))
+    repo.write("zz/late.md", approved("POL-LATE-01", "policy", ["5.2"], version="3.3", title="Late 3.3"))
+    commit_all(repo.root, "Add two policies", "2026-06-01")
+    data = json.loads(diff(repo, "--base", "base", "--format", "json").stdout)
+    docs = data["documents"]
+    assert [d["id"] for d in docs["added"]] == ["POL-LATE-01", "POL-ODD-01"]
+    assert docs["removed"] == [] and docs["renamed"] == []
+    # Each document's history holds its own version.
+    checked = {d["id"]: d for d in repo.check_json()["documents"]}
+    assert [r["version"] for r in checked["POL-LATE-01"]["history"]] == ["3.3"]
+    assert [r["version"] for r in checked["POL-ODD-01"]["history"]] == ["7.0"]
+    # A finding about the file names it on one line, in the check's text and in the build log.
+    repo.write(f"{FORGED}/odd.md", approved("POL-ODD-01", "policy", ["5.2"], version="7.0", owner="o", type="polcy"))
+    text = repo.check().stdout
+    assert not any(line.startswith("::") for line in text.splitlines()), text
+    assert "x\\n::error file=README.md,line=1::FORGED/odd.md" in text
+    build = repo.build()
+    logged = [m for m in build.plugin_warnings() if "POL-ODD-01" in m]
+    assert logged and all("\n" not in m for m in logged)
+
+
+def test_markdown_report_encodes_hostile_file_names_in_links(repo: Site) -> None:  # noqa: F811
+    repo.config_file.write_text(repo.config_file.read_text() + "site_url: https://handbook.example/\n")
+    git(repo.root, "tag", "base")
+    hostile = {
+        "POL-HX-01": 'evil)<img src=x onerror="alert(1)">.md',
+        "POL-HX-02": "javascript:alert(1).md",
+        "POL-HX-03": "a b/x](javascript:alert(2))<b>.md",
+    }
+    for doc_id, path in hostile.items():
+        repo.write(path, approved(doc_id, "policy", ["5.2"]))
+    commit_all(repo.root, "Hostile names", "2026-06-01")
+    report = diff(repo, "--base", "base").stdout
+    links = re.findall(r"\[(POL-HX-0\d)\]\(([^)]*)\)", report)
+    assert sorted(doc_id for doc_id, _ in links) == sorted(hostile)
+    for _, href in links:
+        assert href.startswith("https://handbook.example/")
+        assert not set(href) & set("<>\"' ()[]"), href
+    assert "<img" not in report and "<b>" not in report and "(javascript:" not in report
+    assert "https://handbook.example/evil%29%3Cimg%20src%3Dx%20onerror%3D%22alert%281%29%22%3E/" in report

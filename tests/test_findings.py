@@ -57,6 +57,10 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {
         "p.md", 7, "clause '9.2' counts for nothing for a document of type policy: "
         "the rows it can meet there accept only plan, record, report",
     ),
+    "SMS304": (
+        {"p.md": approved("POL-A-01", "policy", ["5.2"], classification="Confidential")},
+        "p.md", 12, "its classification cannot be established ('classification' 'Confidential' is not one of",
+    ),
     "SMS203": (
         {"p.md": approved("POL-A-01", "policy", ["5.2"], approved_on="2026-12-24")},
         "p.md", 11, "approved_on 2026-12-24 is later than today (2026-11-29)",
@@ -106,8 +110,12 @@ def test_finding_names_code_file_and_line(code: str, make_site: Any) -> None:
     if path:
         assert f"{path}:{line}" in finding["message"]
     # Only the planted problem is reported: one problem does not spill into others (a stale row is
-    # stale because its only document is overdue, so SMS103 comes with SMS007).
-    assert {f["code"] for f in findings} == {code} | ({"SMS007"} if code == "SMS103" else set())
+    # stale because its only document is overdue, so SMS103 comes with SMS007; a page that cannot be
+    # read has no classification, SMS304, and the default audience leaves it out, SMS302; an unknown
+    # classification is also a bad value, SMS003).
+    withheld = {"SMS302", "SMS304"}
+    companions = {"SMS103": {"SMS007"}, "SMS001": withheld, "SMS009": withheld, "SMS304": {"SMS003", "SMS302"}}
+    assert {f["code"] for f in findings} == {code} | companions.get(code, set())
 
 
 def test_complete_handbook_has_no_findings(make_site: Any) -> None:
@@ -153,7 +161,11 @@ def test_yaml_messages_say_what_to_do(change: tuple[str, str], code: str, line: 
     page = approved("POL-A-01", "policy", ["5.2"])
     assert change[0] in page
     data = make_site({**complete_mini(), "p.md": page.replace(*change)}).check_json()
-    assert [(f["code"], f["path"], f["line"]) for f in data["findings"]] == [(code, "p.md", line)]
+    expected = [(code, "p.md", line)]
+    if code == "SMS001":
+        # Front-matter that cannot be read leaves the classification unknown: withheld as the highest.
+        expected += [("SMS304", "p.md", line), ("SMS302", None, None)]
+    assert [(f["code"], f["path"], f["line"]) for f in data["findings"]] == expected
     assert text in data["findings"][0]["message"]
 
 
@@ -226,5 +238,8 @@ def test_bom_crlf_and_odd_pages_are_read_like_mkdocs_reads_them(make_site: Any) 
         ("SMS002", "policies/sms.md", 10),
         ("SMS001", "scalar.md", 2),
         ("SMS001", "list.md", 2),
+        ("SMS304", "scalar.md", 2),
+        ("SMS304", "list.md", 2),
+        ("SMS302", None, None),
     }
     assert "POL-SMS-01" in {d["id"] for d in data["documents"]}

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from mkdocs_sms.catalogue import Catalogue, clause_ref, resolve_clause
 from mkdocs_sms.settings import Settings
@@ -97,7 +98,9 @@ def render_document(
     clauses: Sequence[str],
 ) -> str:
     """The text of a new document of ``doc_type`` (front-matter, guidance for its clauses, sections)."""
-    env = jinja2.Environment(
+    # Sandboxed: an organisation's template is text to fill in, and must not reach Python's internals
+    # (``cycler.__init__.__globals__.os``) to run commands.
+    env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()]),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -111,7 +114,11 @@ def render_document(
         if f"{catalogue.name}:{req.clause}" in named and doc_type in req.types
     ]  # fmt: skip
     try:
-        template = env.get_template(f"{doc_type}.md.j2")
-    except jinja2.TemplateNotFound:
-        template = env.get_template("other.md.j2")
-    return template.render(**values, type=doc_type, requirements=requirements)
+        try:
+            template = env.get_template(f"{doc_type}.md.j2")
+        except jinja2.TemplateNotFound:
+            template = env.get_template("other.md.j2")
+        return template.render(**values, type=doc_type, requirements=requirements)
+    except jinja2.TemplateError as exc:
+        where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else "the template"
+        raise AuthoringError(f"{where} of type '{doc_type}' cannot be rendered: {exc}") from None

@@ -24,6 +24,7 @@ from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.audience import published
 from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.authoring import (
+    AuthoringError,
     file_name,
     folder_for,
     packaged_ci_examples,
@@ -46,9 +47,10 @@ from mkdocs_sms.report.diff import diff_json
 from mkdocs_sms.report.export import TABLES, write_csv, write_xlsx
 from mkdocs_sms.rules import Severity
 from mkdocs_sms.settings import Settings, SettingsError
-from mkdocs_sms.text import md_cell
+from mkdocs_sms.text import md_cell, one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+CHECK_SCOPE = "all documents: the audience applies to builds and export, not to check"
 
 
 def failed(handbook: Handbook, strict: bool) -> bool:
@@ -125,7 +127,7 @@ def _paint(text: str, code: str, colour: bool) -> str:
 def format_text(handbook: Handbook, out: TextIO, docs_dir: str, colour: bool) -> None:
     """Readable findings, grouped by file, then the coverage summary."""
     for path, group in groupby(handbook.findings, key=lambda f: f.path):
-        title = f"{docs_dir}/{path}" if path else "Coverage"
+        title = one_line(f"{docs_dir}/{path}") if path else "Coverage"
         out.write(_paint(title, "1", colour) + "\n")
         for finding in group:
             where = f"{finding.line}" if finding.line else "-"
@@ -184,7 +186,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     docs_dir = _display_dir(project.docs_dir)
     if args.format == "json":
         # One write: json.dump would make a write call for each of some hundred thousand pieces.
-        out.write(json.dumps(handbook_json(handbook), indent=2, ensure_ascii=False) + "\n")
+        # The check is for the SMS team: it covers every document, whatever the audience (which only
+        # decides what builds and export publish), and says so next to "audience" and "withheld".
+        data = {**handbook_json(handbook), "scope": CHECK_SCOPE}
+        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     elif args.format == "markdown":
         format_markdown(handbook, out, args.strict)
     elif args.format == "github":
@@ -264,15 +269,23 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if handbook.clause_catalogue(clause) is None:
             problems.append(f"clause '{clause}' is in no loaded catalogue")
     target = Path(args.path) if args.path else project.docs_dir / folder_for(args.type) / file_name(args.title)
-    if target.exists():
+    docs_dir = project.docs_dir.resolve()
+    if docs_dir not in target.resolve().parents:
+        problems.append(f"{target} is outside docs_dir ({project.docs_dir}); choose a --path inside it")
+    elif target.exists():
         problems.append(f"{target} already exists; choose another --path")
-    if problems:
-        for problem in problems:
-            err.write(f"mkdocs-sms: error: {problem}\n")
-        return EXIT_UNUSABLE
     dirs = [settings.base_dir / settings.templates_dir, packaged_templates()]
     values = template_values(settings, args.id, args.title, clauses, args.owner)
-    text = render_document(dirs, args.type, values, handbook.catalogues, clauses)
+    text = ""
+    if not problems:
+        try:
+            text = render_document(dirs, args.type, values, handbook.catalogues, clauses)
+        except AuthoringError as exc:
+            problems.append(str(exc))
+    if problems:
+        for problem in problems:
+            err.write(f"mkdocs-sms: error: {one_line(problem)}\n")
+        return EXIT_UNUSABLE
     write_file(target, text, overwrite=False, make_folders=True)  # never overwrite, even in a race
     out.write(f"Created {target} ({args.id}, {args.type}, draft 0.1). Write it, then run 'mkdocs-sms check'.\n")
     return EXIT_OK

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,13 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_sms import render
-from mkdocs_sms.analysis.audience import WITHHELD_TEXT, published, published_changes, unlink
+from mkdocs_sms.analysis.audience import (
+    WITHHELD_TEXT,
+    published,
+    published_changes,
+    unlink,
+    withheld_attachments,
+)
 from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.compare import Side
 from mkdocs_sms.analysis.handbook import Handbook, PageCache
@@ -62,7 +68,8 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._coverage_file: File | None = None
         self._history: History | None = None
         self._pages = PageCache()  # kept across `mkdocs serve` rebuilds, like the history
-        self._withheld: dict[str, str] = {}
+        self._withheld: set[str] = set()  # paths of the pages above the audience
+        self._withheld_ids: set[str] = set()
         self._changes: Changes | None = None
         self._base: Side | None = None  # the earlier side of the changes page, kept across rebuilds
         # What the last build rendered, for a `mkdocs serve` rebuild to reuse while what it shows is
@@ -147,13 +154,16 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
 
         # Everything from here on is rendered from what the audience may see; pages above it go.
         view = published(handbook)
-        self._withheld = {d.path: d.id for d in handbook.documents if d.id not in view.by_id}
+        self._withheld = {p.path for p in handbook.pages} - {p.path for p in view.pages}
+        self._withheld_ids = {d.id for d in handbook.documents if d.id not in view.by_id}
         for path in self._withheld:
             found = files.get_file_from_path(path)
             if found is not None:
                 files.remove(found)
         if self._withheld and config.nav:
-            config.nav = _without(config.nav, set(self._withheld))
+            config.nav = _without(config.nav, self._withheld)
+        if self._withheld:
+            self._withhold_attachments(files, config, snapshot.pages)
         self._changes = published_changes(view, changes)
         handbook = self.handbook = view
         self._documents_by_path = {p.path: p.document for p in handbook.pages if p.document}
@@ -173,6 +183,17 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
                 self._files_by_id[document.id] = found
         self._keep_rendered(config)
         return files
+
+    def _withhold_attachments(self, files: Files, config: MkDocsConfig, sources: Mapping[str, bytes]) -> None:
+        """Leave out the files of docs_dir (images, PDFs...) that only withheld pages link to; a file the
+        configuration names (a logo, a stylesheet, an entry of the navigation) stays."""
+        texts = {path: raw.decode("utf-8", errors="replace") for path, raw in sources.items()}
+        named = {str(config.theme.get("logo")), str(config.theme.get("favicon")), *_nav_paths(config.nav or [])}
+        named.update(str(item) for item in (*config.extra_css, *config.extra_javascript))
+        for path in withheld_attachments(texts, self._withheld) - named:
+            found = files.get_file_from_path(path)
+            if found is not None and not found.is_documentation_page() and found.src_dir == config.docs_dir:
+                files.remove(found)
 
     def _keep_rendered(self, config: MkDocsConfig) -> None:
         """Forget what the last build rendered when what it depends on has changed.
@@ -239,7 +260,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         if self.handbook is not None:
             markdown = references.replace(markdown, lambda ref, text: self._reference(page, ref, text))
         if self._withheld:
-            markdown = unlink(markdown, page.file.src_uri, set(self._withheld))
+            markdown = unlink(markdown, page.file.src_uri, self._withheld)
         if document is not None and self._history is not None and self._history.of(document.path):
             # Material shows this as "Last update" at the foot of the page.
             page.meta["revision_date"] = self._history.of(document.path)[0].date
@@ -248,7 +269,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
     def _reference(self, page: Page, ref: str, text: str | None) -> str:
         """``[[ID]]`` as a Markdown link to the document's source file, which MkDocs then resolves."""
         target = self._files_by_id.get(ref)
-        if ref in self._withheld.values():
+        if ref in self._withheld_ids:
             # Plain text, naming neither the id nor the title of a document this audience may not see.
             return md_cell(text.strip()) if text and text.strip() else WITHHELD_TEXT
         if target is None or self.handbook is None:
@@ -350,6 +371,16 @@ def _without(nav: list[Any], paths: set[str]) -> list[Any]:
             item = {next(iter(item)): children} if isinstance(item, dict) else children
         kept.append(item)
     return kept
+
+
+def _nav_paths(nav: list[Any]) -> Iterator[str]:
+    """The paths an explicit ``nav`` configuration names, relative to docs_dir."""
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
+        if isinstance(value, str):
+            yield posixpath.normpath(value.lstrip("/"))
+        elif isinstance(value, list):
+            yield from _nav_paths(value)
 
 
 def _sections(items: list[Any]) -> Iterator[Section]:

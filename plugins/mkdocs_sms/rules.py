@@ -100,7 +100,8 @@ class Finding:
     @property
     def location(self) -> str:
         """``path:line (ID)``, or as much of it as is known."""
-        where = self.path or ""
+        # A file name may hold a line break or an escape sequence: it must not forge a line of the log.
+        where = one_line(self.path or "")
         if self.path and self.line:
             where += f":{self.line}"
         if self.document:

@@ -124,9 +124,18 @@ class Settings:
         )
 
     def rank(self, classification: str | None) -> int:
-        """The place of a classification in the configured order (of the default one when unknown)."""
-        value = classification if classification in self.classifications else self.default_classification
-        return self.classifications.index(value)
+        """The place of a classification in the configured order: of the default one for None (none was
+        given), of the highest for a value that is not configured (audience builds fail closed)."""
+        if classification is None:
+            return self.classifications.index(self.default_classification)
+        if classification not in self.classifications:
+            return len(self.classifications) - 1
+        return self.classifications.index(classification)
+
+    @property
+    def highest(self) -> str:
+        """The highest configured classification: what a page whose classification is unknown counts as."""
+        return self.classifications[-1]
 
     def shows(self, classification: str | None) -> bool:
         """Whether a document of ``classification`` may be published to the configured ``audience``."""

@@ -219,13 +219,17 @@ def findings(rows: Iterable[CoverageRow], plan: Plan | None = None) -> list[Find
             if row.status == COVERED and phase.level is not None:
                 text += f" only at {plan.level_name(row.level or 1)}"
             result.append(RULES["SMS105"].finding(where + text + (f" ({ids})" if ids else "")))
+        elif row.evidence_stale and (row.evidence is None or row.evidence_date is None):
+            # A view for an audience may withhold the evidence itself: then the finding names neither it
+            # nor its date.
+            text = f"the newest evidence (withheld from this audience) is older than {req.max_age}"
+            result.append(RULES["SMS104"].finding(where + text))
         elif row.evidence_stale:
-            assert row.evidence_date is not None and row.evidence_due is not None and req.max_age is not None
-            # A view for an audience may withhold the evidence itself: then the finding does not name it.
-            named = f", {row.evidence.id} of " if row.evidence else " (withheld from this audience), of "
+            assert row.evidence is not None and row.evidence_date is not None
+            assert row.evidence_due is not None and req.max_age is not None
             result.append(
                 RULES["SMS104"].finding(
-                    where + f"the newest evidence{named}{row.evidence_date.isoformat()}, "
+                    where + f"the newest evidence, {row.evidence.id} of {row.evidence_date.isoformat()}, "
                     f"is older than {req.max_age} (out of date since {row.evidence_due.isoformat()})"
                 )
             )

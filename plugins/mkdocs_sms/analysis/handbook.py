@@ -7,6 +7,7 @@ found, the command line the pages it found the same way. Data flows one way, not
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,7 +18,7 @@ from mkdocs_sms.analysis.coverage import CoverageRow
 from mkdocs_sms.analysis.progress import CatalogueProgress, progress
 from mkdocs_sms.analysis.readiness import Readiness, readiness
 from mkdocs_sms.catalogue import Catalogue, resolve_clause, split_ref
-from mkdocs_sms.model.defaults import defaults_for, parse_defaults
+from mkdocs_sms.model.defaults import META_FILE, defaults_for, parse_defaults
 from mkdocs_sms.model.document import Document, Page, read_page
 from mkdocs_sms.read.baseline import Baseline
 from mkdocs_sms.read.git import History, Revision
@@ -91,6 +92,19 @@ class Handbook:
         return rows
 
 
+# Findings about a .meta.yml that say its defaults were not read.
+_UNREAD_CODES = {"SMS001", "SMS009", "SMS301"}
+
+
+def _meta_above(path: str, unread: Sequence[str]) -> str | None:
+    """The first of the ``unread`` .meta.yml files (paths relative to docs_dir) in a folder above ``path``."""
+    for meta in unread:
+        folder = posixpath.dirname(meta)
+        if not folder or path.startswith(folder + "/"):
+            return meta
+    return None
+
+
 @dataclass
 class PageCache:
     """The pages read by the previous analysis, which the plugin keeps across ``mkdocs serve`` rebuilds so
@@ -98,19 +112,26 @@ class PageCache:
     page's path, bytes and folder defaults and the settings (at 5,000 documents, 0.6 s of each rebuild)."""
 
     settings: Settings | None = None
-    pages: dict[str, tuple[bytes, Mapping[str, Any] | None, Page]] = field(default_factory=dict)
+    pages: dict[str, tuple[bytes, Mapping[str, Any] | None, str | None, Page]] = field(default_factory=dict)
 
-    def reader(self, settings: Settings) -> Callable[[str, bytes, Settings, Mapping[str, Any] | None], Page]:
+    def reader(
+        self, settings: Settings
+    ) -> Callable[[str, bytes, Settings, Mapping[str, Any] | None, str | None], Page]:
         """:func:`read_page` for one analysis, answered from the cache when it can; afterwards the cache
         holds that analysis's pages only."""
         previous = self.pages if settings == self.settings else {}
         self.settings, self.pages = settings, {}
 
-        def read(path: str, raw: bytes, settings: Settings, defaults: Mapping[str, Any] | None = None) -> Page:
+        def read(
+            path: str, raw: bytes, settings: Settings, defaults: Mapping[str, Any] | None, unread: str | None
+        ) -> Page:
             digest = hashlib.blake2b(raw, digest_size=16).digest()
             kept = previous.get(path)
-            page = kept[2] if kept and kept[:2] == (digest, defaults) else read_page(path, raw, settings, defaults)
-            self.pages[path] = (digest, defaults, page)
+            if kept and kept[:3] == (digest, defaults, unread):
+                page = kept[3]
+            else:
+                page = read_page(path, raw, settings, defaults, unread)
+            self.pages[path] = (digest, defaults, unread, page)
             return page
 
         return read
@@ -132,8 +153,15 @@ def analyse(
     by_folder, found = parse_defaults(snapshot.metas)
     found = [*found, *snapshot.unread, *notes]
     read = cache.reader(settings) if cache is not None else read_page
+    # A .meta.yml that could not be read might have classified the pages under it (see read_page).
+    unread_meta = sorted(
+        f.path for f in found if f.path and posixpath.basename(f.path) == META_FILE and f.code in _UNREAD_CODES
+    )
     pages = sorted(
-        (read(path, raw, settings, defaults_for(path, by_folder)) for path, raw in snapshot.pages.items()),
+        (
+            read(path, raw, settings, defaults_for(path, by_folder), _meta_above(path, unread_meta))
+            for path, raw in snapshot.pages.items()
+        ),
         key=lambda p: p.path,
     )
     found.extend(finding for page in pages for finding in page.findings)
@@ -237,17 +265,19 @@ def _document_findings(
 
 
 def _audience_findings(pages: Sequence[Page], by_id: dict[str, Document], settings: Settings) -> Iterable[Finding]:
-    """SMS302: documents above the audience are withheld; SMS303: a published document refers to one.
+    """SMS302: pages above the audience are withheld; SMS303: a published document refers to one.
 
     Neither message names a withheld document: both may be published in ``sms.json``.
     """
-    hidden = {doc_id for doc_id, doc in by_id.items() if not settings.shows(doc.classification)}
-    if not hidden:
+    hidden_pages = [page for page in pages if not shown_to(settings, page)]
+    if not hidden_pages:
         return
+    hidden = {doc_id for doc_id, doc in by_id.items() if not settings.shows(doc.classification)}
     above = ", ".join(settings.classifications[settings.rank(settings.audience) + 1 :])
     yield RULES["SMS302"].finding(
-        f"this build is for audience '{settings.audience}': {len(hidden)} document(s) classified {above} "
-        "are left out of its pages, navigation, search, sitemap and sms.json"
+        f"this build is for audience '{settings.audience}': {len(hidden_pages)} document(s) classified {above} "
+        "(or whose classification cannot be established) are left out of its pages, navigation, search, "
+        "sitemap and sms.json"
     )
     for page in pages:
         source = page.document
@@ -267,6 +297,11 @@ def _audience_findings(pages: Sequence[Page], by_id: dict[str, Document], settin
                     "a [[…]] link names a document withheld from this audience; it is shown as plain text",
                     line=line, **where,
                 )  # fmt: skip
+
+
+def shown_to(settings: Settings, page: Page) -> bool:
+    """Whether ``page`` may be published to the configured audience ('' classification: to every one)."""
+    return not page.classification or settings.shows(page.classification)
 
 
 def _unknown_clause(ref: str, catalogues: Sequence[Catalogue]) -> str:

@@ -49,6 +49,9 @@ class Check:
     # What the check reads: an audit key of the catalogue ("nonconformity", ...), "coverage",
     # "evidence", "reviews" or "findings".
     about: str = ""
+    # What ``detail`` says instead when a view for an audience withholds ``documents`` (default: the
+    # detail, with how many of them are withheld).
+    withheld_detail: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -101,15 +104,27 @@ def readiness(handbook: Handbook) -> Readiness:
     full = _assess(handbook.source)
     rows = {(r.requirement.catalogue, r.requirement.key): r for r in handbook.coverage}
     errors = tuple(f for f in handbook.findings if f.severity is Severity.ERROR)
-    checks = tuple(
-        replace(
+
+    def published_check(check: Check) -> Check:
+        # Counts and dates of the whole SMS that the lists below them do not show would contradict them:
+        # the detail says how many are withheld, and no date of a withheld document.
+        documents = tuple(handbook.by_id[d.id] for d in check.documents if d.id in handbook.by_id)
+        detail = check.detail
+        if len(documents) < len(check.documents):
+            hidden = len(check.documents) - len(documents)
+            detail = check.withheld_detail or f"{detail} ({hidden} of them withheld from this audience)"
+        shown = errors if check.findings else ()
+        if len(shown) < len(check.findings):
+            detail += f" ({len(check.findings) - len(shown)} of them about pages withheld from this audience)"
+        return replace(
             check,
+            detail=detail,
             rows=tuple(rows[(r.requirement.catalogue, r.requirement.key)] for r in check.rows),
-            documents=tuple(handbook.by_id[d.id] for d in check.documents if d.id in handbook.by_id),
-            findings=errors if check.findings else (),
+            documents=documents,
+            findings=shown,
         )
-        for check in full.checks
-    )
+
+    checks = tuple(published_check(check) for check in full.checks)
     ncs = tuple(handbook.by_id[d.id] for d in full.nonconformities if d.id in handbook.by_id)
     return Readiness(checks, ncs)
 
@@ -221,7 +236,13 @@ def _recent_check(
     detail = f"latest record of {newest.evidence_date.isoformat()}; " + (
         f"the next is due by {due.isoformat()}" if passed else f"the next was due by {due.isoformat()}"
     )
-    return Check(title, PASS if passed else FAIL, detail, catalogue.name, documents=(newest,), about=key)
+    withheld = "the latest record is withheld from this audience; " + (
+        "it is in date" if passed else "it is out of date"
+    )
+    return Check(
+        title, PASS if passed else FAIL, detail, catalogue.name, documents=(newest,), about=key,
+        withheld_detail=withheld,
+    )  # fmt: skip
 
 
 def _nonconformity_check(catalogue: Catalogue, index: dict[tuple[str, str], list[Document]], label: str) -> Check:

@@ -85,16 +85,27 @@ class Page:
     document: Document | None
     findings: tuple[Finding, ...] = ()
     references: tuple[tuple[str, int], ...] = ()
+    # The classification the page is published under: its own, its folders', the default one for a
+    # document that gives none, the highest when it cannot be established (SMS304); '' for a page that
+    # is no document and gives none, which goes to every audience.
+    classification: str = ""
 
 
-def read_page(path: str, raw: bytes, settings: Settings, defaults: Mapping[str, Any] | None = None) -> Page:
+def read_page(
+    path: str,
+    raw: bytes,
+    settings: Settings,
+    defaults: Mapping[str, Any] | None = None,
+    unread_defaults: str | None = None,
+) -> Page:
     """Read one Markdown page (``path`` relative to docs_dir, with forward slashes); ``defaults`` are
-    the folder defaults that fill the keys a document's own front-matter leaves out."""
+    the folder defaults that fill the keys a document's own front-matter leaves out, and
+    ``unread_defaults`` names a ``.meta.yml`` above the page that could not be read."""
     try:
         text = frontmatter.decode(raw)
     except frontmatter.UnreadableText as exc:
         finding = RULES["SMS009"].finding(exc.reason, path=path, line=exc.line)
-        return Page(path, None, (finding,))
+        return _unclassified(Page(path, None, (finding,)), settings, "the page is not UTF-8 text", exc.line)
     front = frontmatter.parse(text)
     block = frontmatter.BLOCK.match(text)
     body_start = text.count("\n", 0, block.end()) + 1 if block else 1
@@ -103,7 +114,8 @@ def read_page(path: str, raw: bytes, settings: Settings, defaults: Mapping[str, 
         finding = RULES["SMS001"].finding(
             f"front-matter {front.error}", path=path, line=front.error_line, document=front.guessed_id
         )
-        return Page(path, None, (finding,), refs)
+        page = Page(path, None, (finding,), refs)
+        return _unclassified(page, settings, "its front-matter cannot be read", front.error_line, front.guessed_id)
     duplicates = tuple(
         RULES["SMS001"].finding(
             f"front-matter key {shown(key)} appears twice (first on line {first}); the last value is used",
@@ -111,22 +123,40 @@ def read_page(path: str, raw: bytes, settings: Settings, defaults: Mapping[str, 
         )
         for key, line, first in front.duplicates
     )  # fmt: skip
+    classification, doubt = _classification(front, defaults or {}, settings, unread_defaults)
     if "id" not in front.data:
-        return Page(path, None, duplicates + _not_a_document(path, text, front, settings), refs)
-    if defaults:
-        front.data = {**{k: v for k, v in defaults.items() if k != "id"}, **front.data}
-    page = _document_page(path, text, front, settings)
-    return replace(page, findings=duplicates + page.findings, references=refs)
+        not_read, meant = _not_a_document(path, text, front, settings)
+        page = Page(path, None, duplicates + not_read, refs, classification or "")
+        if not_read and meant is not None and not doubt:
+            # A page meant as a controlled document is classified as one would be: what its unread block
+            # says, else the default; a value that cannot be used counts as the highest.
+            if meant.error is not None:
+                doubt = "the front-matter it was meant to have cannot be read"
+            else:
+                classification, doubt = _classification(meant, defaults or {}, settings, unread_defaults)
+            page = replace(page, classification=classification or settings.default_classification)
+    else:
+        if defaults:
+            front.data = {**{k: v for k, v in defaults.items() if k != "id"}, **front.data}
+        page = _document_page(path, text, front, settings, classification or settings.default_classification)
+        page = replace(page, findings=duplicates + page.findings, references=refs)
+    if doubt is None:
+        return page
+    raw_id = front.data.get("id")
+    return _unclassified(page, settings, doubt, front.lines.get("classification", 1), raw_id)
 
 
-def _not_a_document(path: str, text: str, front: frontmatter.FrontMatter, settings: Settings) -> tuple[Finding, ...]:
+def _not_a_document(
+    path: str, text: str, front: frontmatter.FrontMatter, settings: Settings
+) -> tuple[tuple[Finding, ...], frontmatter.FrontMatter | None]:
     """SMS010 for a page without an id whose front-matter was meant for a controlled document: a block
-    MkDocs does not read, an ``ID:`` key, or the keys of a document without an ``id``."""
+    MkDocs does not read, an ``ID:`` key, or the keys of a document without an ``id``; with the
+    front-matter it judged (None when the page is no such page)."""
     line, why = 1, ""
     if not front.present:
         unread = frontmatter.unread_block(text)
         if unread is None:
-            return ()
+            return (), None
         line, problem, front = unread
         why = f"front-matter is shown as page text because {problem}"
     keys = _document_keys(front, settings)
@@ -139,13 +169,13 @@ def _not_a_document(path: str, text: str, front: frontmatter.FrontMatter, settin
     elif keys and not why:
         line, why = front.lines.get(keys[0], line), f"front-matter has {', '.join(keys)} but no 'id'"
     elif not (keys or cased or "id" in front.data or front.guessed_id):
-        return ()
+        return (), None
     doc_id = front.data.get("id", front.data.get(cased or "")) or front.guessed_id
     finding = RULES["SMS010"].finding(
         f"{why}: the page is not read as a controlled document",
         path=path, line=line, document=doc_id if isinstance(doc_id, str) else None,
     )  # fmt: skip
-    return (finding,)
+    return (finding,), front
 
 
 def _document_keys(front: frontmatter.FrontMatter, settings: Settings) -> list[str]:
@@ -157,14 +187,49 @@ def _document_keys(front: frontmatter.FrontMatter, settings: Settings) -> list[s
     ]
 
 
-def _document_page(path: str, text: str, front: frontmatter.FrontMatter, settings: Settings) -> Page:
+def _classification(
+    front: frontmatter.FrontMatter, defaults: Mapping[str, Any], settings: Settings, unread_defaults: str | None
+) -> tuple[str | None, str | None]:
+    """The page's classification (None when it gives none) and, when it cannot be established, why.
+
+    The page's own key wins; without one, a ``.meta.yml`` above the page that cannot be read might have
+    classified it, and the folders' value is checked like the page's own.
+    """
+    if "classification" in front.data:
+        value, where = front.data["classification"], "'classification'"
+    elif unread_defaults is not None:
+        return None, f"the folder defaults in {unread_defaults} cannot be read"
+    elif "classification" in defaults:
+        value, where = defaults["classification"], "'classification' of the folder defaults"
+    else:
+        return None, None
+    if isinstance(value, str) and value in settings.classifications:
+        return value, None
+    return None, f"{where} {shown(value)} is not one of {', '.join(settings.classifications)}"
+
+
+def _unclassified(page: Page, settings: Settings, why: str, line: int | None, doc_id: object = None) -> Page:
+    """``page`` treated as the highest classification, with SMS304 saying why."""
+    highest = settings.highest
+    finding = RULES["SMS304"].finding(
+        f"its classification cannot be established ({why}): it is treated as '{highest}', the highest "
+        "classification, and left out of every build for a lower audience",
+        path=page.path, line=line, document=doc_id if isinstance(doc_id, str) else None,
+    )  # fmt: skip
+    document = page.document and replace(page.document, classification=highest)
+    return replace(page, document=document, findings=(*page.findings, finding), classification=highest)
+
+
+def _document_page(
+    path: str, text: str, front: frontmatter.FrontMatter, settings: Settings, classification: str
+) -> Page:
     values, problems = validate(front, settings)
     raw_id = front.data.get("id")
     # An id that breaks the pattern still names the document; a list or mapping names nothing.
     doc_id = values.get("id") or (str(raw_id) if isinstance(raw_id, (str, int, float, dt.date)) else "")
     findings = tuple(RULES[p.code].finding(p.text, path=path, line=p.line, document=doc_id or None) for p in problems)
     if not doc_id:
-        return Page(path, None, findings)
+        return Page(path, None, findings, classification=classification)
     interval = values.get("review_interval", settings.review_interval)
     approved_on = values.get("approved_on")
     next_review = values.get("next_review")
@@ -181,7 +246,7 @@ def _document_page(path: str, text: str, front: frontmatter.FrontMatter, setting
         owner=values.get("owner"),
         status=values.get("status", "draft"),
         version=values.get("version"),
-        classification=values.get("classification", settings.default_classification),
+        classification=classification,
         review_interval=interval,
         clauses=values.get("clauses", ()),
         related=values.get("related", ()),
@@ -196,4 +261,4 @@ def _document_page(path: str, text: str, front: frontmatter.FrontMatter, setting
         extra={k: v for k, v in front.data.items() if k not in declared},
         body_digest=frontmatter.body_digest(text),
     )
-    return Page(path, document, findings)
+    return Page(path, document, findings, classification=classification)

@@ -113,6 +113,6 @@ def read_metas(docs_dir: Path) -> tuple[dict[str, bytes], list[Finding]]:
                 files[folder] = read_inside(docs_dir, path)
             except OutsideLink as link:
                 unread.append(outside_link_finding(path, link, "the folder defaults are not read"))
-            except OSError:
-                continue
+            except OSError as exc:
+                unread.append(RULES["SMS009"].finding(f"cannot be read: {exc.strerror or exc}", path=path))
     return files, unread

@@ -35,13 +35,15 @@ class Revision:
     body_digest: str | None = None
 
     def to_json(self) -> dict[str, object]:
+        # An audience view leaves out the commit, author and subject of a commit that also changed a
+        # withheld document (mkdocs_sms.analysis.audience): null here.
         return {
-            "commit": self.commit,
+            "commit": self.commit or None,
             "date": self.date,
-            "author": self.author,
+            "author": self.author or None,
             "version": self.version,
             "status": self.status,
-            "subject": self.subject,
+            "subject": self.subject or None,
         }
 
 
@@ -226,11 +228,18 @@ def read_blobs(root: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str
     """Contents of ``path`` at ``commit`` for every pair, through one ``git cat-file --batch``."""
     if not wanted:
         return {}
-    request = "".join(f"{commit}:{path}\n" for commit, path in wanted).encode("utf-8")
+    # The request is one name a line, and git echoes the name of a missing object: a path with a line
+    # break would shift every later blob onto the wrong path. Such paths are named by their blob's id.
+    names: dict[tuple[str, str], str] = {}
+    for commit, path in wanted:
+        name = f"{commit}:{path}" if "\n" not in path else _blob_id(root, commit, path)
+        if name is not None:
+            names[(commit, path)] = name
+    request = "".join(f"{name}\n" for name in names.values()).encode("utf-8")
     out = git(["cat-file", "--batch", "--buffer"], root, stdin=request)
     blobs: dict[tuple[str, str], bytes] = {}
     position = 0
-    for key in wanted:
+    for key in names:
         end = out.index(b"\n", position)
         header = out[position:end].split()
         position = end + 1
@@ -240,6 +249,17 @@ def read_blobs(root: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str
         blobs[key] = out[position : position + size]
         position += size + 1
     return blobs
+
+
+def _blob_id(root: Path, commit: str, path: str) -> str | None:
+    """The id of the blob at ``path`` in ``commit``, read with NUL-separated output (None when none)."""
+    listing = git(["--literal-pathspecs", "ls-tree", "-z", commit, "--", path], root)
+    for entry in listing.split(b"\0"):
+        info, _, name = entry.partition(b"\t")
+        fields = info.split()
+        if name.decode("utf-8", "replace") == path and len(fields) == 3 and fields[1] == b"blob":
+            return fields[2].decode("ascii")
+    return None
 
 
 def _with_front_matter(revision: Revision, raw: bytes | None) -> Revision:

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from typing import Any, TextIO
+from urllib.parse import quote, urlsplit
 
 from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.compare import Diff, DocumentDiff
@@ -53,8 +54,12 @@ def format_markdown(diff: Diff, out: TextIO, link: Callable[[str], str | None]) 
     """The report a reviewer reads in a pull-request comment."""
 
     def ref(doc_id: str, path: str | None) -> str:
-        href = link(path) if path else None
-        return f"[{md_cell(doc_id)}]({href})" if href else md_cell(doc_id)
+        # The path is percent-encoded before it joins site_url: a file name can then neither end the link
+        # nor start HTML, and the address keeps site_url's scheme.
+        href = link(quote(path, safe="/")) if path else None
+        if not href or urlsplit(href).scheme not in ("http", "https"):
+            return md_cell(doc_id)
+        return f"[{md_cell(doc_id)}]({href})"
 
     errors = [f for f in diff.introduced if f.severity is Severity.ERROR]
     lowered = [r for r in diff.coverage if r.lowered]
