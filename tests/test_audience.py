@@ -495,3 +495,24 @@ def test_a_commit_that_also_changed_a_withheld_document_shows_only_date_version_
     # The SMS team's check shows the whole commit.
     checked = {d["id"]: d for d in site.check_json()["documents"]}
     assert checked["POL-CHG-01"]["history"][0]["subject"] == "Kraken vault drill and the CAB"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Never closed: MkDocs shows the block as text (SMS010); it says it is confidential.
+        "---\nid: PLN-UNC-01\ntitle: Ptarmigan plan\nclassification: confidential\n\nThe ptarmigan is hidden.\n",
+        # A blank line before the block: the same.
+        "\n---\nid: PLN-UNC-01\ntitle: Ptarmigan plan\nclassification: confidential\n---\n\nThe ptarmigan is hidden.\n",
+        # ID: for id, and no classification: a document gets the default one (internal), above public.
+        "---\nID: PLN-UNC-01\ntitle: Ptarmigan plan\n---\n\nThe ptarmigan is hidden.\n",
+    ],
+    ids=["unclosed", "blank-line-first", "upper-case-id"],
+)
+def test_a_page_meant_as_a_document_but_not_read_as_one_is_classified_as_one(page: str, make_site: Any) -> None:
+    site = make_site({**complete_mini(), "plans/ptarmigan.md": page}, {"audience": "public"})
+    result = site.build()
+    assert result.ok
+    assert any("SMS010 plans/ptarmigan.md" in m for m in result.plugin_warnings())
+    leaks = [name for name, text in site_text(site.root).items() if "ptarmigan" in text.lower()]
+    assert leaks == []
