@@ -3,8 +3,9 @@
 The steps are what a team does in its first year (issue 13, "Done when"): the starter and its first
 commit, drafts replaced one by one through branches, first approvals, the management review record
 replacing its starter draft, a record each month, a policy edited without and then with a new version,
-a retired procedure, a tag and the "what changed" page, a nonconformity opened and closed. At each step
-the exact findings of `check`, the findings and verdict of `diff` and the audit verdict are asserted.
+a retired procedure, a tag and the "what changed" page, the last drafts approved, a nonconformity opened
+and closed. At each step the exact findings of `check`, the findings and verdict of `diff` and the
+audit verdict are asserted.
 
 The date moves with the story (SOURCE_DATE_EPOCH, as a pipeline would set it), and every commit is
 dated on its step's day, so the test reads the same whenever it runs.
@@ -89,8 +90,12 @@ def _passes(documents: dict[str, list[str]], coverage: list[tuple[str, str, str]
     return {"exit": 0, "verdict": "pass", "introduced": [], "coverage": coverage or [], **documents}
 
 
-def _page(body: str = "", **keys: Any) -> str:
-    return "---\n" + yaml.safe_dump(keys, sort_keys=False, allow_unicode=True) + "---\n\n" + body + "\n"
+def _front(keys: dict[str, Any]) -> str:
+    return "---\n" + yaml.safe_dump(keys, sort_keys=False, allow_unicode=True) + "---\n"
+
+
+def _page(body: str, **keys: Any) -> str:
+    return _front(keys) + "\n" + body + "\n"
 
 
 def _approved(doc_id: str, title: str, doc_type: str, clauses: list[str], on: str, body: str, **extra: Any) -> str:
@@ -106,13 +111,13 @@ def _record(doc_id: str, title: str, clauses: list[str], date: str, approved_on:
                      date=dt.date.fromisoformat(date), **extra)  # fmt: skip
 
 
-def _set_front(site: Site, path: str, **changes: Any) -> None:
-    """Change front-matter keys of ``docs/path`` in place, keeping its body."""
+def _set_front(site: Site, path: str, body: str | None = None, **changes: Any) -> None:
+    """Change front-matter keys of ``docs/path`` in place, keeping its body unless ``body`` is given."""
     text = (site.docs / path).read_text("utf-8")
-    _, front, body = text.split("---\n", 2)
+    _, front, kept = text.split("---\n", 2)
     keys = yaml.safe_load(front)
     keys.update(changes)
-    (site.docs / path).write_text("---\n" + yaml.safe_dump(keys, sort_keys=False, allow_unicode=True) + "---\n" + body)
+    site.write(path, _front(keys) + kept if body is None else _page(body, **keys))
 
 
 def _branch(site: Site, name: str) -> None:
@@ -141,7 +146,9 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     assert build.ok, build.plugin_warnings()
     findings, audit, _ = _check(site)
     assert findings == _drafts(FOUNDATION)
-    # Nothing is approved: no coverage, no audit, no review; no evidence, no nonconformity recorded.
+    # The audit verdict: not ready. Nothing is approved, so coverage is not complete and there is no
+    # record of an internal audit or a management review; whether evidence is recent and whether a
+    # nonconformity is open cannot be assessed, as the handbook holds no evidence and no nonconformity.
     not_ready = ["Coverage complete", "An internal audit within 12 months", "A management review within 12 months"]
     unassessed = ["Evidence fresh", "No open nonconformities"]
     assert audit == ("not ready", not_ready, unassessed)
@@ -226,6 +233,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     _merge(site, "management-review", day)
     findings, audit, _ = _check(site)
     assert findings == sorted(_drafts(["6.2", "6.3", "7.2", "9.2", "9.2", "10.1"]))
+    # The management review of November is recent: that check passes; the others are as they were.
     assert audit == ("not ready", ["Coverage complete", "An internal audit within 12 months"], unassessed)
 
     # 5. A record each month, committed on its day. Records have no review cycle: the incident record of
@@ -247,6 +255,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     commit_all(site.root, "Internal audit of January 2027", day)
     findings, audit, _ = _check(site)
     assert findings == sorted(_drafts(["6.2", "6.3", "7.2", "9.2", "10.1"]))  # 9.2 results now covered
+    # An internal audit is recent too: only the coverage fails (and the two checks without input).
     assert audit == ("not ready", ["Coverage complete"], unassessed)
 
     day = _set_today(monkeypatch, "2027-02-09")
@@ -308,26 +317,51 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     commit_all(site.root, "Service management plan approved; incident record of March 2027", day)
     expected = _changes(added=["REC-INC-2027-03"], changed=["PLN-6-3-1"])
     assert _diff_ids(site, "2027.1", None) == expected
+    build = site.build(strict=True)  # the pipeline of the starter: green, the drafts are infos
+    assert build.ok, build.plugin_warnings()
     assert _page_ids(site) == expected
+    assert "Not ready for the certification audit" in site.site_file("sms/audit/index.html")
     findings, audit, _ = _check(site)
     assert findings == sorted(_drafts(["6.2", "7.2", "9.2", "10.1"]))
     assert audit == ("not ready", ["Coverage complete"], unassessed)
 
-    # 9. A nonconformity from the internal audit, one record with its state: open, the verdict cannot be
-    # "ready" and the check fails; closed with its effectiveness checked, the check passes.
+    # The last drafts are written and approved in one change: every row is covered, and the rows of the
+    # later phases come out of "deferred" (a covered row is never deferred).
+    day = _set_today(monkeypatch, "2027-03-20")
+    _branch(site, "last-drafts")
+    _, _, data = _check(site)
+    drafts = [d["path"] for d in data["documents"] if d["status"] == "draft"]
+    assert len(drafts) == 62 - 5  # two replaced by new documents, three approved in place
+    gaps = sorted((r["clause"], r["status"], "covered") for r in data["coverage"] if r["status"] != "covered")
+    for path in drafts:
+        _set_front(site, path, status="approved", approved_by="Managing Director", approved_on=dt.date(2027, 3, 20),
+                   owner="Head of Service Management", body="Written with the teams who do the work.")  # fmt: skip
+    diff = _diff(site, "main")
+    assert diff == _passes(_changes(changed=diff["changed"]), gaps)
+    assert len(diff["changed"]) == len(drafts)
+    commit_all(site.root, "The remaining documents, approved", day)
+    _merge(site, "last-drafts", day)
+    findings, audit, _ = _check(site)
+    assert findings == []
+    # Every check passes but one, which has nothing to read: the 10.1 row is met by the register, and no
+    # record of clause 10.1 says whether a nonconformity is open. Not "ready": it cannot be assessed.
+    assert audit == ("cannot be assessed", [], ["No open nonconformities"])
+
+    # 9. A nonconformity from the internal audit, one record with its state. Open: not ready.
     day = _set_today(monkeypatch, "2027-03-22")
     nc = "records/nonconformities/nc-2027-001.md"
     site.write(nc, _record("NC-2027-001", "Objectives not measured", ["10.1"], "2027-01-08", day,
                            state="open", grade="minor", due=dt.date(2027, 5, 31)))  # fmt: skip
     commit_all(site.root, "Nonconformity NC-2027-001", day)
     findings, audit, _ = _check(site)
-    assert findings == sorted(_drafts(["6.2", "7.2", "9.2"]))  # 10.1 now met by an approved record
-    assert audit == ("not ready", ["Coverage complete", "No open nonconformities"], ["Evidence fresh"])
+    assert findings == []
+    assert audit == ("not ready", ["No open nonconformities"], [])
 
+    # Closed, with the check of its effectiveness: ready.
     day = _set_today(monkeypatch, "2027-04-20")
     _set_front(site, nc, state="closed", effectiveness="Objectives measured monthly since March (checked 2027-04-20).",
                version="1.1", approved_on=dt.date(2027, 4, 20))  # fmt: skip
     commit_all(site.root, "Close NC-2027-001", day)
     findings, audit, _ = _check(site)
-    assert findings == sorted(_drafts(["6.2", "7.2", "9.2"]))
-    assert audit == ("not ready", ["Coverage complete"], ["Evidence fresh"])
+    assert findings == []
+    assert audit == ("ready", [], [])
