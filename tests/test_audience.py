@@ -500,7 +500,10 @@ def test_a_commit_that_also_changed_a_withheld_document_shows_only_date_version_
                  repo_url="https://github.com/example/hb")  # fmt: skip
     assert site.build(strict=True).ok
     (doc,) = [d for d in json.loads(site.site_file("sms.json"))["documents"] if d["id"] == "POL-CHG-01"]
-    assert (doc["history"][0]["subject"], doc["history"][0]["author"]) == ("Kraken vault drill and the CAB", "Secret Sam")
+    assert (doc["history"][0]["subject"], doc["history"][0]["author"]) == (
+        "Kraken vault drill and the CAB",
+        "Secret Sam",
+    )
 
 
 def test_history_details_takes_full_or_dates(make_site: Any) -> None:
