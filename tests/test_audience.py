@@ -495,6 +495,22 @@ def test_a_commit_that_also_changed_a_withheld_document_shows_only_date_version_
     # The SMS team's check shows the whole commit.
     checked = {d["id"]: d for d in site.check_json()["documents"]}
     assert checked["POL-CHG-01"]["history"][0]["subject"] == "Kraken vault drill and the CAB"
+    # history_details: full keeps the whole commit in the audience build, for those who want it.
+    write_config(site.root, {"history": True, "audience": "internal", "history_details": "full"},
+                 repo_url="https://github.com/example/hb")  # fmt: skip
+    assert site.build(strict=True).ok
+    (doc,) = [d for d in json.loads(site.site_file("sms.json"))["documents"] if d["id"] == "POL-CHG-01"]
+    assert (doc["history"][0]["subject"], doc["history"][0]["author"]) == (
+        "Kraken vault drill and the CAB",
+        "Secret Sam",
+    )
+
+
+def test_history_details_takes_full_or_dates(make_site: Any) -> None:
+    site = make_site(complete_mini(), {"history_details": "everything"})
+    result = site.check()
+    assert result.returncode == 2
+    assert "option 'history_details': 'everything' is not one of dates, full" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -275,3 +275,33 @@ def test_markdown_report_encodes_hostile_file_names_in_links(repo: Site) -> None
         assert not set(href) & set("<>\"' ()[]"), href
     assert "<img" not in report and "<b>" not in report and "(javascript:" not in report
     assert "https://handbook.example/evil%29%3Cimg%20src%3Dx%20onerror%3D%22alert%281%29%22%3E/" in report
+
+
+def test_an_approved_version_approved_again_with_other_content_is_sms204(repo: Site) -> None:  # noqa: F811
+    # 1.1 is approved at the base; the change rewrites it and records a new approval under the same 1.1.
+    git(repo.root, "tag", "base")
+    page = change_policy("1.1", body="Only the ECAB approves changes.").replace(
+        "approved_on: '2026-03-01'", "approved_on: '2026-06-01'"
+    )
+    assert "2026-06-01" in page
+    repo.write("policies/change-management.md", page)
+    data = json.loads(diff(repo, "--base", "base", "--format", "json").stdout)
+    found = [(f["code"], f["severity"]) for f in data["findings"]["introduced"]]
+    assert found == [("SMS204", "error")] and data["verdict"] == "fail"
+    (sms204,) = data["findings"]["introduced"]
+    assert "approved again as version 1.1 (approved_on 2026-03-01 → 2026-06-01) with other content" in sms204["message"]
+    # The same edit without a new approval is SMS201, a warning: the text drifted from what was approved.
+    repo.write("policies/change-management.md", change_policy("1.1", body="Only the ECAB approves changes."))
+    data = json.loads(diff(repo, "--base", "base", "--format", "json").stdout)
+    assert [(f["code"], f["severity"]) for f in data["findings"]["introduced"]] == [("SMS201", "warning")]
+
+
+def test_a_document_moved_and_broken_in_one_change_is_an_error(repo: Site) -> None:  # noqa: F811
+    git(repo.root, "tag", "base")
+    page = (repo.docs / "plans/audit.md").read_text().replace("id: PLN-AUD-01", "ID: PLN-AUD-01")
+    git(repo.root, "mv", "docs/plans/audit.md", "docs/plans/audit-programme.md")
+    repo.write("plans/audit-programme.md", page)
+    data = json.loads(diff(repo, "--base", "base", "--format", "json").stdout)
+    lost = [(f["code"], f["severity"], f["path"]) for f in data["findings"]["introduced"] if f["code"] == "SMS010"]
+    assert lost == [("SMS010", "error", "plans/audit-programme.md")]
+    assert data["verdict"] == "fail"

@@ -243,3 +243,27 @@ def test_commit_addresses_for_common_forges() -> None:
     assert commit_url(None, "https://bitbucket.org/acme/sms", sha) == f"https://bitbucket.org/acme/sms/commits/{sha}"
     assert commit_url("{repo_url}/+/{commit}", "https://git.example/sms", sha) == f"https://git.example/sms/+/{sha}"
     assert commit_url(None, None, sha) is None
+
+
+def test_docs_in_a_git_submodule_says_whose_history_it_reads(tmp_path: Path) -> None:
+    # The handbook is its own repository, added to an outer one as a submodule (issue 14, case 11).
+    inner = Site(tmp_path / "inner")
+    inner.root.mkdir()
+    git(inner.root, "init", "-q", "-b", "main")
+    write_config(inner.root, {"history": True})
+    for path, content in complete_mini().items():
+        inner.write(path, content)
+    commit_all(inner.root, "The handbook", "2026-03-01")
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    git(outer, "init", "-q", "-b", "main")
+    git(outer, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner.root), "handbook")
+    commit_all(outer, "Add the handbook", "2026-03-02")
+    site = Site(outer / "handbook")
+    findings = [f for f in site.check_json()["findings"] if f["code"] == "SMS202"]
+    assert [(f["severity"], f["path"]) for f in findings] == [("info", None)]
+    assert f"docs_dir is in a git submodule of {outer.resolve()}" in findings[0]["message"]
+    # The histories are the submodule's own: its commit, not the outer one's.
+    doc = next(d for d in site.check_json()["documents"] if d["id"] == "POL-CHG-01")
+    assert [h["subject"] for h in doc["history"]] == ["The handbook"]
+    assert site.build(strict=True).ok

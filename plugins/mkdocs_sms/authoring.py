@@ -122,3 +122,72 @@ def render_document(
     except jinja2.TemplateError as exc:
         where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else "the template"
         raise AuthoringError(f"{where} of type '{doc_type}' cannot be rendered: {exc}") from None
+
+
+# The starter repository of `mkdocs-sms init` ------------------------------------------------------
+
+STARTER_CONFIG = """\
+site_name: {name} service management handbook
+theme:
+  name: material
+  features: [navigation.prune, navigation.sections, search.suggest]
+plugins:
+  - search
+  - sms:
+      catalogues: [iso20000-1:2018]
+      # The implementation plan (ISO/IEC 20000-5): the rows of a phase not yet under way are deferred;
+      # a row its phase needed and that is not covered once the phase's target date has passed is an
+      # error (SMS105). Set your own phases and dates.
+      implementation:
+        phases:
+          - name: SMS foundation
+            target: {foundation}
+            clauses: ["4", "5", "6", "7"]
+            description: Scope, policy, objectives, risks, plans and support
+          - name: Service operation
+            target: {operation}
+            clauses: ["8"]
+            description: The service management processes of clause 8
+          - name: Evaluation and improvement
+            target: {evaluation}
+            clauses: ["9", "10"]
+            description: Monitoring, internal audit, management review and improvement
+      # Drafts of the phase under way are work in progress, listed on the coverage page but not a
+      # warning: 'mkdocs build --strict' stays green until something breaks or a target date is missed.
+      severity:
+        SMS102: info
+markdown_extensions: [admonition, attr_list, md_in_html, tables, toc]
+"""
+
+STARTER_GITIGNORE = """\
+# Built site, virtual environments and caches: made from the repository, never committed.
+site/
+.venv/
+.cache/
+"""
+
+STARTER_README = """\
+# Our service management handbook
+
+This repository holds the documented information of our service management system (ISO/IEC 20000-1),
+as Markdown with front-matter, published with MkDocs and checked by mkdocs-sms.
+
+- `docs/` holds one draft per requirement of the standard: the coverage page (`sms/coverage/`) shows
+  the whole baseline. Replace each draft with the real document, have it reviewed, and approve it
+  (`status: approved`, `approved_by`, `approved_on`).
+- `mkdocs.yml` holds the implementation plan: three phases with target dates. The rows of a later phase
+  are *deferred*; a row still not covered when its phase's target date has passed is an error (SMS105).
+  Adjust the phases and dates to your plan; `sms/implementation/` shows the progress.
+- `mkdocs-sms new policy --id POL-XXX-01 --title "..." --clauses 5.2` writes a new draft from
+  `sms_templates/`; adapt those templates to your organisation. A new record has an empty `date:`:
+  write the date of the event it evidences.
+- `mkdocs-sms check` reports what is missing, unapproved or out of date; `mkdocs serve` previews the
+  handbook; `mkdocs build --strict` fails on any error or warning (drafts of the phase under way are
+  shown, not warned about).
+- Propose every change as a pull request. `mkdocs-sms diff --base "$(git merge-base HEAD origin/HEAD)"`
+  tells the reviewer what it does to the SMS: `origin/HEAD` is the default branch of the repository you
+  cloned, whatever it is called. Without a remote, or if `origin/HEAD` is not set (`git remote set-head
+  origin --auto` sets it), name the branch: `--base main`. `ci/` holds ready-made pipelines for GitHub
+  Actions and GitLab CI; they fail on error findings (late rows included) and on a change that lowers
+  coverage.
+"""

@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import errno
 import io
 import json
 import os
-import secrets
 import shlex
 import shutil
-import stat
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from itertools import groupby
 from pathlib import Path
 from typing import TextIO
 
 from mkdocs_sms import __version__
-from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.audience import published
-from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.authoring import (
+    STARTER_CONFIG,
+    STARTER_GITIGNORE,
+    STARTER_README,
     AuthoringError,
     file_name,
     folder_for,
@@ -42,133 +38,15 @@ from mkdocs_sms.read.git import GitError
 from mkdocs_sms.read.mkdocs_yml import Project
 from mkdocs_sms.render import handbook_json
 from mkdocs_sms.report import diff as diff_report
-from mkdocs_sms.report.annotations import github_command
+from mkdocs_sms.report.check import failed, format_github, format_markdown, format_text
 from mkdocs_sms.report.diff import diff_json
 from mkdocs_sms.report.export import TABLES, write_csv, write_xlsx
-from mkdocs_sms.rules import Severity
+from mkdocs_sms.report.output import OutputError, write_file
 from mkdocs_sms.settings import Settings, SettingsError
-from mkdocs_sms.text import md_cell, one_line
+from mkdocs_sms.text import one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 CHECK_SCOPE = "all documents: the audience applies to builds and export, not to check"
-
-
-def failed(handbook: Handbook, strict: bool) -> bool:
-    """Whether the findings are over the bar: any error, or with ``strict`` any warning."""
-    return bool(handbook.count(Severity.ERROR) or (strict and handbook.count(Severity.WARNING)))
-
-
-class OutputError(Exception):
-    """A file that cannot be written; nothing was written and what was there is intact."""
-
-
-def write_file(path: Path, content: str | bytes, overwrite: bool = True, make_folders: bool = False) -> None:
-    """Write ``content`` to ``path`` whole or not at all: into a temporary file beside it, synced, then
-    renamed over it, so a full disk, a file size limit or an interruption leaves the old file as it was.
-    ``overwrite=False`` refuses a file that exists, even one that appears meanwhile; ``make_folders``
-    creates the folders above it. Raises :class:`OutputError` with the reason in one line."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    if path.is_symlink():  # write the file the link names, and keep the link
-        path = path.resolve()
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a folder")
-    if make_folders:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"cannot create the folder {path.parent}: {exc.strerror or exc}") from None
-    if not path.parent.is_dir():
-        raise OutputError(f"cannot write {path}: folder {path.parent} does not exist")
-    if not overwrite and path.exists():
-        raise OutputError(f"{path} already exists")
-    temporary = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
-    try:
-        with open(temporary, "xb") as handle:  # created with the umask's permissions
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            if path.exists():  # keep the permissions the file had
-                os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-            os.replace(temporary, path)
-        else:
-            _link_new(temporary, path)
-    except FileExistsError:
-        raise OutputError(f"{path} already exists") from None
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-
-
-def _link_new(temporary: Path, path: Path) -> None:
-    """Give ``temporary`` the name ``path`` unless that exists (a hard link fails then, atomically)."""
-    try:
-        os.link(temporary, path)
-    except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV):
-            raise
-        # A file system without hard links: check, then rename (a narrow race, no partial file).
-        if path.exists():
-            raise FileExistsError(errno.EEXIST, "exists", str(path)) from None
-        os.replace(temporary, path)
-
-
-# Output formats ----------------------------------------------------------------------------------
-
-_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
-
-
-def _paint(text: str, code: str, colour: bool) -> str:
-    return f"\x1b[{code}m{text}\x1b[0m" if colour else text
-
-
-def format_text(handbook: Handbook, out: TextIO, docs_dir: str, colour: bool) -> None:
-    """Readable findings, grouped by file, then the coverage summary."""
-    for path, group in groupby(handbook.findings, key=lambda f: f.path):
-        title = one_line(f"{docs_dir}/{path}") if path else "Coverage"
-        out.write(_paint(title, "1", colour) + "\n")
-        for finding in group:
-            where = f"{finding.line}" if finding.line else "-"
-            severity = _paint(f"{finding.severity.value:<7}", _COLOURS[finding.severity], colour)
-            about = f"{finding.document}: " if finding.document else ""
-            out.write(f"  {where:>4}  {severity} {finding.code}  {about}{finding.text}\n")
-        out.write("\n")
-    for catalogue in handbook.catalogues:
-        counts = coverage.summary(r for r in handbook.coverage if r.requirement.catalogue == catalogue.name)
-        parts = ", ".join(f"{counts[s]} {s}" for s in coverage.STATUSES if counts[s])
-        out.write(f"Coverage of {catalogue.name}: {counts['covered']}/{counts['total']} covered ({parts})\n")
-    errors, warnings = handbook.count(Severity.ERROR), handbook.count(Severity.WARNING)
-    out.write(
-        f"{len(handbook.documents)} documents checked: "
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}\n"
-    )
-
-
-def format_markdown(handbook: Handbook, out: TextIO, strict: bool) -> None:
-    """A report to paste into a pull request."""
-    errors, warnings = handbook.count(Severity.ERROR), handbook.count(Severity.WARNING)
-    verdict = "❌ **Check failed**" if failed(handbook, strict) else "✅ **Check passed**"
-    out.write(f"{verdict}: {errors} error(s), {warnings} warning(s) in {len(handbook.documents)} documents.\n\n")
-    out.write("| Catalogue | Covered | Stale | Draft | Missing |\n| --- | --- | --- | --- | --- |\n")
-    for catalogue in handbook.catalogues:
-        c = coverage.summary(r for r in handbook.coverage if r.requirement.catalogue == catalogue.name)
-        out.write(
-            f"| {md_cell(catalogue.name)} | {c['covered']}/{c['total']} | {c['stale']} | {c['draft']} "
-            f"| {c['missing']} |\n"
-        )
-    if handbook.findings:
-        out.write("\n| Severity | Code | Where | Problem |\n| --- | --- | --- | --- |\n")
-        for f in handbook.findings:
-            out.write(f"| {f.severity.value} | {f.code} | {md_cell(f.location) or '—'} | {md_cell(f.text)} |\n")
-
-
-def format_github(handbook: Handbook, out: TextIO, docs_dir: str) -> None:
-    """GitHub Actions workflow commands, one per finding."""
-    for f in handbook.findings:
-        title = f"{f.code} {f.document}" if f.document else f.code
-        out.write(github_command(f, f"{docs_dir}/{f.path}" if f.path else None, title) + "\n")
 
 
 # Commands ----------------------------------------------------------------------------------------
@@ -289,73 +167,6 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     write_file(target, text, overwrite=False, make_folders=True)  # never overwrite, even in a race
     out.write(f"Created {target} ({args.id}, {args.type}, draft 0.1). Write it, then run 'mkdocs-sms check'.\n")
     return EXIT_OK
-
-
-STARTER_CONFIG = """\
-site_name: {name} service management handbook
-theme:
-  name: material
-  features: [navigation.prune, navigation.sections, search.suggest]
-plugins:
-  - search
-  - sms:
-      catalogues: [iso20000-1:2018]
-      # The implementation plan (ISO/IEC 20000-5): the rows of a phase not yet under way are deferred;
-      # a row its phase needed and that is not covered once the phase's target date has passed is an
-      # error (SMS105). Set your own phases and dates.
-      implementation:
-        phases:
-          - name: SMS foundation
-            target: {foundation}
-            clauses: ["4", "5", "6", "7"]
-            description: Scope, policy, objectives, risks, plans and support
-          - name: Service operation
-            target: {operation}
-            clauses: ["8"]
-            description: The service management processes of clause 8
-          - name: Evaluation and improvement
-            target: {evaluation}
-            clauses: ["9", "10"]
-            description: Monitoring, internal audit, management review and improvement
-      # Drafts of the phase under way are work in progress, listed on the coverage page but not a
-      # warning: 'mkdocs build --strict' stays green until something breaks or a target date is missed.
-      severity:
-        SMS102: info
-markdown_extensions: [admonition, attr_list, md_in_html, tables, toc]
-"""
-
-STARTER_GITIGNORE = """\
-# Built site, virtual environments and caches: made from the repository, never committed.
-site/
-.venv/
-.cache/
-"""
-
-STARTER_README = """\
-# Our service management handbook
-
-This repository holds the documented information of our service management system (ISO/IEC 20000-1),
-as Markdown with front-matter, published with MkDocs and checked by mkdocs-sms.
-
-- `docs/` holds one draft per requirement of the standard: the coverage page (`sms/coverage/`) shows
-  the whole baseline. Replace each draft with the real document, have it reviewed, and approve it
-  (`status: approved`, `approved_by`, `approved_on`).
-- `mkdocs.yml` holds the implementation plan: three phases with target dates. The rows of a later phase
-  are *deferred*; a row still not covered when its phase's target date has passed is an error (SMS105).
-  Adjust the phases and dates to your plan; `sms/implementation/` shows the progress.
-- `mkdocs-sms new policy --id POL-XXX-01 --title "..." --clauses 5.2` writes a new draft from
-  `sms_templates/`; adapt those templates to your organisation. A new record has an empty `date:`:
-  write the date of the event it evidences.
-- `mkdocs-sms check` reports what is missing, unapproved or out of date; `mkdocs serve` previews the
-  handbook; `mkdocs build --strict` fails on any error or warning (drafts of the phase under way are
-  shown, not warned about).
-- Propose every change as a pull request. `mkdocs-sms diff --base "$(git merge-base HEAD origin/HEAD)"`
-  tells the reviewer what it does to the SMS: `origin/HEAD` is the default branch of the repository you
-  cloned, whatever it is called. Without a remote, or if `origin/HEAD` is not set (`git remote set-head
-  origin --auto` sets it), name the branch: `--base main`. `ci/` holds ready-made pipelines for GitHub
-  Actions and GitLab CI; they fail on error findings (late rows included) and on a change that lowers
-  coverage.
-"""
 
 
 def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

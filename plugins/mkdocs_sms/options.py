@@ -49,6 +49,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("id_pattern", (str,), DEFAULT_ID_PATTERN, "regular expression every document id must match"),
     Option("due_soon_days", (int,), 90, 'window of the "due soon" list on the review schedule'),
     Option("history", (bool,), True, "read the git history: revision tables and SMS201/SMS202"),
+    Option("history_details", (str,), "dates",
+           "full | dates: what an audience build shows of a commit that also changed a withheld page"),
     Option("commit_url", (str,), None, "address of a commit, with {commit}; default from repo_url"),
     Option("edition", (str, int, float), None, "edition shown on every page; default $MIKE_DOCS_VERSION"),
     Option("changes_since", (str,), None, 'git ref for "what changed"; default the newest tag before HEAD'),

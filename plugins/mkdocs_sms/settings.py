@@ -21,6 +21,8 @@ from mkdocs_sms.options import DEFAULTS
 from mkdocs_sms.rules import RULES, Severity
 
 STATUSES = ("draft", "review", "approved", "retired")
+# What an audience build shows of a commit that also changed a withheld page (option history_details).
+HISTORY_DETAILS = ("dates", "full")
 # The state of a nonconformity record (clause 10.1): open until its corrective action is closed.
 STATES = ("open", "closed")
 
@@ -45,6 +47,7 @@ class Settings:
     id_pattern: re.Pattern[str]
     due_soon_days: int
     history: bool
+    history_details: str
     commit_url: str | None
     edition: str | None
     changes_since: str | None
@@ -86,6 +89,10 @@ class Settings:
             raise SettingsError("option 'due_soon_days' must be a whole number of days, e.g. 90")
         if not isinstance(values["history"], bool):
             raise SettingsError("option 'history' must be true or false")
+        if values["history_details"] not in HISTORY_DETAILS:
+            raise SettingsError(
+                f"option 'history_details': '{values['history_details']}' is not one of {', '.join(HISTORY_DETAILS)}"
+            )
         commit_pattern = values["commit_url"]
         if commit_pattern is not None and (not isinstance(commit_pattern, str) or "{commit}" not in commit_pattern):
             raise SettingsError("option 'commit_url' must be an address containing {commit}")
@@ -114,6 +121,7 @@ class Settings:
             id_pattern=id_pattern,
             due_soon_days=due_soon,
             history=values["history"],
+            history_details=values["history_details"],
             commit_url=commit_pattern,
             repo_url=repo_url if isinstance(repo_url, str) and repo_url else None,
             edition=str(edition) if edition not in (None, "") else None,

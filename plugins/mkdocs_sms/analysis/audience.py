@@ -101,18 +101,19 @@ def published(handbook: Handbook) -> Handbook:
             for ref, sources in handbook.referenced_by.items()
             if ref in documents
         },
-        history=_published_history(handbook.history, hidden_paths),
+        history=_published_history(handbook.history, hidden_paths, handbook.settings.history_details),
         withheld=len(hidden_pages),
         source=handbook,
     )
 
 
-def _published_history(history: History | None, hidden_paths: set[str]) -> History | None:
-    """The history without the withheld pages, and of a commit that also changed one of them only the
-    date, version and status: its id, author and subject may lead to it or speak of it."""
+def _published_history(history: History | None, hidden_paths: set[str], details: str) -> History | None:
+    """The history without the withheld pages; with ``details`` ``dates`` (the default), of a commit that
+    also changed one of them only the date, version and status: its id, author and subject may lead to
+    it or speak of it. ``full`` keeps them (an organisation whose commit messages name no document)."""
     if history is None or history.unavailable:
         return history
-    shared = {revision.commit for path in hidden_paths for revision in history.of(path)}
+    shared = set() if details == "full" else {r.commit for path in hidden_paths for r in history.of(path)}
     revisions = {
         path: tuple(replace(r, commit="", author="", subject="") if r.commit in shared else r for r in revs)
         for path, revs in history.revisions.items()

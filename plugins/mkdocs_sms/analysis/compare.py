@@ -8,6 +8,7 @@ rows by catalogue and requirement; findings by code, file, document and text.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -204,8 +205,7 @@ def _body(raw: bytes) -> list[str]:
         text = frontmatter.decode(raw)
     except frontmatter.UnreadableText:
         return []
-    match = frontmatter.BLOCK.match(text)
-    return (text[match.end() :] if match else text).splitlines()
+    return frontmatter.split(text).body.splitlines()
 
 
 def _body_lines(old_raw: bytes, new_raw: bytes) -> tuple[int, int]:
@@ -226,6 +226,10 @@ def _version_key(version: str | None) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
 
 
+def _iso(value: dt.date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
 def _review_checks(old: Document, new: Document, base: str, approved_before: Revision | None) -> Iterable[Finding]:
     """SMS201 for an approved version whose text changed; SMS204 for a version that goes back, or an
     approval again under a version that was approved before (``approved_before``) with other content.
@@ -237,10 +241,18 @@ def _review_checks(old: Document, new: Document, base: str, approved_before: Rev
     def finding(code: Code, text: str) -> Finding:
         return RULES[code].finding(text, path=new.path, line=new.line_of("version"), document=new.id)
 
-    if old.approved and new.approved and old.version == new.version:
-        unraised = unraised_version(new, old.body_digest, f"it was approved at {base}")
-        if unraised is not None:
-            yield unraised
+    if old.approved and new.approved and old.version == new.version and old.body_digest != new.body_digest:
+        if old.approved_on != new.approved_on:
+            # A new approval recorded for other content under the version approved at the base.
+            yield finding(
+                "SMS204",
+                f"approved again as version {new.version} (approved_on {_iso(old.approved_on)} → "
+                f"{_iso(new.approved_on)}) with other content than was approved at {base}; raise the version",
+            )
+        else:
+            unraised = unraised_version(new, old.body_digest, f"it was approved at {base}")
+            if unraised is not None:
+                yield unraised
     if old.version and new.version and _version_key(new.version) < _version_key(old.version):
         yield finding("SMS204", f"version went backwards: {old.version} → {new.version}")
     elif (
@@ -283,19 +295,27 @@ def _removal_checks(
 
 def _dropped_documents(removed: Sequence[Document], head: Snapshot, found: list[Finding]) -> list[Finding]:
     """``found`` with SMS010 raised to an error for a page that was a document at the base but is no
-    longer read as one (its front-matter broke, or lost its id): otherwise the document would count as
-    removed without a word. A page that says nothing else about it gets an SMS010 error of its own."""
+    longer read as one (its front-matter broke, or lost its id, where it was or where it moved): otherwise
+    the document would count as removed without a word. A page still where it was that says nothing else
+    about it gets an SMS010 error of its own."""
+    gone = {d.id for d in removed}
     dropped = {d.path: d for d in removed if d.path in head.pages}
-    result = [replace(f, severity=Severity.ERROR) if f.code == "SMS010" and f.path in dropped else f for f in found]
+
+    def lost(f: Finding) -> bool:
+        return f.code == "SMS010" and (f.path in dropped or f.document in gone)
+
+    result = [replace(f, severity=Severity.ERROR) if lost(f) else f for f in found]
+    named = {f.document for f in result if lost(f)}
     for path, document in dropped.items():
-        if not any(f.path == path and f.severity is Severity.ERROR for f in result):
-            finding = RULES["SMS010"].finding(
-                f"was document {document.id} at the base, but its page is no longer read as a controlled document",
-                path=path,
-                line=1,
-                document=document.id,
-            )
-            result.append(replace(finding, severity=Severity.ERROR))
+        if document.id in named or any(f.path == path and f.severity is Severity.ERROR for f in result):
+            continue
+        finding = RULES["SMS010"].finding(
+            f"was document {document.id} at the base, but its page is no longer read as a controlled document",
+            path=path,
+            line=1,
+            document=document.id,
+        )
+        result.append(replace(finding, severity=Severity.ERROR))
     return result
 
 

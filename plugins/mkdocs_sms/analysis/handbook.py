@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -326,6 +326,12 @@ def _history_findings(documents: Sequence[Document], history: History) -> Iterab
     if history.unavailable:
         yield RULES["SMS202"].finding(f"git history is unavailable: {history.unavailable}")
         return
+    if history.superproject:
+        note = RULES["SMS202"].finding(
+            f"docs_dir is in a git submodule of {history.superproject}: revision histories, SMS201 and the refs "
+            "of diff and changes_since come from the submodule's own history, not from the repository around it"
+        )
+        yield replace(note, severity=Severity.INFO)
     for document in documents:
         if not document.approved:
             continue

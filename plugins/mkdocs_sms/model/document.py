@@ -107,9 +107,8 @@ def read_page(
         finding = RULES["SMS009"].finding(exc.reason, path=path, line=exc.line)
         return _unclassified(Page(path, None, (finding,)), settings, "the page is not UTF-8 text", exc.line)
     front = frontmatter.parse(text)
-    block = frontmatter.BLOCK.match(text)
-    body_start = text.count("\n", 0, block.end()) + 1 if block else 1
-    refs = tuple(references.find(text[block.end() :] if block else text, body_start))
+    parts = frontmatter.split(text)
+    refs = tuple(references.find(parts.body, parts.body_line))
     if front.error is not None:
         finding = RULES["SMS001"].finding(
             f"front-matter {front.error}", path=path, line=front.error_line, document=front.guessed_id

@@ -134,12 +134,30 @@ def decode(raw: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse(text: str) -> FrontMatter:
-    """Find and parse the front-matter block at the top of ``text``."""
+@dataclass(frozen=True)
+class Split:
+    """A page cut at its front-matter: the block's YAML text (None when the page has no block, as MkDocs
+    sees it), the text after the block, and the line of the file that text starts on."""
+
+    block: str | None
+    body: str
+    body_line: int
+
+
+def split(text: str) -> Split:
+    """Cut ``text`` at its front-matter block, recognised exactly as MkDocs recognises it. Every reader
+    of a page's block or body goes through here."""
     match = BLOCK.match(text)
     if not match:
+        return Split(None, text, 1)
+    return Split(match.group(1), text[match.end() :], text.count("\n", 0, match.end()) + 1)
+
+
+def parse(text: str) -> FrontMatter:
+    """Find and parse the front-matter block at the top of ``text``."""
+    source = split(text).block
+    if source is None:
         return FrontMatter()
-    source = match.group(1)
     result = FrontMatter(present=True, end_line=FIRST_LINE + source.count("\n"))
     loader = SafeLoader(source)
     try:
@@ -194,11 +212,11 @@ def unread_block(text: str) -> tuple[int, str, FrontMatter] | None:
     lead = _BLANK_LINES.match(text)
     if lead:
         rest = text[lead.end() :]
-        if not BLOCK.match(rest):
+        if split(rest).block is None:
             return None
         return text.count("\n", 0, lead.end()) + 1, "a blank line comes before its opening '---'", parse(rest)
     opening = _OPENING.match(text)
-    if opening is None or BLOCK.match(text):
+    if opening is None or split(text).block is not None:
         return None
     lines = text[opening.end() :].split("\n\n", 1)[0]
     return 1, "it is never closed with '---'", parse(f"---\n{lines}\n---\n")
@@ -231,8 +249,7 @@ def _describe(exc: yaml.MarkedYAMLError, source: str) -> str:
 
 def body_digest(text: str) -> str:
     """A digest of a page's content after its front-matter, ignoring trailing whitespace on lines."""
-    match = BLOCK.match(text)
-    body = text[match.end() :] if match else text
+    body = split(text).body
     normalised = "\n".join(line.rstrip() for line in body.strip().splitlines())
     return hashlib.sha1(normalised.encode("utf-8"), usedforsecurity=False).hexdigest()
 
@@ -244,10 +261,9 @@ def quick_values(text: str, keys: tuple[str, ...]) -> tuple[str | None, ...]:
     on one line, plain or simply quoted (nearly always), are read with a pattern; anything else falls
     back to the YAML parser, so the result is the same as :func:`parse` would give.
     """
-    match = BLOCK.match(text)
-    if not match:
+    block = split(text).block
+    if block is None:
         return tuple(None for _ in keys)
-    block = match.group(1)
     found: dict[str, str] = {}
     for value in _SIMPLE_VALUE.finditer(block):
         key, plain = value.group("key"), value.group("plain")

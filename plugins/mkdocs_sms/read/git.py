@@ -55,6 +55,8 @@ class History:
     revisions: Mapping[str, tuple[Revision, ...]] = field(default_factory=dict)
     unavailable: str | None = None  # why there is no history, when there is none
     paths: frozenset[str] = frozenset()
+    # The working tree of the repository around docs_dir's, when docs_dir is in a git submodule.
+    superproject: str | None = None
 
     def of(self, path: str) -> tuple[Revision, ...]:
         """The revisions of the page at ``path``, newest first."""
@@ -104,7 +106,10 @@ def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None 
         return History(unavailable="git is not installed")
     docs_dir = docs_dir.resolve()
     try:
-        out = git(["rev-parse", "--is-shallow-repository", "--show-toplevel", ref], docs_dir)
+        out = git(
+            ["rev-parse", "--is-shallow-repository", "--show-toplevel", "--show-superproject-working-tree", ref],
+            docs_dir,
+        )
     except GitError as exc:
         reason = str(exc)
         if "not a git repository" in reason:
@@ -112,7 +117,10 @@ def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None 
         if "unknown revision" in reason or "ambiguous argument 'HEAD'" in reason:
             return History(unavailable="the git repository has no commits yet")
         return History(unavailable=reason)
-    shallow, top, head = out.decode().split("\n")[:3]
+    # The superproject's line is there only when docs_dir is in a git submodule.
+    lines = out.decode().strip("\n").split("\n")
+    shallow, top, head = lines[0], lines[1], lines[-1]
+    superproject = lines[2] if len(lines) == 4 else None
     if shallow == "true":
         return History(
             head=head,
@@ -134,7 +142,7 @@ def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None 
     revisions: dict[str, tuple[Revision, ...]] = {}
     for path, revs in entries.items():
         revisions[path] = tuple(_with_front_matter(rev, blobs.get((rev.commit, rev.path))) for rev in revs)
-    return History(head=head, revisions=revisions, paths=wanted)
+    return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
 
 
 def default_ref(docs_dir: Path) -> str | None:
