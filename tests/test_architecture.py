@@ -59,3 +59,46 @@ def test_a_mistyped_finding_code_fails_the_type_check(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stdout
     assert "sample.py:4:" in result.stdout and "Invalid index type" in result.stdout
     assert "sample.py:3:" not in result.stdout
+
+
+def test_the_model_reads_pages_with_a_vocabulary_and_never_the_configuration_or_the_disk() -> None:
+    for path in sorted((PACKAGE / "model").glob("*.py")):
+        imported = _imported_modules(path)
+        leaks = sorted(
+            m for m in imported if m in ("mkdocs_sms.settings", "os", "pathlib") or m.startswith("mkdocs_sms.read")
+        )
+        assert leaks == [], path.name
+
+
+def test_data_flows_one_way_read_before_analysis_before_output() -> None:
+    # read/ and model/ never import what is made from them; analysis/ never imports a face or an output.
+    later = {
+        "read": (
+            "mkdocs_sms.analysis",
+            "mkdocs_sms.report",
+            "mkdocs_sms.render",
+            "mkdocs_sms.cli",
+            "mkdocs_sms.plugin",
+        ),
+        "model": ("mkdocs_sms.analysis", "mkdocs_sms.report", "mkdocs_sms.render", "mkdocs_sms.read"),
+        "analysis": ("mkdocs_sms.report", "mkdocs_sms.render", "mkdocs_sms.cli", "mkdocs_sms.plugin"),
+    }
+    for stage, forbidden in later.items():
+        for path in sorted((PACKAGE / stage).glob("*.py")):
+            wrong = sorted(m for m in _runtime_imports(path) if m.startswith(forbidden))
+            assert wrong == [], f"{stage}/{path.name} imports {wrong}"
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """Imports outside ``if TYPE_CHECKING:`` blocks (those are for annotations only)."""
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            node.body = []
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found

@@ -126,7 +126,7 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             clause_ref(catalogue, clause.number, catalogues) for catalogue in catalogues for clause in catalogue.clauses
         )
     )
-    json.dump(json_schema(settings, clauses), out, indent=2, ensure_ascii=False)
+    json.dump(json_schema(settings.vocabulary, clauses), out, indent=2, ensure_ascii=False)
     out.write("\n")
     return EXIT_OK
 

@@ -17,6 +17,7 @@ from typing import Any
 from mkdocs_sms.analysis.implementation import Plan, check_plan, parse_plan
 from mkdocs_sms.catalogue import Catalogue, load_catalogues
 from mkdocs_sms.model.dates import Interval, parse_date
+from mkdocs_sms.model.vocabulary import Vocabulary
 from mkdocs_sms.options import DEFAULTS
 from mkdocs_sms.rules import RULES, Severity
 
@@ -139,6 +140,14 @@ class Settings:
         if classification not in self.classifications:
             return len(self.classifications) - 1
         return self.classifications.index(classification)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """What pages are read against (see :mod:`mkdocs_sms.model.vocabulary`)."""
+        return Vocabulary(
+            self.types, self.statuses, self.classifications, self.states, self.id_pattern,
+            self.default_classification, self.review_interval,
+        )  # fmt: skip
 
     @property
     def highest(self) -> str:

@@ -20,6 +20,7 @@ from mkdocs_sms.analysis.readiness import Readiness, readiness
 from mkdocs_sms.catalogue import Catalogue, resolve_clause, split_ref
 from mkdocs_sms.model.defaults import META_FILE, defaults_for, parse_defaults
 from mkdocs_sms.model.document import Document, Page, read_page
+from mkdocs_sms.model.vocabulary import Vocabulary
 from mkdocs_sms.read.baseline import Baseline
 from mkdocs_sms.read.git import History, Revision
 from mkdocs_sms.read.snapshot import Snapshot
@@ -109,28 +110,28 @@ def _meta_above(path: str, unread: Sequence[str]) -> str | None:
 class PageCache:
     """The pages read by the previous analysis, which the plugin keeps across ``mkdocs serve`` rebuilds so
     that a rebuild parses again only the pages that changed: :func:`read_page` depends on nothing but a
-    page's path, bytes and folder defaults and the settings (at 5,000 documents, 0.6 s of each rebuild)."""
+    page's path, bytes and folder defaults and the vocabulary (at 5,000 documents, 0.6 s of each rebuild)."""
 
-    settings: Settings | None = None
+    vocabulary: Vocabulary | None = None
     pages: dict[str, tuple[bytes, Mapping[str, Any] | None, str | None, Page]] = field(default_factory=dict)
 
     def reader(
-        self, settings: Settings
-    ) -> Callable[[str, bytes, Settings, Mapping[str, Any] | None, str | None], Page]:
+        self, vocabulary: Vocabulary
+    ) -> Callable[[str, bytes, Vocabulary, Mapping[str, Any] | None, str | None], Page]:
         """:func:`read_page` for one analysis, answered from the cache when it can; afterwards the cache
         holds that analysis's pages only."""
-        previous = self.pages if settings == self.settings else {}
-        self.settings, self.pages = settings, {}
+        previous = self.pages if vocabulary == self.vocabulary else {}
+        self.vocabulary, self.pages = vocabulary, {}
 
         def read(
-            path: str, raw: bytes, settings: Settings, defaults: Mapping[str, Any] | None, unread: str | None
+            path: str, raw: bytes, vocabulary: Vocabulary, defaults: Mapping[str, Any] | None, unread: str | None
         ) -> Page:
             digest = hashlib.blake2b(raw, digest_size=16).digest()
             kept = previous.get(path)
             if kept and kept[:3] == (digest, defaults, unread):
                 page = kept[3]
             else:
-                page = read_page(path, raw, settings, defaults, unread)
+                page = read_page(path, raw, vocabulary, defaults, unread)
             self.pages[path] = (digest, defaults, unread, page)
             return page
 
@@ -152,14 +153,15 @@ def analyse(
     baseline file); ``cache`` keeps pages for the next analysis."""
     by_folder, found = parse_defaults(snapshot.metas)
     found = [*found, *snapshot.unread, *notes]
-    read = cache.reader(settings) if cache is not None else read_page
+    vocabulary = settings.vocabulary
+    read = cache.reader(vocabulary) if cache is not None else read_page
     # A .meta.yml that could not be read might have classified the pages under it (see read_page).
     unread_meta = sorted(
         f.path for f in found if f.path and posixpath.basename(f.path) == META_FILE and f.code in _UNREAD_CODES
     )
     pages = sorted(
         (
-            read(path, raw, settings, defaults_for(path, by_folder), _meta_above(path, unread_meta))
+            read(path, raw, vocabulary, defaults_for(path, by_folder), _meta_above(path, unread_meta))
             for path, raw in snapshot.pages.items()
         ),
         key=lambda p: p.path,

@@ -15,9 +15,9 @@ from typing import Any
 
 from mkdocs_sms.catalogue import LEVELS, Catalogue, Requirement, resolve_clause, split_ref, within
 from mkdocs_sms.model.dates import parse_date
+from mkdocs_sms.read.baseline import DEFAULT_BASELINE
 
 DEFAULT_LEVEL_NAMES = ("Level 1", "Level 2", "Level 3")
-DEFAULT_BASELINE = "sms-baseline.json"
 _PLAN_KEYS = {"phases", "levels", "baseline"}
 _PHASE_KEYS = {"name", "target", "clauses", "level", "description"}
 

@@ -10,8 +10,8 @@ from typing import Any
 from mkdocs_sms.model import frontmatter, references
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import FIELDS, validate
+from mkdocs_sms.model.vocabulary import Vocabulary
 from mkdocs_sms.rules import RULES, Finding
-from mkdocs_sms.settings import Settings
 from mkdocs_sms.text import shown
 
 # Retained evidence: records and reports are kept, not reviewed. They have a review date only when
@@ -94,7 +94,7 @@ class Page:
 def read_page(
     path: str,
     raw: bytes,
-    settings: Settings,
+    vocabulary: Vocabulary,
     defaults: Mapping[str, Any] | None = None,
     unread_defaults: str | None = None,
 ) -> Page:
@@ -105,7 +105,7 @@ def read_page(
         text = frontmatter.decode(raw)
     except frontmatter.UnreadableText as exc:
         finding = RULES["SMS009"].finding(exc.reason, path=path, line=exc.line)
-        return _unclassified(Page(path, None, (finding,)), settings, "the page is not UTF-8 text", exc.line)
+        return _unclassified(Page(path, None, (finding,)), vocabulary, "the page is not UTF-8 text", exc.line)
     front = frontmatter.parse(text)
     parts = frontmatter.split(text)
     refs = tuple(references.find(parts.body, parts.body_line))
@@ -114,7 +114,7 @@ def read_page(
             f"front-matter {front.error}", path=path, line=front.error_line, document=front.guessed_id
         )
         page = Page(path, None, (finding,), refs)
-        return _unclassified(page, settings, "its front-matter cannot be read", front.error_line, front.guessed_id)
+        return _unclassified(page, vocabulary, "its front-matter cannot be read", front.error_line, front.guessed_id)
     duplicates = tuple(
         RULES["SMS001"].finding(
             f"front-matter key {shown(key)} appears twice (first on line {first}); the last value is used",
@@ -122,9 +122,9 @@ def read_page(
         )
         for key, line, first in front.duplicates
     )  # fmt: skip
-    classification, doubt = _classification(front, defaults or {}, settings, unread_defaults)
+    classification, doubt = _classification(front, defaults or {}, vocabulary, unread_defaults)
     if "id" not in front.data:
-        not_read, meant = _not_a_document(path, text, front, settings)
+        not_read, meant = _not_a_document(path, text, front, vocabulary)
         page = Page(path, None, duplicates + not_read, refs, classification or "")
         if not_read and meant is not None and not doubt:
             # A page meant as a controlled document is classified as one would be: what its unread block
@@ -132,21 +132,21 @@ def read_page(
             if meant.error is not None:
                 doubt = "the front-matter it was meant to have cannot be read"
             else:
-                classification, doubt = _classification(meant, defaults or {}, settings, unread_defaults)
-            page = replace(page, classification=classification or settings.default_classification)
+                classification, doubt = _classification(meant, defaults or {}, vocabulary, unread_defaults)
+            page = replace(page, classification=classification or vocabulary.default_classification)
     else:
         if defaults:
             front.data = {**{k: v for k, v in defaults.items() if k != "id"}, **front.data}
-        page = _document_page(path, text, front, settings, classification or settings.default_classification)
+        page = _document_page(path, text, front, vocabulary, classification or vocabulary.default_classification)
         page = replace(page, findings=duplicates + page.findings, references=refs)
     if doubt is None:
         return page
     raw_id = front.data.get("id")
-    return _unclassified(page, settings, doubt, front.lines.get("classification", 1), raw_id)
+    return _unclassified(page, vocabulary, doubt, front.lines.get("classification", 1), raw_id)
 
 
 def _not_a_document(
-    path: str, text: str, front: frontmatter.FrontMatter, settings: Settings
+    path: str, text: str, front: frontmatter.FrontMatter, vocabulary: Vocabulary
 ) -> tuple[tuple[Finding, ...], frontmatter.FrontMatter | None]:
     """SMS010 for a page without an id whose front-matter was meant for a controlled document: a block
     MkDocs does not read, an ``ID:`` key, or the keys of a document without an ``id``; with the
@@ -158,7 +158,7 @@ def _not_a_document(
             return (), None
         line, problem, front = unread
         why = f"front-matter is shown as page text because {problem}"
-    keys = _document_keys(front, settings)
+    keys = _document_keys(front, vocabulary)
     cased = next((key for key in front.data if key.lower() == "id" and key != "id"), None)
     if cased is not None and not why:
         line, why = (
@@ -177,17 +177,17 @@ def _not_a_document(
     return (finding,), front
 
 
-def _document_keys(front: frontmatter.FrontMatter, settings: Settings) -> list[str]:
+def _document_keys(front: frontmatter.FrontMatter, vocabulary: Vocabulary) -> list[str]:
     """The keys of ``front`` that only a controlled document has. ``type`` and ``status`` count only with
     one of the configured values: Material gives ordinary pages a ``status`` such as ``new``."""
-    allowed = {"type": settings.types, "status": settings.statuses}
+    allowed = {"type": vocabulary.types, "status": vocabulary.statuses}
     return [
         key for key in DOCUMENT_KEYS if key in front.data and (key not in allowed or front.data[key] in allowed[key])
     ]
 
 
 def _classification(
-    front: frontmatter.FrontMatter, defaults: Mapping[str, Any], settings: Settings, unread_defaults: str | None
+    front: frontmatter.FrontMatter, defaults: Mapping[str, Any], vocabulary: Vocabulary, unread_defaults: str | None
 ) -> tuple[str | None, str | None]:
     """The page's classification (None when it gives none) and, when it cannot be established, why.
 
@@ -202,14 +202,14 @@ def _classification(
         value, where = defaults["classification"], "'classification' of the folder defaults"
     else:
         return None, None
-    if isinstance(value, str) and value in settings.classifications:
+    if isinstance(value, str) and value in vocabulary.classifications:
         return value, None
-    return None, f"{where} {shown(value)} is not one of {', '.join(settings.classifications)}"
+    return None, f"{where} {shown(value)} is not one of {', '.join(vocabulary.classifications)}"
 
 
-def _unclassified(page: Page, settings: Settings, why: str, line: int | None, doc_id: object = None) -> Page:
+def _unclassified(page: Page, vocabulary: Vocabulary, why: str, line: int | None, doc_id: object = None) -> Page:
     """``page`` treated as the highest classification, with SMS304 saying why."""
-    highest = settings.highest
+    highest = vocabulary.highest
     finding = RULES["SMS304"].finding(
         f"its classification cannot be established ({why}): it is treated as '{highest}', the highest "
         "classification, and left out of every build for a lower audience",
@@ -220,16 +220,16 @@ def _unclassified(page: Page, settings: Settings, why: str, line: int | None, do
 
 
 def _document_page(
-    path: str, text: str, front: frontmatter.FrontMatter, settings: Settings, classification: str
+    path: str, text: str, front: frontmatter.FrontMatter, vocabulary: Vocabulary, classification: str
 ) -> Page:
-    values, problems = validate(front, settings)
+    values, problems = validate(front, vocabulary)
     raw_id = front.data.get("id")
     # An id that breaks the pattern still names the document; a list or mapping names nothing.
     doc_id = values.get("id") or (str(raw_id) if isinstance(raw_id, (str, int, float, dt.date)) else "")
     findings = tuple(RULES[p.code].finding(p.text, path=path, line=p.line, document=doc_id or None) for p in problems)
     if not doc_id:
         return Page(path, None, findings, classification=classification)
-    interval = values.get("review_interval", settings.review_interval)
+    interval = values.get("review_interval", vocabulary.review_interval)
     approved_on = values.get("approved_on")
     next_review = values.get("next_review")
     reviewed = values.get("type") not in EVIDENCE_TYPES or "review_interval" in values

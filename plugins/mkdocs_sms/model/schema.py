@@ -14,8 +14,8 @@ from typing import Any
 from mkdocs_sms.catalogue import LEVELS
 from mkdocs_sms.model.dates import Interval, parse_date
 from mkdocs_sms.model.frontmatter import FrontMatter
+from mkdocs_sms.model.vocabulary import Vocabulary
 from mkdocs_sms.rules import Code
-from mkdocs_sms.settings import Settings
 from mkdocs_sms.text import shown
 
 
@@ -76,45 +76,45 @@ class Problem:
     text: str
 
 
-def _text(value: Any, field: Field, settings: Settings) -> str:
+def _text(value: Any, field: Field, vocabulary: Vocabulary) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"must be text, not {_shown(value)}")
     return value.strip()
 
 
-def _version(value: Any, field: Field, settings: Settings) -> str:
+def _version(value: Any, field: Field, vocabulary: Vocabulary) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise ValueError(
             f'must be a quoted string such as "{value}": unquoted, YAML reads it as a number (2.10 would become 2.1)'
         )
-    return _text(value, field, settings)
+    return _text(value, field, vocabulary)
 
 
-def _id(value: Any, field: Field, settings: Settings) -> str:
-    text = _text(value, field, settings)
-    if not settings.id_pattern.match(text):
-        raise ValueError(f"{_shown(text)} does not match the id pattern {settings.id_pattern.pattern}")
+def _id(value: Any, field: Field, vocabulary: Vocabulary) -> str:
+    text = _text(value, field, vocabulary)
+    if not vocabulary.id_pattern.match(text):
+        raise ValueError(f"{_shown(text)} does not match the id pattern {vocabulary.id_pattern.pattern}")
     return text
 
 
-def _choice(value: Any, field: Field, settings: Settings) -> str:
-    allowed: tuple[str, ...] = getattr(settings, field.choices or "")
+def _choice(value: Any, field: Field, vocabulary: Vocabulary) -> str:
+    allowed: tuple[str, ...] = getattr(vocabulary, field.choices or "")
     if not isinstance(value, str) or value not in allowed:
         raise ValueError(f"{_shown(value)} is not one of {', '.join(allowed)}")
     return value
 
 
-def _date(value: Any, field: Field, settings: Settings) -> Any:
+def _date(value: Any, field: Field, vocabulary: Vocabulary) -> Any:
     return parse_date(value)
 
 
-def _interval(value: Any, field: Field, settings: Settings) -> Interval:
+def _interval(value: Any, field: Field, vocabulary: Vocabulary) -> Interval:
     if not isinstance(value, str):
         raise ValueError(f"{_shown(value)} is not an interval such as '12 months'")
     return Interval.parse(value)
 
 
-def _level(value: Any, field: Field, settings: Settings) -> int:
+def _level(value: Any, field: Field, vocabulary: Vocabulary) -> int:
     if isinstance(value, bool) or value not in LEVELS:
         raise ValueError(f"{_shown(value)} is not one of {', '.join(map(str, LEVELS))}")
     return int(value)
@@ -136,7 +136,7 @@ class ItemErrors(ValueError):
         self.errors = errors
 
 
-def _clauses(value: Any, field: Field, settings: Settings) -> tuple[str, ...]:
+def _clauses(value: Any, field: Field, vocabulary: Vocabulary) -> tuple[str, ...]:
     items = _list(value)
     clauses, errors = [], []
     for index, item in enumerate(items):
@@ -157,7 +157,7 @@ def _clauses(value: Any, field: Field, settings: Settings) -> tuple[str, ...]:
     return tuple(clauses)
 
 
-def _ids(value: Any, field: Field, settings: Settings) -> tuple[str, ...]:
+def _ids(value: Any, field: Field, vocabulary: Vocabulary) -> tuple[str, ...]:
     items = _list(value)
     for item in items:
         if not isinstance(item, str):
@@ -165,7 +165,7 @@ def _ids(value: Any, field: Field, settings: Settings) -> tuple[str, ...]:
     return tuple(item.strip() for item in items)
 
 
-Converter = Callable[[Any, Field, Settings], Any]
+Converter = Callable[[Any, Field, Vocabulary], Any]
 CONVERTERS: dict[str, Converter] = {
     "text": _text,
     "version": _version,
@@ -184,7 +184,7 @@ def _shown(value: Any) -> str:
     return shown(value)
 
 
-def validate(front: FrontMatter, settings: Settings) -> tuple[dict[str, Any], list[Problem]]:
+def validate(front: FrontMatter, vocabulary: Vocabulary) -> tuple[dict[str, Any], list[Problem]]:
     """Convert every declared key of ``front`` and collect the problems.
 
     Keys with problems are left out of the returned values; undeclared keys are passed through
@@ -199,7 +199,7 @@ def validate(front: FrontMatter, settings: Settings) -> tuple[dict[str, Any], li
         if raw is None:
             continue
         try:
-            values[field.key] = CONVERTERS[field.kind](raw, field, settings)
+            values[field.key] = CONVERTERS[field.kind](raw, field, vocabulary)
         except ItemErrors as exc:
             # The good items still count; each bad one is reported on its own line.
             values[field.key] = exc.value
@@ -229,7 +229,7 @@ _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _INTERVAL = {"type": "string", "pattern": r"^\s*\d{1,4}\s*(day|week|month|year)s?\s*$"}
 
 
-def _kind_schema(field: Field, settings: Settings, clauses: list[str]) -> dict[str, Any]:
+def _kind_schema(field: Field, vocabulary: Vocabulary, clauses: list[str]) -> dict[str, Any]:
     """The JSON Schema of one field, from the same declaration the checker uses."""
     text = {"type": "string", "pattern": r"\S"}
     # Whole numbers may be written unquoted; a decimal would lose digits (10.10 becomes 10.1).
@@ -237,8 +237,8 @@ def _kind_schema(field: Field, settings: Settings, clauses: list[str]) -> dict[s
     by_kind: dict[str, Callable[[], dict[str, Any]]] = {
         "text": lambda: text,
         "version": lambda: text,
-        "id": lambda: {"type": "string", "pattern": settings.id_pattern.pattern},
-        "choice": lambda: {"enum": list(getattr(settings, field.choices or ""))},
+        "id": lambda: {"type": "string", "pattern": vocabulary.id_pattern.pattern},
+        "choice": lambda: {"enum": list(getattr(vocabulary, field.choices or ""))},
         "date": lambda: _DATE,
         "interval": lambda: _INTERVAL,
         "clauses": lambda: {"type": "array", "items": {"enum": [*clauses, *numbers]}},
@@ -248,8 +248,8 @@ def _kind_schema(field: Field, settings: Settings, clauses: list[str]) -> dict[s
     return {**by_kind[field.kind](), "description": field.description}
 
 
-def json_schema(settings: Settings, clauses: list[str]) -> dict[str, Any]:
-    """A JSON Schema (draft 2020-12) of a controlled document's front-matter under ``settings``.
+def json_schema(vocabulary: Vocabulary, clauses: list[str]) -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of a controlled document's front-matter under ``vocabulary``.
 
     Dates are strings here, as editors see them; the types, statuses, classifications, id pattern and
     the clauses of the loaded catalogues are those of the configuration.
@@ -267,6 +267,6 @@ def json_schema(settings: Settings, clauses: list[str]) -> dict[str, Any]:
         "description": "Front-matter of a controlled document of an ISO/IEC 20000-1 SMS handbook (mkdocs-sms).",
         "type": "object",
         "required": [field.key for field in FIELDS if field.required],
-        "properties": {field.key: _kind_schema(field, settings, clauses) for field in FIELDS},
+        "properties": {field.key: _kind_schema(field, vocabulary, clauses) for field in FIELDS},
         "allOf": conditions,
     }

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mkdocs_sms.analysis.implementation import DEFAULT_BASELINE
 from mkdocs_sms.rules import RULES, Finding
-from mkdocs_sms.settings import Settings
 
-if TYPE_CHECKING:  # the handbook refers to its baseline; only types flow the other way
+if TYPE_CHECKING:  # the handbook refers to its baseline, the settings name its file; only types flow back
     from mkdocs_sms.analysis.handbook import Handbook
+    from mkdocs_sms.settings import Settings
+
+# Where the baseline is kept when the implementation plan names no file (beside mkdocs.yml).
+DEFAULT_BASELINE = "sms-baseline.json"
 
 KIND = "mkdocs-sms baseline"
 SCHEMA_VERSION = 1

@@ -1,0 +1,30 @@
+"""What a page's front-matter is read against: the configured words, the id pattern and the defaults.
+
+The model reads pages with this and nothing more: never the whole configuration, never the disk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkdocs_sms.model.dates import Interval
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The allowed document types, statuses, classifications (lowest first) and nonconformity states, the
+    id pattern, and the defaults a document's front-matter leaves out."""
+
+    types: tuple[str, ...]
+    statuses: tuple[str, ...]
+    classifications: tuple[str, ...]
+    states: tuple[str, ...]
+    id_pattern: re.Pattern[str]
+    default_classification: str
+    review_interval: Interval
+
+    @property
+    def highest(self) -> str:
+        """The highest classification: what a page whose classification is unknown counts as."""
+        return self.classifications[-1]
