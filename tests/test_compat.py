@@ -466,12 +466,12 @@ def test_properdocs_strict_build_fails_on_a_finding(properdocs: ProperDocs, tmp_
     assert "Aborted with 1 warnings in strict mode" in result.stdout + result.stderr
 
 
-@pytest.mark.slow  # ProperDocs in a virtual environment of its own
 def _dated(document: dict[str, Any]) -> dict[str, Any]:
     history = [{key: h[key] for key in ("date", "version", "status")} for h in document["history"]]
     return {**document, "history": history}
 
 
+@pytest.mark.slow  # ProperDocs in a virtual environment of its own
 def test_properdocs_builds_the_example_handbook(properdocs: ProperDocs, tmp_path: Path) -> None:
     site_dir = tmp_path / "example"
     result = properdocs.build(ROOT / "mkdocs.yml", site_dir)

@@ -67,6 +67,7 @@ def test_example_passes_check_strict() -> None:
     assert "0 errors, 0 warnings" in result.stdout
 
 
+@pytest.mark.slow  # builds the whole example handbook
 def test_example_audit_page_reads_the_open_nonconformities(built: tuple[Any, Path]) -> None:
     # One record per nonconformity (clause 10.1, state open or closed); the register lists them by [[ID]].
     _, site_dir = built
