@@ -79,6 +79,19 @@ MALFORMED = {
         "catalogue: x\ntitle: T\nclauses:\n  - {clause: '1 2', title: A}\n",
         "'clause' must be a clause number",
     ),
+    "activities not a list": (
+        "catalogue: x\ntitle: T\nclauses:\n  - {clause: '1', title: A, activities: do it}\n",
+        "clauses[0] (1): 'activities' must be a list of text",
+    ),
+    "explanation not text": (
+        "catalogue: x\ntitle: T\nclauses:\n  - {clause: '1', title: A, explanation: [a]}\n",
+        "clauses[0] (1): 'explanation' must be text",
+    ),
+    "bad basis": (
+        "catalogue: x\ntitle: T\nclauses:\n  - clause: '1'\n    title: A\n    requirements:\n"
+        "      - {kind: record, types: [record], name: N, basis: optional}\n",
+        "'basis' must be one of explicit, derived, recommended, not 'optional'",
+    ),
 }
 
 
@@ -128,3 +141,69 @@ def test_own_catalogue_beside_the_bundled_one(make_site: Any) -> None:
     assert site.build().ok
     coverage = site.site_file("sms/coverage/index.html")
     assert 'id="clause-internal-ir-1"' in coverage and 'id="clause-8-5-1-1"' in coverage
+
+
+GUIDED = """\
+catalogue: guided
+title: A catalogue with clause guidance
+clauses:
+  - clause: "5"
+    title: Leadership
+    activities: [Show that top management leads the SMS.]
+    explanation: Auditors look for evidence of commitment, not only a signature.
+  - clause: "5.2"
+    title: Policy
+    activities:
+      - Write a service management policy that fits the organisation.
+      - Make it known to staff and interested parties.
+    explanation: >-
+      The policy is the anchor of the objectives; auditors ask staff
+      where to find it.
+    references: ["ISO/IEC 20000-10 (concepts and vocabulary)"]
+    interfaces: ["6.2"]
+    requirements:
+      - {kind: document, types: [policy], name: Service management policy}
+      - {kind: record, types: [record], name: Policy briefing attendance, basis: recommended}
+  - clause: "6.2"
+    title: Objectives
+    requirements:
+      - {kind: document, types: [plan], name: Objectives, basis: derived}
+"""
+
+
+def test_clause_guidance_and_row_basis_are_read(tmp_path: Path) -> None:
+    _catalogue(tmp_path, GUIDED)
+    catalogue = load_catalogue("own.yml", tmp_path, DEFAULT_TYPES)
+    policy = next(c for c in catalogue.clauses if c.number == "5.2")
+    assert policy.activities == (
+        "Write a service management policy that fits the organisation.",
+        "Make it known to staff and interested parties.",
+    )
+    assert policy.explanation == "The policy is the anchor of the objectives; auditors ask staff where to find it."
+    assert policy.references == ("ISO/IEC 20000-10 (concepts and vocabulary)",)
+    assert policy.interfaces == ("6.2",)
+    rows = {r.name: r for r in catalogue.requirements}
+    assert (rows["Service management policy"].basis, rows["Service management policy"].required) == ("explicit", True)
+    # A recommended row is not required unless the catalogue says so.
+    assert (rows["Policy briefing attendance"].basis, rows["Policy briefing attendance"].required) == (
+        "recommended",
+        False,
+    )
+    assert rows["Objectives"].basis == "derived"
+
+
+def test_the_coverage_page_shows_basis_and_clause_guidance(make_site: Any) -> None:
+    pages = {"policies/sms.md": approved("POL-SMS-01", "policy", ["5.2"])}
+    site = make_site(pages, {"catalogues": ["own.yml"]})
+    _catalogue(site.root, GUIDED)
+    assert site.build().ok
+    html = site.site_file("sms/coverage/index.html")
+    assert "required by 5.2" in html and "recommended (good practice, not required)" in html
+    assert "expected through 7.5.4" in html
+    guidance = html.split('id="guidance-5-2"', 1)[1].split("</details>", 1)[0]
+    assert "5.2 Policy: what the organisation does" in guidance
+    assert "<li>Make it known to staff and interested parties.</li>" in guidance
+    assert "auditors ask staff where to find it" in guidance
+    assert "Works with: 6.2" in guidance and "See also: ISO/IEC 20000-10 (concepts and vocabulary)" in guidance
+    # A clause with no rows of its own shows its guidance too, collapsed like the others.
+    assert 'id="guidance-5"' in html and "<details open" not in html.split('class="sms-clause-guidance"')[1]

@@ -27,8 +27,11 @@ except ImportError:  # pragma: no cover
 BUILTIN = {"iso20000-1:2018": "iso20000-1-2018.yml"}
 KINDS = ("document", "record")
 _CATALOGUE_KEYS = {"catalogue", "title", "description", "source", "clauses", "audit"}
-_CLAUSE_KEYS = {"clause", "title", "requirements"}
-_REQUIREMENT_KEYS = {"kind", "types", "name", "requirement", "guidance", "required", "max_age", "level"}
+_CLAUSE_KEYS = {"clause", "title", "requirements", "activities", "explanation", "references", "interfaces"}
+_REQUIREMENT_KEYS = {"kind", "types", "name", "requirement", "guidance", "required", "max_age", "level", "basis"}
+# Why a row exists: the clause itself asks for documented information (explicit), it is expected through
+# the control of documented information, 7.5.4 (derived), or it is good practice (recommended).
+BASES = ("explicit", "derived", "recommended")
 # Maturity levels of ISO/IEC 20000-5's second approach: the SMS is raised through three of them.
 LEVELS = (1, 2, 3)
 # The clauses whose records an audit-readiness check reads. These numbers are the harmonized structure
@@ -44,10 +47,17 @@ class CatalogueError(Exception):
 
 @dataclass(frozen=True)
 class Clause:
-    """A clause of a catalogue, with or without documented-information requirements."""
+    """A clause of a catalogue, with or without documented-information requirements, and the guidance
+    on applying it (in the manner of ISO/IEC 20000-2): what the organisation does to meet it
+    (``activities``), why it exists and what an auditor looks for (``explanation``), related standards
+    (``references``) and the clauses it exchanges inputs and outputs with (``interfaces``)."""
 
     number: str
     title: str
+    activities: tuple[str, ...] = ()
+    explanation: str = ""
+    references: tuple[str, ...] = ()
+    interfaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,7 @@ class Requirement:
     required: bool = True
     max_age: Interval | None = None
     level: int = 1
+    basis: str = "explicit"
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,7 +206,14 @@ def _build(data: Any, origin: str, types: tuple[str, ...]) -> Catalogue:
         where = f"clauses[{index}] ({number})"
         if any(clause.number == number for clause in clauses):
             raise fail(where, f"clause {number} is listed twice")
-        clause = Clause(number, _text(raw, "title", where, fail))
+        clause = Clause(
+            number,
+            _text(raw, "title", where, fail),
+            activities=_text_list(raw, "activities", where, fail),
+            explanation=_optional_text(raw, "explanation", where, fail),
+            references=_text_list(raw, "references", where, fail),
+            interfaces=_text_list(raw, "interfaces", where, fail),
+        )
         clauses.append(clause)
         rows = raw.get("requirements", [])
         if not isinstance(rows, list):
@@ -247,7 +265,10 @@ def _requirement(
     for item in row_types:
         if item not in types:
             raise fail(where, f"type {item!r} is not a configured document type ({', '.join(types)})")
-    required = row.get("required", True)
+    basis = row.get("basis", "explicit")
+    if basis not in BASES:
+        raise fail(where, f"'basis' must be one of {', '.join(BASES)}, not {basis!r}")
+    required = row.get("required", basis != "recommended")
     if not isinstance(required, bool):
         raise fail(where, "'required' must be true or false")
     optional = {key: row.get(key) for key in ("requirement", "guidance")}
@@ -278,6 +299,7 @@ def _requirement(
         required=required,
         max_age=max_age,
         level=level,
+        basis=basis,
     )
 
 
@@ -286,6 +308,24 @@ def _text(data: dict[str, Any], key: str, where: str, fail: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise fail(where, f"'{key}' must be non-empty text")
     return value.strip()
+
+
+def _optional_text(data: dict[str, Any], key: str, where: str, fail: Any) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise fail(where, f"'{key}' must be text")
+    return " ".join(value.split())
+
+
+def _text_list(data: dict[str, Any], key: str, where: str, fail: Any) -> tuple[str, ...]:
+    value = data.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, (str, int, float)) for item in value):
+        raise fail(where, f"'{key}' must be a list of text")
+    return tuple(" ".join(str(item).split()) for item in value)
 
 
 def _check_keys(data: dict[str, Any], allowed: set[str], where: str, fail: Any) -> None:

@@ -92,6 +92,10 @@ class Anchors:
         prefix = "clause-" if catalogue == self._primary else f"clause-{slug(catalogue)}-"
         return prefix + slug(clause)
 
+    def guidance(self, catalogue: str, clause: str) -> str:
+        """The id of a clause's guidance on the coverage page."""
+        return self.clause(catalogue, clause).replace("clause-", "guidance-", 1)
+
     def row(self, requirement: Requirement) -> str:
         """The id of a requirement's row on the coverage page."""
         number = requirement.key.rsplit("-", 1)[1]
@@ -210,7 +214,19 @@ def _template_helpers(handbook: Handbook) -> dict[str, Any]:
     def phase_name(index: int | None) -> str:
         return plan.phases[index].name if index is not None and plan.phases else "—"
 
-    return {"ref": ref, "phase_name": phase_name, "pct": _pct, "heat": _heat, "colours": _STATE_COLOURS}
+    return {
+        "ref": ref, "phase_name": phase_name, "pct": _pct, "heat": _heat, "colours": _STATE_COLOURS,
+        "basis_label": basis_label,
+    }  # fmt: skip
+
+
+def basis_label(requirement: Requirement) -> str:
+    """Why a row is there, in a reader's words."""
+    if requirement.basis == "derived":
+        return "expected through 7.5.4 (control of documented information)"
+    if requirement.basis == "recommended":
+        return "recommended (good practice, not required)"
+    return f"required by {requirement.clause}"
 
 
 def fill(markdown_html: str, handbook: Handbook, links: Links) -> str:
@@ -352,8 +368,12 @@ def _coverage_group(handbook: Handbook, catalogue: Catalogue, group: str, links:
         for clause in catalogue.clauses
         if group_of(clause.number) == group and clause.number not in with_rows
     ]
+    guided = [
+        clause for clause in catalogue.clauses
+        if group_of(clause.number) == group and (clause.activities or clause.explanation)
+    ]  # fmt: skip
     return _env.get_template("coverage_group.html").render(
-        rows=rows, first_rows=first_rows, other_clauses=other, catalogue=catalogue,
+        rows=rows, first_rows=first_rows, other_clauses=other, catalogue=catalogue, guided=guided,
         anchors=anchors, links=links, today=handbook.settings.today, **_template_helpers(handbook),
     )  # fmt: skip
 
