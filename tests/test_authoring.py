@@ -145,3 +145,51 @@ def test_templates_run_in_a_sandbox(make_site: Any, tmp_path: Path) -> None:
     assert result.returncode == 2 and "cannot be rendered" in result.stderr and "Traceback" not in result.stderr
     assert not marker.exists()
     assert _snapshot(site.root) == before
+
+
+GUIDED_CATALOGUE = """\
+catalogue: guided
+title: Guided
+clauses:
+  - clause: "8.6.1"
+    title: Incident management
+    activities:
+      - Record every incident with its time, service and impact.
+      - Restore the agreed service as quickly as possible.
+    requirements:
+      - {kind: document, types: [process, procedure], name: Incident process}
+"""
+
+
+def test_new_turns_the_clause_activities_into_sections_with_a_mapping_table(make_site: Any) -> None:
+    site = make_site({"index.md": "# Handbook\n"}, {"catalogues": ["guided.yml"]})
+    (site.root / "guided.yml").write_text(GUIDED_CATALOGUE)
+    result = _new(site, "process", "--id", "PRC-INC-01", "--title", "Incident management", "--clauses", "8.6.1")
+    assert result.returncode == 0, result.stderr
+    text = (site.docs / "processes/incident-management.md").read_text()
+    assert "| Section | What it answers |" in text
+    assert (
+        "| Activity 1 | 8.6.1 Incident management: Record every incident with its time, service and impact. |" in text
+    )
+    assert "| Activity 2 | 8.6.1 Incident management: Restore the agreed service as quickly as possible. |" in text
+    sections = text.split("## Activities", 1)[1]
+    assert "### Activity 1" in sections and "### Activity 2" in sections
+    assert "<!-- 8.6.1: Restore the agreed service as quickly as possible." in sections
+    # The draft is a valid document: nothing is wrong with the page itself, and it builds.
+    findings = site.check_json()["findings"]
+    assert [f for f in findings if f["path"] == "processes/incident-management.md"] == []
+    assert site.build().ok
+
+
+def test_a_template_for_the_type_and_clause_comes_first(make_site: Any) -> None:
+    site = make_site(complete_mini(), {"catalogues": ["guided.yml"]})
+    (site.root / "guided.yml").write_text(GUIDED_CATALOGUE)
+    (site.root / "sms_templates").mkdir()
+    (site.root / "sms_templates/process-8.6.1.md.j2").write_text(
+        '{% include "_front.md.j2" %}\n\nOur incident process template.\n'
+    )
+    assert _new(site, "process", "--id", "PRC-INC-01", "--title", "Incidents", "--clauses", "8.6.1").returncode == 0
+    assert "Our incident process template." in (site.docs / "processes/incidents.md").read_text()
+    # Another clause, or another type, keeps the shipped template.
+    assert _new(site, "procedure", "--id", "PRO-INC-01", "--title", "Triage", "--clauses", "8.6.1").returncode == 0
+    assert "Our incident process template." not in (site.docs / "procedures/triage.md").read_text()

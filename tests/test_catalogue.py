@@ -207,3 +207,14 @@ def test_the_coverage_page_shows_basis_and_clause_guidance(make_site: Any) -> No
     assert "Works with: 6.2" in guidance and "See also: ISO/IEC 20000-10 (concepts and vocabulary)" in guidance
     # A clause with no rows of its own shows its guidance too, collapsed like the others.
     assert 'id="guidance-5"' in html and "<details open" not in html.split('class="sms-clause-guidance"')[1]
+
+
+def test_every_bundled_clause_has_activities_and_an_explanation(iso: Any) -> None:
+    # The guidance of ISO/IEC 20000-2's kind, in our words: the raw material of gap analysis and audit.
+    for clause in iso.clauses:
+        assert clause.activities and all(len(a) <= 110 for a in clause.activities), clause.number
+        assert len(clause.explanation) >= 80, clause.number
+        assert all(number in iso.numbers for number in clause.interfaces), clause.number
+    climate = [r for r in iso.requirements if r.clause == "4.1"]
+    assert [(r.basis, r.required) for r in climate] == [("recommended", False)]
+    assert "Amendment 1:2024" in iso.source

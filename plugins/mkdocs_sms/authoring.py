@@ -113,12 +113,25 @@ def render_document(
         req for catalogue in catalogues for req in catalogue.requirements
         if f"{catalogue.name}:{req.clause}" in named and doc_type in req.types
     ]  # fmt: skip
+    guided = [
+        clause
+        for ref in clauses
+        if (resolved := resolve_clause(ref, catalogues))
+        for clause in resolved[0].clauses
+        if clause.number == resolved[1]
+    ]
+    activities = [
+        {"number": number, "clause": clause.number, "title": clause.title, "text": text}
+        for number, (clause, text) in enumerate(
+            ((clause, text) for clause in guided for text in clause.activities), start=1
+        )
+    ]
+    # An organisation's template for this type and clause (``process-8.6.1.md.j2``) comes before the
+    # type's own, then ``other.md.j2``.
+    names = [f"{doc_type}-{clause.number}.md.j2" for clause in guided] + [f"{doc_type}.md.j2", "other.md.j2"]
     try:
-        try:
-            template = env.get_template(f"{doc_type}.md.j2")
-        except jinja2.TemplateNotFound:
-            template = env.get_template("other.md.j2")
-        return template.render(**values, type=doc_type, requirements=requirements)
+        template = env.select_template(names)
+        return template.render(**values, type=doc_type, requirements=requirements, activities=activities)
     except jinja2.TemplateError as exc:
         where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else "the template"
         raise AuthoringError(f"{where} of type '{doc_type}' cannot be rendered: {exc}") from None
