@@ -165,3 +165,16 @@ def test_a_clause_that_counts_for_nothing_is_sms107_and_the_panel_says_why(make_
     panel = site.site_file("policies/risk/index.html")
     assert "(not counted: its rows accept only register, plan, process, procedure, not policy)" in panel
     assert panel.count("not counted") == 1  # clause 5 is a heading, cited for reference
+
+
+def test_the_coverage_page_says_how_the_handbook_controls_documented_information(make_site: Any) -> None:
+    # Clause 7.5 is where an auditor asks for document control: the page answers there, once.
+    site = make_site(complete_mini(), {"catalogues": ["iso20000-1:2018"]})
+    assert site.build().ok
+    html = site.site_file("sms/coverage/index.html")
+    assert html.count('id="document-control"') == 1
+    statement = html.split('id="document-control"', 1)[1].split("</div>", 1)[0]
+    assert "7.5.2, 7.5.3" in statement and "<strong>Version control:</strong>" in statement
+    # It stands in the group of clause 7, after that group's rows and before clause 8's heading.
+    seven, eight = html.index('id="clause-7-5"'), html.index('id="clause-8-1"')
+    assert seven < html.index('id="document-control"') < eight

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.changes import Changes
@@ -372,8 +372,11 @@ def _coverage_group(handbook: Handbook, catalogue: Catalogue, group: str, links:
         clause for clause in catalogue.clauses
         if group_of(clause.number) == group and (clause.activities or clause.explanation)
     ]  # fmt: skip
+    # Where an auditor asks "show me your document control": how a handbook kept this way meets 7.5.
+    control = catalogue.name == "iso20000-1:2018" and group == "7"
     return _env.get_template("coverage_group.html").render(
         rows=rows, first_rows=first_rows, other_clauses=other, catalogue=catalogue, guided=guided,
+        document_control=Markup(_env.get_template("document_control.html").render()) if control else "",
         anchors=anchors, links=links, today=handbook.settings.today, **_template_helpers(handbook),
     )  # fmt: skip
 
