@@ -218,3 +218,23 @@ def test_every_bundled_clause_has_activities_and_an_explanation(iso: Any) -> Non
     climate = [r for r in iso.requirements if r.clause == "4.1"]
     assert [(r.basis, r.required) for r in climate] == [("recommended", False)]
     assert "Amendment 1:2024" in iso.source
+
+
+# Phrases that followed the standard's own lists too closely (issue 15): the catalogue says it its own way.
+TOO_CLOSE = (
+    "the customers, users and other interested parties of the services",
+    "including proposals to add, remove or transfer services",
+    "service level targets, workload limits and exceptions",
+    "the services, their intended outcomes and the dependencies",
+    "human, technical, information and financial resources",
+    "services, service components and processes",
+    "evidence of the results of",
+    "education, training or experience",
+)
+
+
+def test_no_requirement_or_activity_follows_the_standards_lists_word_for_word(iso: Any) -> None:
+    texts = [r.requirement for r in iso.requirements] + [a for c in iso.clauses for a in c.activities]
+    texts = [" ".join(text.split()) for text in texts]
+    for phrase in TOO_CLOSE:
+        assert not [text for text in texts if phrase in text], phrase
