@@ -39,7 +39,7 @@ from mkdocs_sms.options import DEFAULTS
 from mkdocs_sms.read.baseline import baseline_path
 from mkdocs_sms.read.files import OutsideLink, read_inside
 from mkdocs_sms.read.git import History
-from mkdocs_sms.read.mkdocs_yml import DEFAULT_EXCLUDE
+from mkdocs_sms.read.mkdocs_yml import exclusion
 from mkdocs_sms.read.snapshot import of_files
 from mkdocs_sms.rules import Severity
 from mkdocs_sms.settings import Settings, SettingsError
@@ -140,10 +140,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._history = handbook.history
         changes = None
         if self.settings.history:
-            exclude = DEFAULT_EXCLUDE
-            for spec in (config.exclude_docs, config.draft_docs):
-                if spec is not None:
-                    exclude = exclude + spec
+            exclude = exclusion(config.exclude_docs, config.draft_docs)
             changes, self._base = load_changes(
                 docs_dir, exclude, Side(snapshot, handbook), self.settings.changes_since, self._base
             )

@@ -145,10 +145,11 @@ def compare(base: Side, head: Side, base_history: History | None = None) -> Diff
             approved_before = version_commit(base_history.of(old.path), old.version)
         checks.extend(_review_checks(old, new, base.label, approved_before))
     checks.extend(_removal_checks(removed, base.handbook.coverage, head.handbook.coverage))
-    checks = apply_severities(checks, head.handbook.settings.severity)
     introduced, resolved = _finding_changes(base.handbook.findings, head.handbook.findings)
-    introduced = _dropped_documents(removed, head.snapshot, [*checks, *introduced])
-    checks = []
+    # The configured severities decide last, over the SMS010 errors of documents lost at the head too.
+    introduced = apply_severities(
+        _dropped_documents(removed, head.snapshot, [*checks, *introduced]), head.handbook.settings.severity
+    )
     return Diff(
         base=base.label,
         head=head.label,
@@ -158,7 +159,7 @@ def compare(base: Side, head: Side, base_history: History | None = None) -> Diff
         changed=tuple(changed),
         retired=tuple(retired),
         coverage=tuple(_coverage_changes(base.handbook.coverage, head.handbook.coverage)),
-        introduced=tuple(sorted([*checks, *introduced], key=sort_key)),
+        introduced=tuple(sorted(introduced, key=sort_key)),
         resolved=tuple(resolved),
         head_handbook=head.handbook,
         base_handbook=base.handbook,

@@ -101,10 +101,7 @@ def load_project(config_file: Path) -> Project:
     if not docs_dir.is_dir():
         raise SettingsError(f"docs_dir {docs_dir} does not exist")
     options, enabled = _plugin_options(data.get("plugins"))
-    exclude = DEFAULT_EXCLUDE
-    for key in ("exclude_docs", "draft_docs"):
-        if isinstance(data.get(key), str):
-            exclude = exclude + pathspec.gitignore.GitIgnoreSpec.from_lines(data[key].splitlines())
+    exclude = exclusion(data.get("exclude_docs"), data.get("draft_docs"))
     repo_url, site_url = data.get("repo_url"), data.get("site_url")
     return Project(
         config_file, docs_dir, options, enabled, exclude,
@@ -112,6 +109,18 @@ def load_project(config_file: Path) -> Project:
         site_url=site_url if isinstance(site_url, str) and site_url else None,
         use_directory_urls=data.get("use_directory_urls", True) is not False,
     )  # fmt: skip
+
+
+def exclusion(*specs: object) -> pathspec.PathSpec:  # type: ignore[type-arg]
+    """The pages MkDocs leaves out: its defaults (dot files, ``templates/``), then ``exclude_docs`` and
+    ``draft_docs`` as written in mkdocs.yml (text) or as MkDocs validated them (path specs)."""
+    exclude = DEFAULT_EXCLUDE
+    for spec in specs:
+        if isinstance(spec, str):
+            exclude = exclude + pathspec.gitignore.GitIgnoreSpec.from_lines(spec.splitlines())
+        elif isinstance(spec, pathspec.PathSpec):
+            exclude = exclude + spec
+    return exclude
 
 
 def load_config_data(config_file: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
