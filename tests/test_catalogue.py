@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conftest import approved, complete_mini
+from conftest import approved, complete_mini, write_config
 from mkdocs_sms.catalogue import CatalogueError, load_catalogue
 from mkdocs_sms.options import DEFAULT_TYPES
 from mkdocs_sms.render import Anchors
@@ -131,8 +131,13 @@ def test_own_catalogue_beside_the_bundled_one(make_site: Any) -> None:
     row = next(r for r in data["coverage"] if r["catalogue"] == "internal")
     assert row["status"] == "covered" and row["documents"] == ["POL-AUP-01"]
     assert not [f for f in data["findings"] if f["code"] == "SMS005"]
-    # An unqualified number belongs to the first catalogue; the finding says how to qualify it.
+    # An unqualified number that only one catalogue has names that one, whatever the order of the list.
     site.write("aup.md", approved("POL-AUP-01", "policy", ["IR-1"]))
+    again = site.check_json()
+    assert not [f for f in again["findings"] if f["code"] == "SMS005"]
+    assert next(r for r in again["coverage"] if r["catalogue"] == "internal")["status"] == "covered"
+    # With a default catalogue, unqualified numbers name it; the finding says how to qualify the others.
+    write_config(site.root, {"catalogues": ["iso20000-1:2018", "own.yml"], "default_catalogue": "iso20000-1:2018"})
     (unqualified,) = [f for f in site.check_json()["findings"] if f["code"] == "SMS005"]
     assert "clause 'IR-1' is not in iso20000-1:2018" in unqualified["message"]
     assert "write it as 'internal:IR-1'" in unqualified["message"]

@@ -243,3 +243,16 @@ def test_bom_crlf_and_odd_pages_are_read_like_mkdocs_reads_them(make_site: Any) 
         ("SMS302", None, None),
     }
     assert "POL-SMS-01" in {d["id"] for d in data["documents"]}
+
+
+def test_sms103_says_which_documents_are_out_of_date_and_which_are_drafts(make_site: Any) -> None:
+    """A row stale because its approved policy is overdue also has a draft: the message tells them apart."""
+    overdue = approved("POL-SMS-01", "policy", ["5.2"], approved_on="2024-01-10", review_interval="12 months")
+    draft = front(id="POL-SMS-02", title="New policy", type="policy", clauses=["5.2"], owner="o", version="0.1")
+    pages = {**complete_mini(), "policies/sms.md": overdue, "policies/new.md": draft}
+    (finding,) = [f for f in make_site(pages).check_json()["findings"] if f["code"] == "SMS103"]
+    assert "past its review date (POL-SMS-01); the others are in draft or review (POL-SMS-02)" in finding["message"]
+    assert (
+        "approved document meeting this requirement is past its review date (POL-SMS-01, POL-SMS-02)"
+        not in finding["message"]
+    )

@@ -174,7 +174,7 @@ def test_a_bad_plan_is_refused_with_its_place(make_site: Any) -> None:
     site = make_site(complete(), options(implementation=bad))
     result = site.check()
     assert result.returncode == 2
-    assert "phase 'Foundation' names clause '11.9', which no loaded catalogue has (phased)" in result.stderr
+    assert "phase 'Foundation': clause '11.9' is not in phased" in result.stderr
     build = site.build()
     assert not build.ok and "11.9" in (build.error or "") + " ".join(build.messages)
 
@@ -430,9 +430,11 @@ def test_export_xlsx_reads_back_with_dates_and_text(make_site: Any) -> None:
 
 # Several catalogues ------------------------------------------------------------------------------
 
+# Numbered as ISO/IEC 27001:2022: nonconformity at 10.2, continual improvement at 10.1.
 ISMS = """\
 catalogue: isms
 title: Information security management system (test)
+audit: {internal_audit: "9.2", nonconformity: "10.2"}
 clauses:
   - clause: "5"
     title: Leadership
@@ -449,7 +451,9 @@ clauses:
   - clause: "10"
     title: Improvement
   - clause: "10.1"
-    title: Nonconformity
+    title: Continual improvement
+  - clause: "10.2"
+    title: Nonconformity and corrective action
 """
 
 
@@ -457,15 +461,15 @@ def test_two_catalogues_with_qualified_clauses(make_site: Any) -> None:
     pages = complete()
     pages["policies/infosec.md"] = approved("POL-ISM-01", "policy", ["isms:5.2"])
     pages["records/isms-audit.md"] = approved("REC-ISA-2026-02", "record", ["isms:9.2"], date="2026-02-10")
-    pages["records/isms-nc.md"] = approved("REC-INC-NC-01", "record", ["isms:10.1"], date="2026-11-01", state="open")
+    pages["records/isms-nc.md"] = approved("REC-INC-NC-01", "record", ["isms:10.2"], date="2026-11-01", state="open")
     plan = {"phases": [{"name": "ISMS", "target": "2026-10-31", "clauses": ["isms:5", "isms:9"]}]}
-    site = make_site(pages, options(catalogues=[PHASED, "isms.yml"], implementation=plan))
+    site = make_site(pages, options(catalogues=[PHASED, "isms.yml"], default_catalogue="phased", implementation=plan))
     (site.root / "isms.yml").write_text(ISMS, "utf-8")
     data = site.check_json()
     isms = {r["requirement"]: r for r in data["coverage"] if r["catalogue"] == "isms"}
     assert isms["Information security policy"]["status"] == "covered"
     assert isms["Information security policy"]["documents"] == ["POL-ISM-01"]
-    # The unqualified 5.2 of the first catalogue is not met by the ISMS policy.
+    # The unqualified 5.2 of the default catalogue is not met by the ISMS policy.
     phased = {r["requirement"]: r for r in data["coverage"] if r["catalogue"] == "phased"}
     assert phased["Service management policy"]["documents"] == ["POL-SMS-01"]
     assert isms["ISMS internal audit results"]["status"] == "stale"
@@ -490,7 +494,8 @@ def test_two_catalogues_with_qualified_clauses(make_site: Any) -> None:
     assert 'href="../../sms/coverage/#clause-isms-5-2"' in panel
     assert 'id="clause-isms-5-2"' in site.site_file("sms/coverage/index.html")
     unknown = make_site(
-        {**pages, "x.md": approved("POL-X-01", "policy", ["nope:5.2"])}, options(catalogues=[PHASED, "isms.yml"])
+        {**pages, "x.md": approved("POL-X-01", "policy", ["nope:5.2"])},
+        options(catalogues=[PHASED, "isms.yml"], default_catalogue="phased"),
     )
     (unknown.root / "isms.yml").write_text(ISMS, "utf-8")
     (finding,) = [f for f in unknown.check_json()["findings"] if f["code"] == "SMS005"]
@@ -498,11 +503,11 @@ def test_two_catalogues_with_qualified_clauses(make_site: Any) -> None:
 
 
 def test_schema_offers_qualified_clauses(make_site: Any) -> None:
-    site = make_site(complete(), options(catalogues=[PHASED, "isms.yml"]))
+    site = make_site(complete(), options(catalogues=[PHASED, "isms.yml"], default_catalogue="phased"))
     (site.root / "isms.yml").write_text(ISMS, "utf-8")
     schema = json.loads(site.cli("schema").stdout)
     allowed = schema["properties"]["clauses"]["items"]["enum"]
-    assert "4.3" in allowed and "isms:5.2" in allowed and "5.2" in allowed
+    assert "4.3" in allowed and "isms:5.2" in allowed and "5.2" in allowed and "phased:5.2" in allowed
     assert schema["properties"]["state"]["enum"] == ["open", "closed"]
     assert schema["properties"]["level"]["enum"] == [1, 2, 3]
 
@@ -515,3 +520,41 @@ def test_phase_names_are_escaped_in_the_svg(make_site: Any, title: str) -> None:
     page = site.site_file("sms/implementation/index.html")
     assert title not in page
     assert len(svgs(page)) == 2
+
+
+def test_an_unqualified_clause_two_catalogues_have_is_ambiguous_whatever_their_order(make_site: Any) -> None:
+    """An ISMS policy citing 5.2 must not silently cover the first catalogue's policy row."""
+    pages = {**complete(), "policies/infosec.md": approved("POL-ISM-01", "policy", ["5.2"])}
+    outcomes = []
+    for order in ([PHASED, "isms.yml"], ["isms.yml", PHASED]):
+        site = make_site(pages, options(catalogues=order))
+        (site.root / "isms.yml").write_text(ISMS, "utf-8")
+        data = site.check_json()
+        (finding,) = [f for f in data["findings"] if f["code"] == "SMS005" and f["document"] == "POL-ISM-01"]
+        assert "clause '5.2' is ambiguous" in finding["message"]
+        assert "'phased:5.2' or 'isms:5.2'" in finding["message"] or "'isms:5.2' or 'phased:5.2'" in finding["message"]
+        covering = {(r["catalogue"], r["requirement"]): r["documents"] for r in data["coverage"]}
+        assert "POL-ISM-01" not in covering[("isms", "Information security policy")]
+        outcomes.append(sorted(covering.items()))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_nonconformities_are_read_where_the_catalogue_says(make_site: Any) -> None:
+    """27001 numbering keeps nonconformities at 10.2: an open one there fails the check; a catalogue that
+    does not say where they are cannot have its audits assessed (no clause is assumed)."""
+    pages = {**complete(), "records/isms-nc.md": approved("REC-ISN-01", "record", ["isms:10.2"], date="2026-11-01", state="open")}  # fmt: skip
+    site = make_site(pages, options(catalogues=[PHASED, "isms.yml"], default_catalogue="phased"))
+    (site.root / "isms.yml").write_text(ISMS, "utf-8")
+    audit = site.check_json()["audit"]
+    assert "No open nonconformities (isms)" in audit["failed"] and audit["verdict"] == "not ready"
+    undeclared = ISMS.replace('audit: {internal_audit: "9.2", nonconformity: "10.2"}\n', "")
+    (site.root / "isms.yml").write_text(undeclared, "utf-8")
+    pages["records/isms-nc.md"] = pages["records/isms-nc.md"].replace("state: open", "state: closed")
+    site.write("records/isms-nc.md", pages["records/isms-nc.md"])
+    audit = site.check_json()["audit"]
+    assert "Audits, reviews and nonconformities (isms)" in audit["unassessed"]
+    assert audit["verdict"] != "ready"
+    assert site.build().ok
+    page = site.site_file("sms/audit/index.html")
+    assert "does not declare which of its clauses hold internal audits" in page
+    assert "No open nonconformities (isms)" not in page

@@ -70,3 +70,52 @@ def test_schema_reflects_the_configuration(make_site: Any) -> None:
     assert props["id"]["pattern"] == "^[A-Z]+-[0-9]+$"
     assert props["clauses"]["items"]["enum"][:4] == ["5", "5.2", "8.5.1.1", "9.2"]
     assert props["status"]["enum"] == ["draft", "review", "approved", "retired"]
+
+
+# A second catalogue that shares 5.2 with the mini catalogue and has a clause of its own.
+OTHER = """\
+catalogue: other
+title: Another standard
+audit: {}
+clauses:
+  - {clause: "5.2", title: Policy, requirements: [{kind: document, types: [policy], name: Other policy}]}
+  - {clause: X.1, title: Own clause, requirements: [{kind: document, types: [policy], name: Own policy}]}
+"""
+REFS = ["5.2", "mini:5.2", "other:5.2", "X.1", "other:X.1", "mini:X.1", "nope:5.2", "5.9"]
+SETUPS = {
+    "one catalogue": {},
+    "two catalogues": {"catalogues": ["MINI", "other.yml"]},
+    "two with a default": {"catalogues": ["MINI", "other.yml"], "default_catalogue": "mini"},
+}
+
+
+@pytest.mark.parametrize("setup", list(SETUPS))
+def test_schema_and_checker_agree_on_every_clause_reference(setup: str, make_site: Any) -> None:
+    """One declaration: the editor accepts exactly the clause references the check accepts, qualified or
+    not, with one catalogue and with two (ambiguous without a default, whatever their order)."""
+    from conftest import FIXTURES
+
+    options = {k: [str(FIXTURES / "mini-catalogue.yml") if c == "MINI" else c for c in v] if k == "catalogues" else v
+               for k, v in SETUPS[setup].items()}  # fmt: skip
+    pages = {f"p{i}.md": approved(f"POL-R-{i:02d}", "policy", [ref]) for i, ref in enumerate(REFS)}
+    site = make_site({**complete_mini(), **pages}, options)
+    (site.root / "other.yml").write_text(OTHER, "utf-8")
+    findings = site.check_json()["findings"]
+    schema = json.loads(site.cli("schema").stdout)
+    validator = jsonschema.Draft202012Validator(schema)
+    accepted = {}
+    for index, ref in enumerate(REFS):
+        checker_ok = not [f for f in findings if f["path"] == f"p{index}.md"]
+        schema_ok = validator.is_valid(_as_editor_sees_it(pages[f"p{index}.md"]))
+        assert schema_ok == checker_ok, (setup, ref, findings)
+        accepted[ref] = checker_ok
+    if setup == "two catalogues":
+        # 5.2 is in both and no default says which: ambiguous, and the finding says how to write it.
+        assert not accepted["5.2"] and accepted["X.1"] and accepted["mini:5.2"]
+        (ambiguous,) = [f for f in findings if f["path"] == "p0.md"]
+        assert ambiguous["code"] == "SMS005"
+        assert "write 'mini:5.2' or 'other:5.2'" in ambiguous["message"]
+    elif setup == "two with a default":
+        assert accepted["5.2"] and not accepted["X.1"] and accepted["other:X.1"]
+    else:
+        assert accepted["5.2"] and accepted["mini:5.2"] and not accepted["other:5.2"]

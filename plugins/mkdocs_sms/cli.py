@@ -29,7 +29,7 @@ from mkdocs_sms.authoring import (
     starter_documents,
     template_values,
 )
-from mkdocs_sms.catalogue import CatalogueError, clause_ref
+from mkdocs_sms.catalogue import CatalogueError, accepted_refs
 from mkdocs_sms.load import compare_sides, load_configuration, load_project_handbook, load_side
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import json_schema
@@ -121,12 +121,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms schema``."""
     _, settings, catalogues = load_configuration(Path(args.config_file))
-    clauses = list(
-        dict.fromkeys(
-            clause_ref(catalogue, clause.number, catalogues) for catalogue in catalogues for clause in catalogue.clauses
-        )
-    )
-    json.dump(json_schema(settings.vocabulary, clauses), out, indent=2, ensure_ascii=False)
+    json.dump(json_schema(settings.vocabulary, accepted_refs(catalogues)), out, indent=2, ensure_ascii=False)
     out.write("\n")
     return EXIT_OK
 

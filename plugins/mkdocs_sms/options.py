@@ -38,6 +38,8 @@ class Option:
 OPTIONS: tuple[Option, ...] = (
     Option("catalogues", (list,), ["iso20000-1:2018"],
            "built-in names or paths (relative to mkdocs.yml) of catalogue files"),
+    Option("default_catalogue", (str,), None,
+           "catalogue that unqualified clause numbers name when several catalogues have them"),
     Option("pages_dir", (str,), "sms", "folder (inside the site) of the generated pages"),
     Option("review_interval", (str,), "12 months", "default review interval: N days|weeks|months|years"),
     Option("default_classification", (str,), "internal", "classification of a document that names none"),

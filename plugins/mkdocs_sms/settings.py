@@ -37,6 +37,7 @@ class Settings:
     """Validated settings; build with :meth:`from_options` (defaults: :data:`mkdocs_sms.options.OPTIONS`)."""
 
     catalogues: tuple[str, ...]
+    default_catalogue: str | None
     pages_dir: str
     review_interval: Interval
     default_classification: str
@@ -72,6 +73,9 @@ class Settings:
         catalogues = _str_list(values, "catalogues")
         if not catalogues:
             raise SettingsError("option 'catalogues' needs at least one catalogue")
+        default_catalogue = values["default_catalogue"]
+        if default_catalogue is not None and (not isinstance(default_catalogue, str) or not default_catalogue):
+            raise SettingsError("option 'default_catalogue' must name a loaded catalogue, e.g. iso20000-1:2018")
         types = _str_list(values, "types")
         classifications = _str_list(values, "classifications")
         try:
@@ -111,6 +115,7 @@ class Settings:
             raise SettingsError("option 'pages_dir' must be a folder inside docs_dir, e.g. 'sms'")
         return cls(
             catalogues=tuple(catalogues),
+            default_catalogue=default_catalogue,
             pages_dir=pages_dir,
             review_interval=interval,
             default_classification=values["default_classification"],
@@ -163,7 +168,7 @@ class Settings:
 
         Raises :class:`mkdocs_sms.catalogue.CatalogueError` or :class:`SettingsError`.
         """
-        catalogues = load_catalogues(self.catalogues, self.base_dir, self.types)
+        catalogues = load_catalogues(self.catalogues, self.base_dir, self.types, self.default_catalogue)
         try:
             check_plan(self.implementation, catalogues)
         except ValueError as exc:

@@ -23,7 +23,6 @@ _FINDING_FOR: dict[str, Code] = {MISSING: "SMS101", DRAFT: "SMS102", STALE: "SMS
 _FINDING_TEXT = {
     MISSING: "no document meets this requirement",
     DRAFT: "only documents in draft or review meet this requirement",
-    STALE: "every approved document meeting this requirement is past its review date",
 }
 
 
@@ -233,6 +232,14 @@ def findings(rows: Iterable[CoverageRow], plan: Plan | None = None) -> list[Find
                     f"is older than {req.max_age} (out of date since {row.evidence_due.isoformat()})"
                 )
             )
+        elif row.status == STALE:
+            # Say what the row holds: the approved documents are out of date, any others are drafts.
+            approved = ", ".join(d.id for d in row.documents if d.approved) or "withheld from this audience"
+            drafts = ", ".join(d.id for d in row.documents if not d.approved)
+            text = f"every approved document meeting this requirement is past its review date ({approved})"
+            if drafts:
+                text += f"; the others are in draft or review ({drafts})"
+            result.append(RULES["SMS103"].finding(where + text))
         elif row.status in _FINDING_FOR:
             result.append(
                 RULES[_FINDING_FOR[row.status]].finding(

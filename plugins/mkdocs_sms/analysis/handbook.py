@@ -17,7 +17,7 @@ from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.coverage import CoverageRow
 from mkdocs_sms.analysis.progress import CatalogueProgress, progress
 from mkdocs_sms.analysis.readiness import Readiness, readiness
-from mkdocs_sms.catalogue import Catalogue, resolve_clause, split_ref
+from mkdocs_sms.catalogue import Catalogue, resolve_clause, unresolved
 from mkdocs_sms.model.defaults import META_FILE, defaults_for, parse_defaults
 from mkdocs_sms.model.document import Document, Page, read_page
 from mkdocs_sms.model.vocabulary import Vocabulary
@@ -226,7 +226,7 @@ def _document_findings(
     for index, clause in enumerate(document.clauses):
         if resolve_clause(clause, catalogues) is None:
             yield RULES["SMS005"].finding(
-                _unknown_clause(clause, catalogues),
+                unresolved(clause, catalogues),
                 path=document.path,
                 line=document.line_of("clauses", index),
                 document=document.id,
@@ -304,23 +304,6 @@ def _audience_findings(pages: Sequence[Page], by_id: dict[str, Document], settin
 def shown_to(settings: Settings, page: Page) -> bool:
     """Whether ``page`` may be published to the configured audience ('' classification: to every one)."""
     return not page.classification or settings.shows(page.classification)
-
-
-def _unknown_clause(ref: str, catalogues: Sequence[Catalogue]) -> str:
-    """Why a clause reference resolves to nothing, with the qualified form when another catalogue has it."""
-    name, number = split_ref(ref)
-    names = ", ".join(catalogue.name for catalogue in catalogues)
-    if name is not None and not any(c.name == name for c in catalogues):
-        return f"clause '{ref}' names catalogue '{name}', which is not loaded ({names})"
-    if name is not None:
-        return f"clause '{number}' is not in catalogue {name}"
-    elsewhere = [c.name for c in catalogues[1:] if c.has_clause(number)]
-    text = f"clause '{ref}' is not in {catalogues[0].name}" if catalogues else f"clause '{ref}' is in no catalogue"
-    if elsewhere:
-        text += f" (unqualified clauses refer to the first catalogue); write it as '{elsewhere[0]}:{number}'"
-    elif len(catalogues) > 1:
-        text += f", nor in any loaded catalogue ({names})"
-    return text
 
 
 def _history_findings(documents: Sequence[Document], history: History) -> Iterable[Finding]:

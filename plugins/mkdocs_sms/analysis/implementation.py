@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mkdocs_sms.catalogue import LEVELS, Catalogue, Requirement, resolve_clause, split_ref, within
+from mkdocs_sms.catalogue import LEVELS, Catalogue, Requirement, resolve_clause, unresolved, within
 from mkdocs_sms.model.dates import parse_date
 from mkdocs_sms.read.baseline import DEFAULT_BASELINE
 
@@ -76,11 +76,10 @@ class Plan:
 
 def _matches(ref: str, requirement: Requirement, catalogues: Sequence[Catalogue]) -> bool:
     """A phase clause names a clause and everything under it: '8.5' brings in 8.5.1.1."""
-    name, number = split_ref(ref)
-    catalogue = catalogues[0].name if name is None and catalogues else name
-    if catalogue != requirement.catalogue:
+    resolved = resolve_clause(ref, catalogues)  # check_plan has made sure it resolves
+    if resolved is None or resolved[0].name != requirement.catalogue:
         return False
-    return within(requirement.clause, number)
+    return within(requirement.clause, resolved[1])
 
 
 def parse_plan(value: Any) -> Plan | None:
@@ -149,14 +148,10 @@ def _phase(raw: Any, index: int) -> Phase:
 
 
 def check_plan(plan: Plan | None, catalogues: Sequence[Catalogue]) -> None:
-    """Raise ValueError when a phase names a clause that no loaded catalogue has."""
+    """Raise ValueError when a phase names a clause that no loaded catalogue has, or names it ambiguously."""
     if plan is None:
         return
     for phase in plan.phases:
         for ref in phase.clauses:
             if resolve_clause(ref, catalogues) is None:
-                names = ", ".join(c.name for c in catalogues)
-                raise ValueError(
-                    f"phase '{phase.name}' names clause '{ref}', which no loaded catalogue has ({names}); "
-                    "an unqualified number refers to the first catalogue, others are written name:number"
-                )
+                raise ValueError(f"phase '{phase.name}': {unresolved(ref, catalogues)}")

@@ -46,8 +46,8 @@ class Check:
     rows: tuple[CoverageRow, ...] = ()
     documents: tuple[Document, ...] = ()
     findings: tuple[Finding, ...] = ()
-    # What the check reads: an audit key of the catalogue ("nonconformity", ...), "coverage",
-    # "evidence", "reviews" or "findings".
+    # What the check reads: an audit key of the catalogue ("nonconformity", ...), "audit" (the catalogue
+    # declares none), "coverage", "evidence", "reviews" or "findings".
     about: str = ""
     # What ``detail`` says instead when a view for an audience withholds ``documents`` (default: the
     # detail, with how many of them are withheld).
@@ -141,11 +141,13 @@ def _assess(handbook: Handbook) -> Readiness:
         evidence = _evidence_check(catalogue, rows, label)
         if evidence is not None:
             checks.append(evidence)
+        if catalogue.audit is None:
+            checks.append(_undeclared_check(catalogue, label))
+            continue
         for key, what in (("internal_audit", "An internal audit"), ("management_review", "A management review")):
-            check = _recent_check(catalogue, rows, key, what, label, today)
-            if check is not None:
-                checks.append(check)
-        if catalogue.has_clause(catalogue.audit["nonconformity"]):
+            if key in catalogue.audit:
+                checks.append(_recent_check(catalogue, rows, key, what, label, today))
+        if "nonconformity" in catalogue.audit:
             check = _nonconformity_check(catalogue, index, label)
             open_ncs.extend(doc for doc in check.documents if doc.state == "open" and doc not in open_ncs)
             checks.append(check)
@@ -210,13 +212,22 @@ def _evidence_check(catalogue: Catalogue, rows: list[CoverageRow], label: str) -
     return Check(title, PASS, detail, catalogue.name, about="evidence")
 
 
+def _undeclared_check(catalogue: Catalogue, label: str) -> Check:
+    """A catalogue that does not say where its audits, reviews and nonconformities are: standards
+    number them differently, so no clause is assumed."""
+    detail = (
+        f"catalogue {catalogue.name} does not declare which of its clauses hold internal audits, management "
+        "reviews and nonconformities: add 'audit:' to it (or 'audit: {}' when it has none)"
+    )
+    return Check(f"Audits, reviews and nonconformities{label}", UNASSESSED, detail, catalogue.name, about="audit")
+
+
 def _recent_check(
     catalogue: Catalogue, rows: list[CoverageRow], key: str, what: str, label: str, today: dt.date
-) -> Check | None:
+) -> Check:
     """Whether the newest approved record of the audit or review clause is within its interval."""
+    assert catalogue.audit is not None
     number = catalogue.audit[key]
-    if not catalogue.has_clause(number):
-        return None
     record_rows = [r for r in rows if r.requirement.clause == number and r.requirement.kind == "record"]
     interval = next((r.requirement.max_age for r in record_rows if r.requirement.max_age), DEFAULT_INTERVAL)
     title = f"{what} within {interval}{label}"
@@ -252,6 +263,7 @@ def _nonconformity_check(catalogue: Catalogue, index: dict[tuple[str, str], list
     ``closed``. Open ones fail the check; without any record, or with a record whose state is not
     written, whether one is open cannot be told.
     """
+    assert catalogue.audit is not None
     number = catalogue.audit["nonconformity"]
     title = f"No open nonconformities{label}"
     records = sorted(

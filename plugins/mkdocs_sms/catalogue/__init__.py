@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -34,10 +34,10 @@ _REQUIREMENT_KEYS = {"kind", "types", "name", "requirement", "guidance", "requir
 BASES = ("explicit", "derived", "recommended")
 # Maturity levels of ISO/IEC 20000-5's second approach: the SMS is raised through three of them.
 LEVELS = (1, 2, 3)
-# The clauses whose records an audit-readiness check reads. These numbers are the harmonized structure
-# every ISO management system standard shares (internal audit 9.2, management review 9.3, nonconformity
-# 10.1); a catalogue whose numbering differs says so under 'audit:'.
-AUDIT_CLAUSES = {"internal_audit": "9.2", "management_review": "9.3", "nonconformity": "10.1"}
+# The clauses whose records an audit-readiness check reads, declared by each catalogue under 'audit:'.
+# Standards differ: ISO/IEC 20000-1:2018 keeps nonconformity at 10.1, ISO/IEC 27001:2022 (and today's
+# harmonized structure) at 10.2. A catalogue that declares none cannot have its audits assessed.
+AUDIT_KEYS = ("internal_audit", "management_review", "nonconformity")
 _CLAUSE_NUMBER = re.compile(r"^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$")
 
 
@@ -90,7 +90,11 @@ class Catalogue:
     clauses: tuple[Clause, ...]
     requirements: tuple[Requirement, ...]
     origin: str
-    audit: Mapping[str, str] = field(default_factory=lambda: dict(AUDIT_CLAUSES))
+    # The clause of each audit key (see AUDIT_KEYS) that this catalogue has; None when the catalogue
+    # does not say (its audits cannot be assessed), {} when it declares it has none of them.
+    audit: Mapping[str, str] | None = None
+    # Unqualified clause numbers name this catalogue (the configuration's 'default_catalogue').
+    default: bool = False
 
     @cached_property
     def numbers(self) -> frozenset[str]:
@@ -122,31 +126,101 @@ def within(number: str, parent: str) -> bool:
 def resolve_clause(ref: str, catalogues: Sequence[Catalogue]) -> tuple[Catalogue, str] | None:
     """The catalogue and clause number a document's clause reference names, or None.
 
-    An unqualified number belongs to the first catalogue; ``name:number`` to the catalogue ``name``.
+    ``name:number`` names the catalogue ``name``. An unqualified number names the default catalogue
+    (``default_catalogue``, or the only one loaded); without a default, the one catalogue that has the
+    clause. When several have it and none is the default, the reference is ambiguous (see
+    :func:`ambiguous`) and names nothing: the order of ``catalogues:`` never decides.
     """
     name, number = split_ref(ref)
-    if name is None:
-        catalogue = catalogues[0] if catalogues else None
-    else:
+    if name is not None:
         catalogue = next((c for c in catalogues if c.name == name), None)
+    else:
+        catalogue = _default(catalogues)
+        if catalogue is None:
+            holders = [c for c in catalogues if c.has_clause(number)]
+            catalogue = holders[0] if len(holders) == 1 else None
     if catalogue is None or not catalogue.has_clause(number):
         return None
     return catalogue, number
 
 
+def _default(catalogues: Sequence[Catalogue]) -> Catalogue | None:
+    if len(catalogues) == 1:
+        return catalogues[0]
+    return next((c for c in catalogues if c.default), None)
+
+
+def ambiguous(ref: str, catalogues: Sequence[Catalogue]) -> list[Catalogue]:
+    """The catalogues an unqualified ``ref`` could name when it names none of them for that reason
+    (several have the clause and no default is configured); empty otherwise."""
+    name, number = split_ref(ref)
+    if name is not None or _default(catalogues) is not None:
+        return []
+    holders = [c for c in catalogues if c.has_clause(number)]
+    return holders if len(holders) > 1 else []
+
+
+def unresolved(ref: str, catalogues: Sequence[Catalogue]) -> str:
+    """Why ``ref`` names no clause (see :func:`resolve_clause`), with the qualified form to write
+    when one or several other catalogues have the number."""
+    name, number = split_ref(ref)
+    names = ", ".join(catalogue.name for catalogue in catalogues)
+    if name is not None and not any(c.name == name for c in catalogues):
+        return f"clause '{ref}' names catalogue '{name}', which is not loaded ({names})"
+    if name is not None:
+        return f"clause '{number}' is not in catalogue {name}"
+    holders = ambiguous(ref, catalogues)
+    if holders:
+        forms = " or ".join(f"'{c.name}:{number}'" for c in holders)
+        return (
+            f"clause '{ref}' is ambiguous: {', '.join(c.name for c in holders)} all have it; write {forms} "
+            "(or set 'default_catalogue' for unqualified numbers)"
+        )
+    default = _default(catalogues)
+    elsewhere = [c.name for c in catalogues if c is not default and c.has_clause(number)]
+    if default is None:
+        return f"clause '{ref}' is in no loaded catalogue ({names})"
+    text = f"clause '{ref}' is not in {default.name}"
+    if elsewhere:
+        text += f" (unqualified clauses refer to the default catalogue); write it as '{elsewhere[0]}:{number}'"
+    elif len(catalogues) > 1:
+        text += f", nor in any loaded catalogue ({names})"
+    return text
+
+
 def clause_ref(catalogue: Catalogue, number: str, catalogues: Sequence[Catalogue]) -> str:
-    """How a document names ``number`` of ``catalogue``: qualified unless it is the first catalogue."""
-    return number if catalogues and catalogues[0] is catalogue else f"{catalogue.name}:{number}"
+    """How a document names ``number`` of ``catalogue``: unqualified when that is unambiguous (see
+    :func:`resolve_clause`), else ``name:number``."""
+    resolved = resolve_clause(number, catalogues)
+    return number if resolved == (catalogue, number) else f"{catalogue.name}:{number}"
 
 
-def load_catalogues(refs: Sequence[str], base_dir: Path, types: Iterable[str]) -> list[Catalogue]:
-    """Load every catalogue named in the configuration, in order."""
+def accepted_refs(catalogues: Sequence[Catalogue]) -> list[str]:
+    """Every clause reference a document may write, qualified and (where it resolves) unqualified: the
+    list the editor schema offers, made with :func:`resolve_clause` like the check."""
+    pairs = [(catalogue, clause.number) for catalogue in catalogues for clause in catalogue.clauses]
+    unqualified = [number for catalogue, number in pairs if resolve_clause(number, catalogues) == (catalogue, number)]
+    return list(dict.fromkeys([*unqualified, *(f"{catalogue.name}:{number}" for catalogue, number in pairs)]))
+
+
+def load_catalogues(
+    refs: Sequence[str], base_dir: Path, types: Iterable[str], default: str | None = None
+) -> list[Catalogue]:
+    """Load every catalogue named in the configuration, in order; ``default`` names the catalogue that
+    unqualified clause numbers refer to."""
     catalogues: list[Catalogue] = []
     for ref in refs:
         catalogue = load_catalogue(ref, base_dir, tuple(types))
         if any(other.name == catalogue.name for other in catalogues):
             raise CatalogueError(f"{catalogue.origin}: catalogue name '{catalogue.name}' is loaded twice")
         catalogues.append(catalogue)
+    if default is not None:
+        names = [catalogue.name for catalogue in catalogues]
+        if default not in names:
+            raise CatalogueError(
+                f"option 'default_catalogue': '{default}' is not a loaded catalogue (loaded: {', '.join(names)})"
+            )
+        catalogues = [replace(c, default=True) if c.name == default else c for c in catalogues]
     return catalogues
 
 
@@ -222,6 +296,11 @@ def _build(data: Any, origin: str, types: tuple[str, ...]) -> Catalogue:
             requirements.append(
                 _requirement(row, name, clause, row_index, f"{where} requirements[{row_index}]", types, fail)
             )
+    audit = _audit_clauses(data.get("audit"), fail)
+    numbers = {clause.number for clause in clauses}
+    for key, number in (audit or {}).items():
+        if number not in numbers:
+            raise fail("audit", f"'{key}' names clause {number}, which is not a clause of this catalogue")
     return Catalogue(
         name=name,
         title=title,
@@ -230,17 +309,18 @@ def _build(data: Any, origin: str, types: tuple[str, ...]) -> Catalogue:
         clauses=tuple(clauses),
         requirements=tuple(requirements),
         origin=origin,
-        audit=_audit_clauses(data.get("audit"), fail),
+        audit=audit,
     )
 
 
-def _audit_clauses(value: Any, fail: Any) -> dict[str, str]:
+def _audit_clauses(value: Any, fail: Any) -> dict[str, str] | None:
+    """The declared audit clauses: None without 'audit:', {} for ``audit: {}`` (the catalogue has none)."""
     if value is None:
-        return dict(AUDIT_CLAUSES)
+        return None
     if not isinstance(value, dict):
-        raise fail("audit", f"must map {', '.join(AUDIT_CLAUSES)} to clause numbers")
-    _check_keys(value, set(AUDIT_CLAUSES), "audit", fail)
-    result = dict(AUDIT_CLAUSES)
+        raise fail("audit", f"must map {', '.join(AUDIT_KEYS)} to clause numbers (or be {{}} when it has none)")
+    _check_keys(value, set(AUDIT_KEYS), "audit", fail)
+    result: dict[str, str] = {}
     for key, number in value.items():
         if isinstance(number, (int, float)) and not isinstance(number, bool):
             number = str(number)
