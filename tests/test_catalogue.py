@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
+import yaml
 
-from conftest import approved, complete_mini, write_config
+import mkdocs_sms.catalogue
+from conftest import approved, complete_mini, run_cli, write_config
 from mkdocs_sms.catalogue import CatalogueError, load_catalogue
 from mkdocs_sms.options import DEFAULT_TYPES
 from mkdocs_sms.render import Anchors
@@ -110,7 +115,7 @@ def test_malformed_catalogue_stops_build_and_check(make_site: Any) -> None:
     (site.root / "own.yml").write_text("catalogue: own\ntitle: T\nclauses: nope\n")
     cli = site.check()
     assert cli.returncode == 2
-    assert f"{site.root / 'own.yml'}: top level: 'clauses' must be a non-empty list" in cli.stderr
+    assert f"{site.root / 'own.yml'}:3: top level: 'clauses' must be a non-empty list" in cli.stderr
     result = site.build()
     assert not result.ok
     assert any("'clauses' must be a non-empty list" in m for m in result.messages)
@@ -243,3 +248,116 @@ def test_no_requirement_or_activity_follows_the_standards_lists_word_for_word(is
     texts = [" ".join(text.split()) for text in texts]
     for phrase in TOO_CLOSE:
         assert not [text for text in texts if phrase in text], phrase
+
+
+# The catalogue schema and the reader ------------------------------------------------------------
+
+# What a JSON Schema cannot say; the reader checks it alone.
+READER_ONLY = {"duplicate clause"}
+MALFORMED_MORE = {
+    "clause as a decimal": ("catalogue: x\ntitle: T\nclauses:\n  - {clause: 8.10, title: A}\n", "loses digits"),
+    "max_age on a document": (
+        "catalogue: x\ntitle: T\nclauses:\n  - clause: '1'\n    title: A\n    requirements:\n"
+        "      - {kind: document, types: [policy], name: N, max_age: 12 months}\n",
+        "'max_age' applies to rows of kind record",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def catalogue_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    result = run_cli("catalogue", "schema", cwd=tmp_path_factory.mktemp("schema"))
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_the_bundled_catalogue_validates_against_the_schema_and_the_check(catalogue_schema: Any) -> None:
+    text = (Path(mkdocs_sms.catalogue.__file__).parent / "catalogues" / "iso20000-1-2018.yml").read_text("utf-8")
+    assert list(catalogue_schema.iter_errors(yaml.safe_load(text))) == []
+    result = run_cli("catalogue", "check", "--strict", "iso20000-1:2018", cwd=Path("."))
+    assert result.returncode == 0, result.stdout
+    assert "77 clauses" in result.stdout and ": 0 warning(s)" in result.stdout
+    # A user's catalogue written to the README's format validates too.
+    assert catalogue_schema.is_valid(yaml.safe_load(GUIDED))
+
+
+@pytest.mark.parametrize("case", sorted({**MALFORMED, **MALFORMED_MORE}))
+def test_the_schema_refuses_what_the_reader_refuses(case: str, catalogue_schema: Any, tmp_path: Path) -> None:
+    text, problem = {**MALFORMED, **MALFORMED_MORE}[case]
+    with pytest.raises(CatalogueError, match=re.escape(problem)):
+        load_catalogue(str(_catalogue(tmp_path, text)), tmp_path, DEFAULT_TYPES)
+    if case == "not yaml":
+        return
+    assert catalogue_schema.is_valid(yaml.safe_load(text)) == (case in READER_ONLY)
+
+
+BROKEN = """\
+catalogue: own
+title: Our requirements
+clauses:
+  - clause: "IR-1"
+    title: Acceptable use
+    interfaces: ["IR-9"]
+    requirements:
+      - {kind: evidence, types: [policy], name: Acceptable use policy}
+      - {kind: record, types: [memo], name: Briefings}
+  - {clause: 2.10, title: Access}
+  - clause: "IR-3"
+    title: Backups
+    activities: [Back up what the services need.]
+    explanation: Restores are tested, not assumed.
+    requirements:
+      - {kind: record, types: [record], name: Restore tests, max_age: fortnightly}
+"""
+
+
+def test_catalogue_check_lists_every_problem_with_its_line(tmp_path: Path) -> None:
+    path = _catalogue(tmp_path, BROKEN)
+    result = run_cli("catalogue", "check", str(path), cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[:4] == [
+        f"{path}:8: error: clauses[0] (IR-1) requirements[0]: 'kind' must be one of document, record, not 'evidence'",
+        f"{path}:9: error: clauses[0] (IR-1) requirements[1]: type 'memo' is not a configured document type "
+        "(policy, plan, process, procedure, agreement, catalogue, register, record, report, other)",
+        f"{path}:10: error: clauses[1]: 'clause' 2.1 is written as a number, which loses digits (8.10 is read as "
+        '8.1): write clause numbers in quotes, e.g. "8.5.1"',
+        f"{path}:16: error: clauses[2] (IR-3) requirements[0]: 'max_age': 'fortnightly' is not an interval such as "
+        "'12 months' or '2 years'",
+    ]
+    assert lines[4] == f"{path}: 4 error(s): the catalogue cannot be used"
+    # A build stops at the first problem, with its line, and says there are more.
+    with pytest.raises(
+        CatalogueError, match=r"own\.yml:8: .* \(and 3 more problem\(s\): run 'mkdocs-sms catalogue check'\)"
+    ):
+        load_catalogue("own.yml", tmp_path, DEFAULT_TYPES)
+
+
+def test_catalogue_check_warns_about_missing_guidance_and_audit_clauses(tmp_path: Path) -> None:
+    fixed = BROKEN.replace("kind: evidence", "kind: document").replace("[memo]", "[record]")
+    path = _catalogue(tmp_path, fixed.replace("clause: 2.10", 'clause: "IR-2"').replace("fortnightly", "3 months"))
+    result = run_cli("catalogue", "check", "own.yml", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines() == [
+        "own.yml:1: warning: top level: no 'audit:': the audit page cannot assess internal audits, management "
+        "reviews and nonconformities of this catalogue; name their clauses, or write 'audit: {}' when it has none",
+        "own.yml:4: warning: clauses[0] (IR-1): no activities and no explanation: the coverage page and new drafts "
+        "have no guidance for it",
+        "own.yml:6: warning: clauses[0] (IR-1): interface 'IR-9' is not a clause of this catalogue",
+        "own.yml:10: warning: clauses[1] (IR-2): no activities and no explanation: the coverage page and new "
+        "drafts have no guidance for it",
+        "own.yml: own, 3 clauses, 3 requirement rows: 4 warning(s)",
+    ]
+    assert run_cli("catalogue", "check", "--strict", "own.yml", cwd=tmp_path).returncode == 1
+    # Types come from the handbook's configuration when there is one.
+    write_config(tmp_path, {"types": ["policy", "memo", "document"]})
+    typed = run_cli("catalogue", "check", "own.yml", cwd=tmp_path)
+    assert (
+        typed.returncode == 1
+        and "type 'record' is not a configured document type (policy, memo, document)" in typed.stdout
+    )
+    missing = run_cli("catalogue", "check", "nowhere.yml", cwd=tmp_path)
+    assert missing.returncode == 2 and "nowhere.yml: no such catalogue file" in missing.stderr
+    assert path.read_text("utf-8") != ""  # the check never changes the file

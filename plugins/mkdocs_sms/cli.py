@@ -29,13 +29,16 @@ from mkdocs_sms.authoring import (
     starter_documents,
     template_values,
 )
-from mkdocs_sms.catalogue import CatalogueError, accepted_refs
+from mkdocs_sms.catalogue import CatalogueError, accepted_refs, catalogue_text
+from mkdocs_sms.catalogue.parse import advice, read_catalogue
+from mkdocs_sms.catalogue.schema import catalogue_schema
 from mkdocs_sms.load import compare_sides, load_configuration, load_project_handbook, load_side
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import json_schema
+from mkdocs_sms.options import DEFAULT_TYPES
 from mkdocs_sms.read.baseline import baseline_path, baseline_text
 from mkdocs_sms.read.git import GitError
-from mkdocs_sms.read.mkdocs_yml import Project
+from mkdocs_sms.read.mkdocs_yml import Project, plugin_options
 from mkdocs_sms.render import handbook_json
 from mkdocs_sms.report import diff as diff_report
 from mkdocs_sms.report.check import failed, format_github, format_markdown, format_text
@@ -123,6 +126,46 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _, settings, catalogues = load_configuration(Path(args.config_file))
     json.dump(json_schema(settings.vocabulary, accepted_refs(catalogues)), out, indent=2, ensure_ascii=False)
     out.write("\n")
+    return EXIT_OK
+
+
+def _catalogue_types(config_file: Path) -> tuple[str, ...]:
+    """The document types catalogue rows may name: the configuration's, or the defaults without one."""
+    if not config_file.is_file():
+        return DEFAULT_TYPES
+    return Settings.from_options(plugin_options(config_file), base_dir=config_file.parent).types
+
+
+def cmd_catalogue(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``mkdocs-sms catalogue check FILE...`` and ``mkdocs-sms catalogue schema``."""
+    config_file = Path(args.config_file)
+    types = _catalogue_types(config_file)
+    if args.action == "schema":
+        json.dump(catalogue_schema(types), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK
+    errors = warnings = 0
+    for ref in args.files:
+        # A path is read as given (relative to the current folder), a built-in name from the package.
+        text, origin = catalogue_text(ref, Path("."))
+        catalogue, problems = read_catalogue(text, types)
+        if catalogue is not None:
+            problems = advice(catalogue, text)
+        for problem in sorted(problems, key=lambda p: p.line):
+            out.write(problem.message(origin, severity=True) + "\n")
+        found = sum(1 for p in problems if p.severity == "error")
+        errors += found
+        warnings += len(problems) - found
+        if catalogue is not None:
+            rows = len(catalogue.requirements)
+            out.write(
+                f"{origin}: {catalogue.name}, {len(catalogue.clauses)} clauses, {rows} requirement rows: "
+                f"{len(problems)} warning(s)\n"
+            )
+        else:
+            out.write(f"{origin}: {found} error(s): the catalogue cannot be used\n")
+    if errors or (args.strict and warnings):
+        return EXIT_FINDINGS
     return EXIT_OK
 
 
@@ -311,6 +354,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _config_file_option(schema)
     schema.set_defaults(handler=cmd_schema)
+    catalogue = commands.add_parser(
+        "catalogue",
+        help="check a catalogue file, or print a JSON Schema of catalogue files",
+        description="'catalogue check FILE...' reads each catalogue file (or built-in name) as a build would "
+        "and lists every problem with its line, and warnings (clauses without guidance, interfaces to "
+        "clauses it lacks, no audit clauses). 'catalogue schema' prints a JSON Schema of catalogue files for "
+        "editors. Row types come from mkdocs.yml when there is one. Exit 0: usable; 1: errors (or warnings "
+        "with --strict); 2: a file that cannot be read.",
+    )
+    actions = catalogue.add_subparsers(dest="action", metavar="ACTION", required=True)
+    catalogue_check = actions.add_parser("check", help="list every problem of catalogue files, with lines")
+    catalogue_check.add_argument("files", nargs="+", metavar="FILE", help="a catalogue file or a built-in name")
+    catalogue_check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    _config_file_option(catalogue_check)
+    catalogue_schema_ = actions.add_parser("schema", help="print a JSON Schema of catalogue files")
+    _config_file_option(catalogue_schema_)
+    catalogue.set_defaults(handler=cmd_catalogue)
     new = commands.add_parser(
         "new",
         help="write a new draft document from the template of its type",

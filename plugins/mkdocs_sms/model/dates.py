@@ -11,6 +11,12 @@ from mkdocs_sms.text import shown
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INTERVAL = re.compile(r"^\s*(\d{1,4})\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
+# The same, for JSON Schema (whose patterns take no flags): what an editor accepts as an interval.
+INTERVAL_PATTERN = (
+    r"^\s*\d{1,4}\s*("
+    + "|".join("".join(f"[{c}{c.upper()}]" for c in unit) for unit in ("day", "week", "month", "year"))
+    + r")[sS]?\s*$"
+)
 
 
 @dataclass(frozen=True)

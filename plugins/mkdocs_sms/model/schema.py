@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mkdocs_sms.catalogue import LEVELS
-from mkdocs_sms.model.dates import Interval, parse_date
+from mkdocs_sms.model.dates import INTERVAL_PATTERN, Interval, parse_date
 from mkdocs_sms.model.frontmatter import FrontMatter
 from mkdocs_sms.model.vocabulary import Vocabulary
 from mkdocs_sms.rules import Code
@@ -226,7 +226,7 @@ def validate(front: FrontMatter, vocabulary: Vocabulary) -> tuple[dict[str, Any]
 # JSON Schema ----------------------------------------------------------------------------------------
 
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-_INTERVAL = {"type": "string", "pattern": r"^\s*\d{1,4}\s*(day|week|month|year)s?\s*$"}
+_INTERVAL = {"type": "string", "pattern": INTERVAL_PATTERN}
 
 
 def _kind_schema(field: Field, vocabulary: Vocabulary, clauses: list[str]) -> dict[str, Any]:

@@ -111,6 +111,11 @@ def load_project(config_file: Path) -> Project:
     )  # fmt: skip
 
 
+def plugin_options(config_file: Path) -> dict[str, Any]:
+    """The ``sms`` plugin's options in ``mkdocs.yml``, for commands that need no docs_dir."""
+    return _plugin_options(load_config_data(config_file).get("plugins"))[0]
+
+
 def exclusion(*specs: object) -> pathspec.PathSpec:  # type: ignore[type-arg]
     """The pages MkDocs leaves out: its defaults (dot files, ``templates/``), then ``exclude_docs`` and
     ``draft_docs`` as written in mkdocs.yml (text) or as MkDocs validated them (path specs)."""
