@@ -23,6 +23,9 @@ import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Locator, Page, Request, Route, sync_playwright
 
 from conftest import ROOT, run_build
+from mkdocs_sms.catalogue import load_catalogue
+from mkdocs_sms.options import DEFAULT_TYPES
+from mkdocs_sms.render import basis_label
 
 pytestmark = pytest.mark.slow  # a real browser on both built editions of the example handbook
 
@@ -325,6 +328,34 @@ def test_coverage_shows_status_badges_and_panel_clause_links_land_on_their_row(
     assert target["clause"] == "8.6.1"
     assert "PRC-INC-01" in target["text"]  # the document whose panel linked here meets the row
     assert 0 <= target["top"] < target["height"] and target["bottom"] > 0, target  # the row is in view
+
+
+def test_coverage_rows_say_why_they_exist_and_clause_guidance_opens_on_demand(
+    browser: Browser, handbook: Handbook
+) -> None:
+    """Each row shows its basis as a reader would say it; each clause's ISO/IEC 20000-2-style guidance is
+    collapsed until opened, and the document-control statement stands in the clause 7 group."""
+    catalogue = load_catalogue("iso20000-1:2018", ROOT, DEFAULT_TYPES)
+    expected = [basis_label(requirement) for requirement in catalogue.requirements]
+    page = visit(browser, handbook, "sms/coverage/")
+    labels: list[str] = page.locator(".sms-coverage tbody tr").evaluate_all(
+        "rows => rows.map(row => { const b = row.querySelector('.sms-basis');"
+        " return b && b.checkVisibility() ? b.textContent.trim() : null; })"
+    )
+    assert labels == expected
+    assert "required by 8.6.1" in labels and any(label.startswith("recommended") for label in labels)
+
+    incident = next(c for c in catalogue.clauses if c.number == "8.6.1")
+    details = page.locator("#guidance-8-6-1")
+    first_activity = details.locator(".sms-activities li").first
+    assert not first_activity.is_visible()  # collapsed by default
+    details.locator("summary").click()
+    assert first_activity.is_visible() and first_activity.text_content() == incident.activities[0]
+    assert details.get_by_text(incident.explanation[:40]).is_visible()
+    details.scroll_into_view_if_needed()
+    screenshot(page, "coverage-clause-guidance")
+    control = page.locator("#document-control")
+    assert control.is_visible() and "7.5.2, 7.5.3" in (control.text_content() or "")
 
 
 def test_no_console_errors_and_nothing_fetched_from_outside(browser: Browser, handbook: Handbook) -> None:
