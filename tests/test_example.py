@@ -69,7 +69,7 @@ def test_example_passes_check_strict() -> None:
 
 @pytest.mark.slow  # builds the whole example handbook
 def test_example_audit_page_reads_the_open_nonconformities(built: tuple[Any, Path]) -> None:
-    # One record per nonconformity (clause 10.1, state open or closed); the register lists them by [[ID]].
+    # One record per nonconformity (clause 10.1, with its state and grade); the register lists them by [[ID]].
     _, site_dir = built
     data = json.loads((site_dir / "sms.json").read_text())
     ncs = {d["id"]: d for d in data["documents"] if d["path"].startswith("records/nonconformities/")}
@@ -77,12 +77,12 @@ def test_example_audit_page_reads_the_open_nonconformities(built: tuple[Any, Pat
     assert data["audit"] == {
         "ready": False,
         "verdict": "not ready",
-        "failed": ["No open nonconformities"],
+        "failed": ["No nonconformity blocks the audit"],
         "unassessed": [],
     }
     audit = (site_dir / "sms/audit/index.html").read_text()
     assert "Not ready for the certification audit" in audit
-    assert "4 nonconformity record(s) of clause 10.1 are open" in audit
+    assert "4 open nonconformity record(s) of clause 10.1 block it: 4 minor without a corrective action" in audit
     listed = audit.split('id="open-nonconformities"', 1)[1]
     assert [doc_id for doc_id in sorted(ncs) if doc_id in listed] == [
         "NC-2026-006", "NC-2026-008", "NC-2026-009", "NC-2026-010",

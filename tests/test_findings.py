@@ -61,6 +61,15 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {
         {"p.md": approved("POL-A-01", "policy", ["5.2"], classification="Confidential")},
         "p.md", 12, "its classification cannot be established ('classification' 'Confidential' is not one of",
     ),
+    "SMS109": (
+        {"records/nc.md": approved("NC-2026-01", "record", ["9.2"], date="2026-08-01", state="action planned",
+                                   grade="minor", due="2026-10-31")},
+        "records/nc.md", 15, "nonconformity (action planned) was due on 2026-10-31 (29 days ago)",
+    ),
+    "SMS110": (
+        {"records/nc.md": approved("NC-2026-01", "record", ["9.2"], date="2026-08-01", state="closed", grade="major")},
+        "records/nc.md", 13, "nonconformity is closed with no 'effectiveness'",
+    ),
     "SMS203": (
         {"p.md": approved("POL-A-01", "policy", ["5.2"], approved_on="2026-12-24")},
         "p.md", 11, "approved_on 2026-12-24 is later than today (2026-11-29)",

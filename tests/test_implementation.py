@@ -41,7 +41,15 @@ def complete() -> dict[str, str]:
         "plans/audit.md": approved("PLN-AUD-01", "plan", ["9.2"]),
         "records/audit.md": approved("REC-AUD-2026-05", "record", ["9.2"], date="2026-05-20"),
         "records/review.md": approved("REC-MR-2026-09", "record", ["9.3"], date="2026-09-24"),
-        "records/nc.md": approved("REC-NC-2026-01", "record", ["10.1"], date="2026-06-01", state="closed"),
+        "records/nc.md": approved(
+            "REC-NC-2026-01",
+            "record",
+            ["10.1"],
+            date="2026-06-01",
+            state="closed",
+            grade="minor",
+            effectiveness="No repeat in the three months after the fix (checked 2026-09-01).",
+        ),
     }
 
 
@@ -287,13 +295,49 @@ def test_open_nonconformities_are_listed_and_block_readiness(make_site: Any) -> 
     )
     site = make_site(pages, options())
     data = site.check_json()
-    assert data["audit"]["failed"] == ["No open nonconformities"]
+    assert data["audit"]["failed"] == ["No nonconformity blocks the audit"]
     assert site.build().ok
     audit = site.site_file("sms/audit/index.html")
     listed = audit.split('id="open-nonconformities"', 1)[1]
     assert "REC-NC-2026-07" in listed and "Backups not tested" in listed
     assert "REC-NC-2026-01" not in listed  # closed
-    assert "1 nonconformity record(s) of clause 10.1 are open" in audit
+    assert "1 open nonconformity record(s) of clause 10.1 block it: 1 major (or ungraded)" in audit
+
+
+def nc(doc_id: str, **keys: Any) -> str:
+    """A nonconformity record of clause 10.1 raised on 2026-10-01."""
+    return approved(doc_id, "record", ["10.1"], date="2026-10-01", **keys)
+
+
+def test_the_verdict_weighs_nonconformities_as_a_certification_audit_does(make_site: Any) -> None:
+    """A major one open blocks; a minor one blocks unless its action is planned and not past due;
+    observations never block; a closed one needs its effectiveness check (SMS110)."""
+    planned = nc("NC-MIN-01", grade="minor", state="action planned", due="2026-12-31", source="internal audit")
+    observation = nc("NC-OBS-01", grade="observation", state="open")
+    site = make_site({**complete(), "records/a.md": planned, "records/b.md": observation}, options())
+    data = site.check_json()
+    assert data["audit"]["verdict"] == "ready" and data["findings"] == []
+    assert site.build().ok
+    audit = site.site_file("sms/audit/index.html")
+    assert "1 minor nonconformity record(s) of clause 10.1 are open with a corrective action planned" in audit
+    listed = audit.split('id="open-nonconformities"', 1)[1]
+    assert "NC-MIN-01" in listed and "action planned" in listed and "2026-12-31" in listed
+    # The same minor one past its due date blocks, and is SMS109.
+    site.write("records/a.md", planned.replace("due: '2026-12-31'", "due: '2026-11-15'"))
+    data = site.check_json()
+    assert data["audit"]["failed"] == ["No nonconformity blocks the audit"]
+    assert [(f["code"], f["document"]) for f in data["findings"]] == [("SMS109", "NC-MIN-01")]
+    # A major one blocks even with its action planned and in date.
+    site.write("records/a.md", planned.replace("grade: minor", "grade: major"))
+    assert site.check_json()["audit"]["failed"] == ["No nonconformity blocks the audit"]
+    # A minor one merely open (no action planned) blocks.
+    site.write("records/a.md", planned.replace("state: action planned", "state: open"))
+    assert site.check_json()["audit"]["failed"] == ["No nonconformity blocks the audit"]
+    # Closed without an effectiveness check: no longer blocking, but SMS110.
+    site.write("records/a.md", planned.replace("state: action planned", "state: closed"))
+    data = site.check_json()
+    assert data["audit"]["verdict"] == "ready"
+    assert [(f["code"], f["document"], f["line"]) for f in data["findings"]] == [("SMS110", "NC-MIN-01", 14)]
 
 
 def test_a_complete_fresh_handbook_is_ready(make_site: Any) -> None:
@@ -325,14 +369,14 @@ def test_nonconformities_kept_only_in_a_register_table_cannot_be_assessed(make_s
         "ready": False,
         "verdict": "cannot be assessed",
         "failed": [],
-        "unassessed": ["No open nonconformities"],
+        "unassessed": ["No nonconformity blocks the audit"],
     }
     assert site.build(strict=True).ok
     audit = site.site_file("sms/audit/index.html")
     assert "Readiness for the certification audit cannot be assessed" in audit
     assert "Ready for the certification audit" not in audit
     assert "1 of 7 checks cannot be assessed as of 2026-11-29" in audit
-    assert "no nonconformity is recorded: no record of clause 10.1 has a state (open or closed)" in audit
+    assert "no nonconformity is recorded: no record of clause 10.1 has a state" in audit
     assert '<span class="sms-badge sms-badge--cannot-be-assessed">cannot be assessed</span>' in audit
     assert "No nonconformity record is open" not in audit
 
@@ -342,12 +386,12 @@ def test_a_nonconformity_record_without_a_state_cannot_be_assessed(make_site: An
     pages["records/nc-2.md"] = approved("REC-NC-2026-02", "record", ["10.1"], date="2026-07-01")
     data = make_site(pages, options()).check_json()
     assert data["audit"]["verdict"] == "cannot be assessed" and data["audit"]["unassessed"] == [
-        "No open nonconformities"
+        "No nonconformity blocks the audit"
     ]
     # An open one fails whatever the others say.
     pages["records/nc-3.md"] = approved("REC-NC-2026-03", "record", ["10.1"], date="2026-08-01", state="open")
     data = make_site(pages, options()).check_json()
-    assert data["audit"]["verdict"] == "not ready" and data["audit"]["failed"] == ["No open nonconformities"]
+    assert data["audit"]["verdict"] == "not ready" and data["audit"]["failed"] == ["No nonconformity blocks the audit"]
 
 
 def test_evidence_fresh_cannot_be_assessed_without_evidence(make_site: Any) -> None:
@@ -365,13 +409,14 @@ def test_evidence_fresh_cannot_be_assessed_without_evidence(make_site: Any) -> N
     assert "Not ready for the certification audit" in audit and "1 of 7 checks cannot be assessed" in audit
 
 
-def test_state_must_be_open_or_closed(make_site: Any) -> None:
+def test_state_must_be_one_of_the_nonconformity_states(make_site: Any) -> None:
     pages = {
         **complete(),
         "records/nc.md": approved("REC-NC-2026-01", "record", ["10.1"], date="2026-06-01", state="pending"),
     }
     (finding,) = make_site(pages, options()).check_json()["findings"]
-    assert finding["code"] == "SMS003" and "'state' 'pending' is not one of open, closed" in finding["message"]
+    assert finding["code"] == "SMS003"
+    assert "'state' 'pending' is not one of open, action planned, closed, verified" in finding["message"]
 
 
 # Exports -----------------------------------------------------------------------------------------
@@ -481,7 +526,7 @@ def test_two_catalogues_with_qualified_clauses(make_site: Any) -> None:
     assert data["findings"][0]["message"].endswith("it is stale (REC-ISA-2026-02)")
     assert data["audit"]["failed"] == [
         "Coverage complete (isms)", "Evidence fresh (isms)", "An internal audit within 6 months (isms)",
-        "No open nonconformities (isms)", "No errors in the handbook",
+        "No nonconformity blocks the audit (isms)", "No errors in the handbook",
     ]  # fmt: skip
 
     assert site.build().ok
@@ -508,7 +553,8 @@ def test_schema_offers_qualified_clauses(make_site: Any) -> None:
     schema = json.loads(site.cli("schema").stdout)
     allowed = schema["properties"]["clauses"]["items"]["enum"]
     assert "4.3" in allowed and "isms:5.2" in allowed and "5.2" in allowed and "phased:5.2" in allowed
-    assert schema["properties"]["state"]["enum"] == ["open", "closed"]
+    assert schema["properties"]["state"]["enum"] == ["open", "action planned", "closed", "verified"]
+    assert schema["properties"]["grade"]["enum"] == ["major", "minor", "observation", "opportunity"]
     assert schema["properties"]["level"]["enum"] == [1, 2, 3]
 
 
@@ -546,7 +592,7 @@ def test_nonconformities_are_read_where_the_catalogue_says(make_site: Any) -> No
     site = make_site(pages, options(catalogues=[PHASED, "isms.yml"], default_catalogue="phased"))
     (site.root / "isms.yml").write_text(ISMS, "utf-8")
     audit = site.check_json()["audit"]
-    assert "No open nonconformities (isms)" in audit["failed"] and audit["verdict"] == "not ready"
+    assert "No nonconformity blocks the audit (isms)" in audit["failed"] and audit["verdict"] == "not ready"
     undeclared = ISMS.replace('audit: {internal_audit: "9.2", nonconformity: "10.2"}\n', "")
     (site.root / "isms.yml").write_text(undeclared, "utf-8")
     pages["records/isms-nc.md"] = pages["records/isms-nc.md"].replace("state: open", "state: closed")
@@ -557,4 +603,4 @@ def test_nonconformities_are_read_where_the_catalogue_says(make_site: Any) -> No
     assert site.build().ok
     page = site.site_file("sms/audit/index.html")
     assert "does not declare which of its clauses hold internal audits" in page
-    assert "No open nonconformities (isms)" not in page
+    assert "No nonconformity blocks the audit (isms)" not in page

@@ -151,7 +151,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     # record of an internal audit or a management review; whether evidence is recent and whether a
     # nonconformity is open cannot be assessed, as the handbook holds no evidence and no nonconformity.
     not_ready = ["Coverage complete", "An internal audit within 12 months", "A management review within 12 months"]
-    unassessed = ["Evidence fresh", "No open nonconformities"]
+    unassessed = ["Evidence fresh", "No nonconformity blocks the audit"]
     assert audit == ("not ready", not_ready, unassessed)
 
     # The team sets its own plan: internal audit, management review and nonconformities in phase one.
@@ -346,7 +346,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     assert findings == []
     # Every check passes but one, which has nothing to read: the 10.1 row is met by the register, and no
     # record of clause 10.1 says whether a nonconformity is open. Not "ready": it cannot be assessed.
-    assert audit == ("cannot be assessed", [], ["No open nonconformities"])
+    assert audit == ("cannot be assessed", [], ["No nonconformity blocks the audit"])
 
     # 9. A nonconformity from the internal audit, one record with its state. Open: not ready.
     day = _set_today(monkeypatch, "2027-03-22")
@@ -356,7 +356,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     commit_all(site.root, "Nonconformity NC-2027-001", day)
     findings, audit, _ = _check(site)
     assert findings == []
-    assert audit == ("not ready", ["No open nonconformities"], [])
+    assert audit == ("not ready", ["No nonconformity blocks the audit"], [])
 
     # Closed, with the check of its effectiveness: ready.
     day = _set_today(monkeypatch, "2027-04-20")

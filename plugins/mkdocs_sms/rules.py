@@ -43,6 +43,8 @@ Code = Literal[
     "SMS105",
     "SMS106",
     "SMS107",
+    "SMS109",
+    "SMS110",
     "SMS201",
     "SMS202",
     "SMS203",
@@ -314,6 +316,23 @@ _RULES = (
         "the implementation baseline file cannot be read",
         "Without the baseline, the implementation page cannot show what was closed since the gap analysis.",
         "Save it again with 'mkdocs-sms baseline save', or correct the path under 'implementation: baseline:'.",
+    ),
+    Rule(
+        "SMS109",
+        Severity.WARNING,
+        "a nonconformity is past its due date",
+        "Clause 10.1 asks for corrective action in good time; an auditor reads an open nonconformity past "
+        "its due date as a corrective-action process that does not work.",
+        "Finish the corrective action and record it (state: closed, with the effectiveness check), or agree "
+        "a new due date and write it under 'due'.",
+    ),
+    Rule(
+        "SMS110",
+        Severity.WARNING,
+        "a nonconformity was closed without an effectiveness check",
+        "Corrective action counts only when it worked: clause 10.1 asks for a review of its effectiveness, "
+        "and an auditor asks for that evidence on every closed nonconformity.",
+        "Write what was checked, by whom and when under 'effectiveness', or reopen it (state: action planned).",
     ),
     Rule(
         "SMS302",

@@ -17,6 +17,7 @@ from typing import Any
 from mkdocs_sms.analysis.implementation import Plan, check_plan, parse_plan
 from mkdocs_sms.catalogue import Catalogue, load_catalogues
 from mkdocs_sms.model.dates import Interval, parse_date
+from mkdocs_sms.model.document import STATES
 from mkdocs_sms.model.vocabulary import Vocabulary
 from mkdocs_sms.options import DEFAULTS
 from mkdocs_sms.rules import RULES, Severity
@@ -24,8 +25,6 @@ from mkdocs_sms.rules import RULES, Severity
 STATUSES = ("draft", "review", "approved", "retired")
 # What an audience build shows of a commit that also changed a withheld page (option history_details).
 HISTORY_DETAILS = ("dates", "full")
-# The state of a nonconformity record (clause 10.1): open until its corrective action is closed.
-STATES = ("open", "closed")
 
 
 class SettingsError(Exception):

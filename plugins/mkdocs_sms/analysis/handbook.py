@@ -264,6 +264,23 @@ def _document_findings(
             line=document.line_of(key),
             document=document.id,
         )
+    if document.status != "retired" and document.past_due(settings.today):
+        assert document.due is not None
+        days = (settings.today - document.due).days
+        yield RULES["SMS109"].finding(
+            f"nonconformity ({document.state}) was due on {document.due.isoformat()} ({days} days ago)",
+            path=document.path,
+            line=document.line_of("due"),
+            document=document.id,
+        )
+    if document.status != "retired" and document.unverified_closure:
+        yield RULES["SMS110"].finding(
+            f"nonconformity is {document.state} with no 'effectiveness': what was checked to show the corrective "
+            "action worked is not recorded",
+            path=document.path,
+            line=document.line_of("state"),
+            document=document.id,
+        )
 
 
 def _audience_findings(pages: Sequence[Page], by_id: dict[str, Document], settings: Settings) -> Iterable[Finding]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from mkdocs_sms.analysis.coverage import COVERED, CoverageRow, clause_index
 from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.model.dates import Interval
-from mkdocs_sms.model.document import Document
+from mkdocs_sms.model.document import NONCONFORMITY_GRADES, Document
 from mkdocs_sms.rules import Finding, Severity
 
 if TYPE_CHECKING:  # a handbook offers its readiness; only types flow this way
@@ -61,7 +61,7 @@ class Check:
 
 @dataclass(frozen=True)
 class Readiness:
-    """The verdict and its checks; ``nonconformities`` are the open ones, by catalogue."""
+    """The verdict and its checks; ``nonconformities`` are the open ones (blocking or planned), by catalogue."""
 
     checks: tuple[Check, ...]
     nonconformities: tuple[Document, ...]
@@ -148,8 +148,8 @@ def _assess(handbook: Handbook) -> Readiness:
             if key in catalogue.audit:
                 checks.append(_recent_check(catalogue, rows, key, what, label, today))
         if "nonconformity" in catalogue.audit:
-            check = _nonconformity_check(catalogue, index, label)
-            open_ncs.extend(doc for doc in check.documents if doc.state == "open" and doc not in open_ncs)
+            check = _nonconformity_check(catalogue, index, label, today)
+            open_ncs.extend(doc for doc in check.documents if doc.open and doc not in open_ncs)
             checks.append(check)
     overdue = tuple(sorted((d for d in handbook.documents if d.overdue(today)), key=lambda d: d.id))
     checks.append(
@@ -256,30 +256,61 @@ def _recent_check(
     )  # fmt: skip
 
 
-def _nonconformity_check(catalogue: Catalogue, index: dict[tuple[str, str], list[Document]], label: str) -> Check:
-    """Whether any nonconformity is open, read from the records of the catalogue's nonconformity clause.
+def _nonconformity_check(
+    catalogue: Catalogue, index: dict[tuple[str, str], list[Document]], label: str, today: dt.date
+) -> Check:
+    """Whether a nonconformity stands in the way of certification, read from the records of the
+    catalogue's nonconformity clause.
 
-    Each nonconformity is one record (``type: record``) citing the clause, with ``state: open`` or
-    ``closed``. Open ones fail the check; without any record, or with a record whose state is not
-    written, whether one is open cannot be told.
+    Each nonconformity is one record (``type: record``) citing the clause, with its ``state`` (open,
+    action planned, closed, verified) and ``grade``. As at a certification audit, a major nonconformity
+    still open blocks; a minor one blocks unless its corrective action is planned and not past its
+    ``due`` date; observations and opportunities for improvement never block. An open record without a
+    grade counts as major. Without any record, or with a record whose state is not written, whether one
+    blocks cannot be told.
     """
     assert catalogue.audit is not None
     number = catalogue.audit["nonconformity"]
-    title = f"No open nonconformities{label}"
+    title = f"No nonconformity blocks the audit{label}"
     records = sorted(
         (doc for doc in index.get((catalogue.name, number), []) if doc.type == "record" and doc.status != "retired"),
         key=lambda d: (d.date or dt.date.min, d.id),
     )
-    opened = tuple(doc for doc in records if doc.state == "open")
+    opened = [doc for doc in records if doc.open and doc.grade in (*NONCONFORMITY_GRADES, None)]
+    planned = tuple(doc for doc in opened if _planned(doc, today))
+    blocking = tuple(doc for doc in opened if doc not in planned)
     unstated = tuple(doc for doc in records if doc.state is None)
-    if opened:
-        detail = f"{len(opened)} nonconformity record(s) of clause {number} are open"
-        return Check(title, FAIL, detail, catalogue.name, documents=opened, about="nonconformity")
+    if blocking:
+        major = sum(1 for doc in blocking if doc.grade != "minor")
+        late = sum(1 for doc in blocking if doc.past_due(today))
+        reasons = [f"{major} major (or ungraded)"] if major else []
+        if len(blocking) > major:
+            reasons.append(f"{len(blocking) - major} minor without a corrective action planned within its due date")
+        detail = f"{len(blocking)} open nonconformity record(s) of clause {number} block it: " + ", ".join(reasons)
+        if late:
+            detail += f"; {late} past the due date"
+        return Check(title, FAIL, detail, catalogue.name, documents=blocking, about="nonconformity")
     if unstated:
-        detail = f"{len(unstated)} record(s) of clause {number} say no state (open or closed)"
+        detail = f"{len(unstated)} record(s) of clause {number} say no state (open, action planned, closed or verified)"
         return Check(title, UNASSESSED, detail, catalogue.name, documents=unstated, about="nonconformity")
     if not records:
-        detail = f"no nonconformity is recorded: no record of clause {number} has a state (open or closed)"
+        detail = f"no nonconformity is recorded: no record of clause {number} has a state"
         return Check(title, UNASSESSED, detail, catalogue.name, about="nonconformity")
+    if planned:
+        detail = (
+            f"{len(planned)} minor nonconformity record(s) of clause {number} are open with a corrective action "
+            f"planned within the due date; the other {len(records) - len(planned)} are closed or not nonconformities"
+        )
+        return Check(title, PASS, detail, catalogue.name, documents=planned, about="nonconformity")
     detail = f"all {len(records)} nonconformity record(s) of clause {number} are closed"
     return Check(title, PASS, detail, catalogue.name, about="nonconformity")
+
+
+def _planned(document: Document, today: dt.date) -> bool:
+    """A minor nonconformity whose corrective action is planned and not yet due."""
+    return (
+        document.grade == "minor"
+        and document.state == "action planned"
+        and document.due is not None
+        and document.due >= today
+    )

@@ -10,7 +10,7 @@ from typing import Any
 from mkdocs_sms.model import frontmatter, references
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import FIELDS, validate
-from mkdocs_sms.model.vocabulary import Vocabulary
+from mkdocs_sms.model.vocabulary import GRADES, Vocabulary
 from mkdocs_sms.rules import RULES, Finding
 from mkdocs_sms.text import shown
 
@@ -20,6 +20,11 @@ from mkdocs_sms.text import shown
 EVIDENCE_TYPES = ("record", "report")
 # Keys a page has only when it is meant as a controlled document (SMS010 when it has no id).
 DOCUMENT_KEYS = ("type", "owner", "status", "clauses")
+# A nonconformity record (the catalogue's nonconformity clause): its state, open ones first; its grade,
+# those that are nonconformities first; where it came from.
+STATES = ("open", "action planned", "closed", "verified")
+OPEN_STATES = STATES[:2]
+NONCONFORMITY_GRADES = GRADES[:2]
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,10 @@ class Document:
     date: dt.date | None = None
     level: int | None = None
     state: str | None = None
+    grade: str | None = None
+    source: str | None = None
+    due: dt.date | None = None
+    effectiveness: str | None = None
     lines: Mapping[str, int] = field(default_factory=dict)
     item_lines: Mapping[str, list[int]] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -68,6 +77,21 @@ class Document:
     def evidence_date(self) -> dt.date | None:
         """When the evidence was produced: a record's ``date``, else the date it was approved."""
         return self.date or self.approved_on
+
+    @property
+    def open(self) -> bool:
+        """A nonconformity record whose corrective action is not finished (state open or action planned)."""
+        return self.state in OPEN_STATES
+
+    def past_due(self, today: dt.date) -> bool:
+        """An open nonconformity whose due date has passed (SMS109)."""
+        return self.open and self.due is not None and self.due < today
+
+    @property
+    def unverified_closure(self) -> bool:
+        """Closed (or verified) with no effectiveness check written (SMS110); observations and
+        opportunities for improvement need none."""
+        return self.state in STATES[2:] and self.grade not in GRADES[2:] and not (self.effectiveness or "").strip()
 
     def line_of(self, key: str, index: int | None = None) -> int:
         """The line of ``key`` (or of item ``index`` of a list key), 1 when unknown."""
@@ -255,6 +279,10 @@ def _document_page(
         date=values.get("date"),
         level=values.get("level"),
         state=values.get("state"),
+        grade=values.get("grade"),
+        source=values.get("source"),
+        due=values.get("due"),
+        effectiveness=values.get("effectiveness"),
         lines=front.lines,
         item_lines=front.item_lines,
         extra={k: v for k, v in front.data.items() if k not in declared},

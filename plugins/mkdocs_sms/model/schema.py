@@ -62,7 +62,14 @@ FIELDS: tuple[Field, ...] = (
     Field("date", "date", "Date of the event a record evidences.", required_if=("type", "record")),
     Field("related", "ids", "Ids of related documents."),
     Field("level", "level", "Maturity level (1, 2 or 3) the document is written to, for a phased implementation."),
-    Field("state", "choice", "State of a nonconformity record: open or closed.", choices="states"),
+    Field("state", "choice", "State of a nonconformity record: open, action planned, closed or verified.",
+          choices="states"),
+    Field("grade", "choice", "Grade of a nonconformity record: major, minor, observation or opportunity.",
+          choices="grades"),
+    Field("source", "choice", "Where a nonconformity was raised: internal audit, certification audit, ...",
+          choices="sources"),
+    Field("due", "date", "Date by which a nonconformity's corrective action is to be finished."),
+    Field("effectiveness", "text", "How the corrective action was shown to work: what was checked, by whom, when."),
 )  # fmt: skip
 
 

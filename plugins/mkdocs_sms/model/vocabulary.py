@@ -10,6 +10,10 @@ from dataclasses import dataclass
 
 from mkdocs_sms.model.dates import Interval
 
+# Fixed words of a nonconformity record (see mkdocs_sms.model.document).
+GRADES = ("major", "minor", "observation", "opportunity")
+SOURCES = ("internal audit", "certification audit", "customer audit", "incident", "complaint", "review", "other")
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -23,6 +27,8 @@ class Vocabulary:
     id_pattern: re.Pattern[str]
     default_classification: str
     review_interval: Interval
+    grades: tuple[str, ...] = GRADES
+    sources: tuple[str, ...] = SOURCES
 
     @property
     def highest(self) -> str:
