@@ -39,6 +39,8 @@ def test_wheel_contains_catalogue_templates_and_entry_points(wheel: Path) -> Non
     assert "mkdocs_sms/render/templates/panel.html" in names
     assert "mkdocs_sms/render/templates/sms.css" in names
     assert "mkdocs_sms/sms_templates/policy.md.j2" in names
+    shipped = {f"mkdocs_sms/sms_templates/{t.name}" for t in (ROOT / "sms_templates").glob("*.md.j2")}
+    assert "mkdocs_sms/sms_templates/process-8.6.1.md.j2" in shipped and shipped <= names  # clause templates too
     assert "mkdocs_sms/ci/github-actions.yml" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -1,8 +1,10 @@
 """Authoring: new documents from templates, in the folder of their type, ready for review.
 
-Templates are Jinja2 files named ``<type>.md.j2``. An organisation's own templates (``templates_dir``,
-default ``sms_templates/`` beside ``mkdocs.yml``) come first; the copy shipped with mkdocs-sms is the
-fallback for any type they do not cover.
+Templates are Jinja2 files named ``<type>.md.j2``, or ``<type>-<clause>.md.j2`` for the documents of a
+type citing a clause (``process-8.6.1.md.j2``: the incident management process); see
+:func:`template_names` for the order they are tried in. An organisation's own templates
+(``templates_dir``, default ``sms_templates/`` beside ``mkdocs.yml``) come first for the same name; the
+copy shipped with mkdocs-sms is the fallback for any name they do not have.
 """
 
 from __future__ import annotations
@@ -90,6 +92,45 @@ def template_values(
     }  # fmt: skip
 
 
+# The catalogue whose clause numbers name clause templates by themselves (``process-8.6.1.md.j2``):
+# the one the shipped clause templates are written for.
+CLAUSE_TEMPLATES_CATALOGUE = "iso20000-1:2018"
+
+
+def clause_path(number: str) -> list[str]:
+    """The clause and the clauses above it, nearest first, short of the top level:
+    ``8.5.1.2`` -> ``['8.5.1.2', '8.5.1', '8.5']``. A top-level clause named itself is kept: ``['8']``."""
+    parts = number.split(".")
+    return [".".join(parts[:end]) for end in range(len(parts), 1, -1)] or [number]
+
+
+def template_names(doc_type: str, cited: Sequence[tuple[Catalogue, str]]) -> list[str]:
+    """The template names a draft of ``doc_type`` citing the clauses ``cited`` tries, first found wins.
+
+    For each cited clause in the order named, the template of the type for the clause and then for each
+    clause above it up to (not including) the top level: ``--clauses 8.5.1.2`` tries
+    ``process-8.5.1.2.md.j2``, ``process-8.5.1.md.j2`` and ``process-8.5.md.j2``, never
+    ``process-8.md.j2`` (a top-level clause gets its own template only when it is named itself). Then the
+    type's ``<type>.md.j2``, then ``other.md.j2``. Every name is looked for in every template folder, an
+    organisation's first, before the next name is tried: a shipped clause template comes before an
+    organisation's ``<type>.md.j2``, an organisation's ``process-8.6.1.md.j2`` before the shipped one.
+
+    Clause numbers alone name templates for the bundled ISO/IEC 20000-1:2018 catalogue only, the one the
+    shipped clause templates are written for. A clause of any other catalogue names its templates with
+    the catalogue's name first, each character other than a letter, digit, '.', '_' or '-' written as '-':
+    ``isms:9.2`` tries ``process-isms-9.2.md.j2``, ``iso27001:2022:9.2`` ``process-iso27001-2022-9.2.md.j2``.
+    So ISO/IEC 27001's internal audit never gets the 20000-1 template of clause 9.2, not even from an
+    organisation's folder that ``mkdocs-sms init`` filled with copies of the shipped templates.
+    """
+    names = []
+    for catalogue, number in cited:
+        prefix = doc_type
+        if catalogue.name != CLAUSE_TEMPLATES_CATALOGUE:
+            prefix += "-" + re.sub(r"[^A-Za-z0-9._-]", "-", catalogue.name)
+        names += [f"{prefix}-{clause}.md.j2" for clause in clause_path(number)]
+    return list(dict.fromkeys([*names, f"{doc_type}.md.j2", "other.md.j2"]))
+
+
 def render_document(
     template_dirs: Sequence[Path],
     doc_type: str,
@@ -97,7 +138,8 @@ def render_document(
     catalogues: Sequence[Catalogue],
     clauses: Sequence[str],
 ) -> str:
-    """The text of a new document of ``doc_type`` (front-matter, guidance for its clauses, sections)."""
+    """The text of a new document of ``doc_type`` (front-matter, guidance for its clauses, sections),
+    from the first template of :func:`template_names` found in ``template_dirs`` (in their order)."""
     # Sandboxed: an organisation's template is text to fill in, and must not reach Python's internals
     # (``cycler.__init__.__globals__.os``) to run commands.
     env = SandboxedEnvironment(
@@ -108,29 +150,21 @@ def render_document(
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # Markdown, not HTML; values go into YAML through |tojson
     )
-    named = {resolved[0].name + ":" + resolved[1] for ref in clauses if (resolved := resolve_clause(ref, catalogues))}
+    cited = [resolved for ref in clauses if (resolved := resolve_clause(ref, catalogues))]
+    named = {f"{catalogue.name}:{number}" for catalogue, number in cited}
     requirements = [
         req for catalogue in catalogues for req in catalogue.requirements
         if f"{catalogue.name}:{req.clause}" in named and doc_type in req.types
     ]  # fmt: skip
-    guided = [
-        clause
-        for ref in clauses
-        if (resolved := resolve_clause(ref, catalogues))
-        for clause in resolved[0].clauses
-        if clause.number == resolved[1]
-    ]
+    guided = [clause for catalogue, number in cited for clause in catalogue.clauses if clause.number == number]
     activities = [
         {"number": number, "clause": clause.number, "title": clause.title, "text": text}
         for number, (clause, text) in enumerate(
             ((clause, text) for clause in guided for text in clause.activities), start=1
         )
     ]
-    # An organisation's template for this type and clause (``process-8.6.1.md.j2``) comes before the
-    # type's own, then ``other.md.j2``.
-    names = [f"{doc_type}-{clause.number}.md.j2" for clause in guided] + [f"{doc_type}.md.j2", "other.md.j2"]
     try:
-        template = env.select_template(names)
+        template = env.select_template(template_names(doc_type, cited))
         return template.render(**values, type=doc_type, requirements=requirements, activities=activities)
     except jinja2.TemplateError as exc:
         where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else "the template"
