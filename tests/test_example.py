@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -74,18 +75,31 @@ def test_example_audit_page_reads_the_open_nonconformities(built: tuple[Any, Pat
     data = json.loads((site_dir / "sms.json").read_text())
     ncs = {d["id"]: d for d in data["documents"] if d["path"].startswith("records/nonconformities/")}
     assert len(ncs) == 10 and all(d["type"] == "record" and d["clauses"] == ["10.1"] for d in ncs.values())
-    assert data["audit"] == {
-        "ready": False,
-        "verdict": "not ready",
-        "failed": ["No nonconformity blocks the audit"],
-        "unassessed": [],
-    }
+    # Four minor ones are open, each with its corrective action planned within its due date: as at a
+    # certification audit, they do not stand in the way.
+    assert data["audit"] == {"ready": True, "verdict": "ready", "failed": [], "unassessed": []}
     audit = (site_dir / "sms/audit/index.html").read_text()
-    assert "Not ready for the certification audit" in audit
-    assert "4 open nonconformity record(s) of clause 10.1 block it: 4 minor without a corrective action" in audit
+    assert "Ready for the certification audit" in audit
+    assert "4 minor nonconformity record(s) of clause 10.1 are open with a corrective action planned" in audit
     listed = audit.split('id="open-nonconformities"', 1)[1]
     assert [doc_id for doc_id in sorted(ncs) if doc_id in listed] == [
         "NC-2026-006", "NC-2026-008", "NC-2026-009", "NC-2026-010",
     ]  # fmt: skip
+    page = (site_dir / "sms/nonconformities/index.html").read_text()
+    assert (
+        "10 nonconformity records (4 action planned, 6 closed)" in page
+        and "None blocks the certification audit" in page
+    )
+    open_part = page.split('id="open-by-weight-and-age"', 1)[1].split('id="ageing"', 1)[0]
+    assert open_part.index("NC-2026-006") < open_part.index("NC-2026-010")  # oldest first
+    assert "163 days" in open_part and "internal audit" in open_part
+    chart = re.search(r'<svg class="sms-svg".*?</svg>', page, flags=re.S)
+    assert chart is not None
+    bars = ET.fromstring(chart.group(0)).findall(
+        ".//{http://www.w3.org/2000/svg}rect/{http://www.w3.org/2000/svg}title"
+    )
+    assert [bar.text for bar in bars] == ["1 minor", "2 minor", "1 minor"]  # up to 30, 31-90, 91-180 days
+    closed_part = page.split('id="closed"', 1)[1]
+    assert "The failover test of 2026-09-19 met the RTO and RPO" in closed_part
     register = (site_dir / "registers/nonconformities/index.html").read_text()
     assert all(f'href="../../records/nonconformities/{doc_id.lower()}/"' in register for doc_id in ncs)

@@ -604,3 +604,25 @@ def test_nonconformities_are_read_where_the_catalogue_says(make_site: Any) -> No
     page = site.site_file("sms/audit/index.html")
     assert "does not declare which of its clauses hold internal audits" in page
     assert "No nonconformity blocks the audit (isms)" not in page
+
+
+def test_the_nonconformities_page_puts_what_blocks_first_and_counts_what_it_withholds(make_site: Any) -> None:
+    pages = {
+        **complete(),
+        "records/a.md": nc("NC-MIN-01", grade="minor", state="action planned", due="2026-12-31"),
+        "records/b.md": nc("NC-MAJ-01", grade="major", state="open", due="2026-12-15", title="Backups unchecked"),
+        "records/c.md": nc("NC-SEC-01", grade="minor", state="open", classification="confidential"),
+    }
+    site = make_site(pages, options(audience="internal"))
+    assert site.build().ok
+    page = site.site_file("sms/nonconformities/index.html")
+    assert "2 block the certification audit" not in page  # the confidential one is not shown or counted here
+    assert "1 blocks the certification audit" in page
+    assert "1 more nonconformity record of the SMS is withheld from this audience" in page
+    assert "NC-SEC-01" not in page
+    open_part = page.split('id="open-by-weight-and-age"', 1)[1].split('id="ageing"', 1)[0]
+    assert open_part.index("NC-MAJ-01") < open_part.index("NC-MIN-01")  # blocking first
+    assert "blocks the audit" in open_part.split("NC-MIN-01")[0]
+    # The audit page weighs the whole SMS: the withheld one blocks too.
+    audit = site.site_file("sms/audit/index.html")
+    assert "2 open nonconformity record(s) of clause 10.1 block it: 1 major (or ungraded), 1 minor" in audit

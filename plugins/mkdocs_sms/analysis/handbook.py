@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from mkdocs_sms.analysis import coverage
+from mkdocs_sms.analysis import coverage, nonconformities
 from mkdocs_sms.analysis.coverage import CoverageRow
 from mkdocs_sms.analysis.progress import CatalogueProgress, progress
 from mkdocs_sms.analysis.readiness import Readiness, readiness
@@ -65,6 +65,11 @@ class Handbook:
     def progress(self) -> list[CatalogueProgress]:
         """The implementation of every catalogue against the plan and the baseline, computed once."""
         return progress(self)
+
+    @cached_property
+    def nonconformities(self) -> nonconformities.Register:
+        """The nonconformity records, open ones with their age and weight, computed once."""
+        return nonconformities.register(self)
 
     @cached_property
     def reviews(self) -> tuple[list[tuple[Document, int]], list[tuple[Document, int]]]:

@@ -15,10 +15,11 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from mkdocs_sms.analysis import nonconformities
 from mkdocs_sms.analysis.coverage import COVERED, CoverageRow, clause_index
 from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.model.dates import Interval
-from mkdocs_sms.model.document import NONCONFORMITY_GRADES, Document
+from mkdocs_sms.model.document import Document
 from mkdocs_sms.rules import Finding, Severity
 
 if TYPE_CHECKING:  # a handbook offers its readiness; only types flow this way
@@ -260,26 +261,17 @@ def _nonconformity_check(
     catalogue: Catalogue, index: dict[tuple[str, str], list[Document]], label: str, today: dt.date
 ) -> Check:
     """Whether a nonconformity stands in the way of certification, read from the records of the
-    catalogue's nonconformity clause.
-
-    Each nonconformity is one record (``type: record``) citing the clause, with its ``state`` (open,
-    action planned, closed, verified) and ``grade``. As at a certification audit, a major nonconformity
-    still open blocks; a minor one blocks unless its corrective action is planned and not past its
-    ``due`` date; observations and opportunities for improvement never block. An open record without a
-    grade counts as major. Without any record, or with a record whose state is not written, whether one
-    blocks cannot be told.
+    catalogue's nonconformity clause, each with its ``state`` and ``grade`` (weighed as
+    :mod:`mkdocs_sms.analysis.nonconformities` says). Without any record, or with a record whose state
+    is not written, whether one blocks cannot be told.
     """
     assert catalogue.audit is not None
     number = catalogue.audit["nonconformity"]
     title = f"No nonconformity blocks the audit{label}"
-    records = sorted(
-        (doc for doc in index.get((catalogue.name, number), []) if doc.type == "record" and doc.status != "retired"),
-        key=lambda d: (d.date or dt.date.min, d.id),
-    )
-    opened = [doc for doc in records if doc.open and doc.grade in (*NONCONFORMITY_GRADES, None)]
-    planned = tuple(doc for doc in opened if _planned(doc, today))
-    blocking = tuple(doc for doc in opened if doc not in planned)
-    unstated = tuple(doc for doc in records if doc.state is None)
+    found = nonconformities.records(catalogue, index)
+    blocking = tuple(doc for doc in found if nonconformities.blocks(doc, today))
+    planned = tuple(doc for doc in found if doc.open and nonconformities.planned(doc, today))
+    unstated = tuple(doc for doc in found if doc.state is None)
     if blocking:
         major = sum(1 for doc in blocking if doc.grade != "minor")
         late = sum(1 for doc in blocking if doc.past_due(today))
@@ -293,24 +285,14 @@ def _nonconformity_check(
     if unstated:
         detail = f"{len(unstated)} record(s) of clause {number} say no state (open, action planned, closed or verified)"
         return Check(title, UNASSESSED, detail, catalogue.name, documents=unstated, about="nonconformity")
-    if not records:
+    if not found:
         detail = f"no nonconformity is recorded: no record of clause {number} has a state"
         return Check(title, UNASSESSED, detail, catalogue.name, about="nonconformity")
     if planned:
         detail = (
             f"{len(planned)} minor nonconformity record(s) of clause {number} are open with a corrective action "
-            f"planned within the due date; the other {len(records) - len(planned)} are closed or not nonconformities"
+            f"planned within the due date; the other {len(found) - len(planned)} are closed or not nonconformities"
         )
         return Check(title, PASS, detail, catalogue.name, documents=planned, about="nonconformity")
-    detail = f"all {len(records)} nonconformity record(s) of clause {number} are closed"
+    detail = f"all {len(found)} nonconformity record(s) of clause {number} are closed"
     return Check(title, PASS, detail, catalogue.name, about="nonconformity")
-
-
-def _planned(document: Document, today: dt.date) -> bool:
-    """A minor nonconformity whose corrective action is planned and not yet due."""
-    return (
-        document.grade == "minor"
-        and document.state == "action planned"
-        and document.due is not None
-        and document.due >= today
-    )

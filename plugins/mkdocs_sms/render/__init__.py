@@ -21,6 +21,7 @@ from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.analysis.implementation import Plan
+from mkdocs_sms.analysis.nonconformities import grade_order
 from mkdocs_sms.analysis.progress import group_of
 from mkdocs_sms.catalogue import Catalogue, Requirement, clause_ref
 from mkdocs_sms.model.document import Document
@@ -151,9 +152,13 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
     audit_md = ["---", "title: Audit readiness", "---", "", PLACEHOLDER.format("audit:verdict"), ""]
     audit_md += ["## Checks", "", PLACEHOLDER.format("audit:checks"), ""]
     audit_md += ["## Open nonconformities", "", PLACEHOLDER.format("audit:nonconformities"), ""]
+    nc_md = ["---", "title: Nonconformities", "---", "", PLACEHOLDER.format("nonconformities:summary"), ""]
+    for part, title in _NONCONFORMITY_PARTS:
+        nc_md += [f"## {title}", "", PLACEHOLDER.format(f"nonconformities:{part}"), ""]
     return {
         "implementation.md": "\n".join(implementation_md),
         "audit.md": "\n".join(audit_md),
+        "nonconformities.md": "\n".join(nc_md),
         "register.md": "\n".join(
             ["---", "title: Document register", "hide: [toc]", "---", "", PLACEHOLDER.format("register"), ""]
         ),
@@ -182,6 +187,7 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
     }
 
 
+_NONCONFORMITY_PARTS = (("open", "Open, by weight and age"), ("ageing", "Ageing"), ("closed", "Closed"))
 _IMPLEMENTATION_PARTS = (
     ("phases", "Progress per phase"),
     ("groups", "Progress per clause group"),
@@ -269,6 +275,15 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
                     part=part, result=result, today=today, links=links, **_template_helpers(handbook)
                 ),
             )
+    if PLACEHOLDER.format("nonconformities:summary") in html:
+        register = handbook.nonconformities
+        ageing = register.ageing()
+        widest = max([1, *(sum(grades.values()) for _, grades in ageing)])
+        for part in ("summary", *(name for name, _ in _NONCONFORMITY_PARTS)):
+            yield f"nonconformities:{part}", _env.get_template("nonconformities.html").render(
+                part=part, register=register, today=today, links=links, ageing=ageing, widest=widest,
+                ordered=grade_order(register.open),
+            )  # fmt: skip
     if PLACEHOLDER.format("reviews:summary") in html:
         overdue, due = handbook.reviews
         for part in ("summary", "overdue", "due"):
