@@ -89,7 +89,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {
 # Codes that need a git repository are triggered in test_history.py and test_diff.py.
 GIT_CODES = {"SMS201", "SMS202", "SMS204", "SMS205"}
 # Codes of the implementation plan and evidence freshness are triggered in test_implementation.py.
-PLAN_CODES = {"SMS104", "SMS105", "SMS106"}
+PLAN_CODES = {"SMS104", "SMS105", "SMS106", "SMS108"}
 # A symbolic link out of docs_dir (SMS301) is made in test_symlinks.py.
 LINK_CODES = {"SMS301"}
 # Audience builds (SMS302, SMS303) are tested in test_audience.py; they only inform.

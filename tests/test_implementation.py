@@ -20,7 +20,8 @@ from conftest import FIXTURES, approved
 PHASED = str(FIXTURES / "phased-catalogue.yml")
 SVG = "{http://www.w3.org/2000/svg}"
 
-# Three phases of ISO/IEC 20000-5's first approach; with today 2026-11-29 the second is under way.
+# Three phases of ISO/IEC 20000-5's first approach; with today 2026-11-29 the second is under way. The
+# second brings in clause 8 and leaves internal audit and management review to the third: SMS108.
 THREE_PHASES = {
     "phases": [
         {"name": "Foundation", "target": "2026-06-30", "clauses": ["4", "5"]},
@@ -91,8 +92,12 @@ def test_mid_phase_defers_later_rows_and_checks_the_current_one(make_site: Any) 
     assert status["8.6.1 Incident trend analysis"] == "missing"
     assert status["9.2 Internal audit programme"] == "deferred"
     assert status["10.1 Nonconformities and corrective actions"] == "deferred"
-    assert codes(data) == ["SMS101"]
+    assert codes(data) == ["SMS101", "SMS108"]
     assert "8.6.1 Incident management (record: Incident trend analysis)" in data["findings"][0]["message"]
+    assert data["findings"][1]["message"].endswith(
+        "phase 'Operations' (target 2027-03-31) brings in clause 8 rows of phased but no internal audit (9.2) "
+        "or management review (9.3) by its target date"
+    )
     phase_of = {r["requirement"]: r["phase"] for r in data["coverage"]}
     assert phase_of["SMS scope"] == "Foundation" and phase_of["Internal audit results"] == "Evaluation"
 
@@ -213,8 +218,8 @@ def test_baseline_save_then_progress_since_the_baseline(make_site: Any) -> None:
     assert {d["id"]: d["status"] for d in baseline["documents"]} == {"PLN-SCO-01": "approved", "POL-SMS-01": "approved"}
     by_key = {r["key"]: r["status"] for r in baseline["coverage"]}
     assert by_key["4.3-1"] == "covered" and by_key["9.2-2"] == "missing"
-    # Recorded against the whole target state, even for rows the plan defers.
-    assert baseline["findings"] == {}
+    # Recorded against the whole target state, even for rows the plan defers; the plan's own SMS108 counts.
+    assert baseline["findings"] == {"warning": 1}
 
     # Months later most of the SMS exists; the page says what was closed since the baseline.
     pages = complete()
@@ -626,3 +631,27 @@ def test_the_nonconformities_page_puts_what_blocks_first_and_counts_what_it_with
     # The audit page weighs the whole SMS: the withheld one blocks too.
     audit = site.site_file("sms/audit/index.html")
     assert "2 open nonconformity record(s) of clause 10.1 block it: 1 major (or ungraded), 1 minor" in audit
+
+
+@pytest.mark.parametrize(
+    ("phases", "warned"),
+    [
+        ([["4", "5"], ["8"], ["9", "10"]], ["Operations"]),
+        ([["4", "5"], ["8", "9.2", "9.3"], ["9", "10"]], []),
+        ([["4", "5", "9.2"], ["8"], ["9", "10"]], ["Operations"]),  # the review is still missing
+        ([["4", "5", "8.6.1"], ["9", "10"], ["8"]], ["Foundation"]),
+        ([["4", "5"], ["9"], ["8", "10"]], []),  # rows no phase names fall to the last
+    ],
+)
+def test_sms108_a_phase_that_starts_processes_must_also_audit_and_review_them(
+    make_site: Any, phases: list[list[str]], warned: list[str]
+) -> None:
+    names = ["Foundation", "Operations", "Evaluation"]
+    plan = {"phases": [{"name": n, "target": t, "clauses": c} for n, t, c in
+                       zip(names, ["2026-06-30", "2027-03-31", "2027-09-30"], phases, strict=True)]}  # fmt: skip
+    data = make_site(complete(), options(implementation=plan)).check_json()
+    found = [f["message"] for f in data["findings"] if f["code"] == "SMS108"]
+    assert [message.split("phase '")[1].split("'")[0] for message in found] == warned
+    # By maturity level: a level-1 phase brings in every level-1 row, audits and reviews included.
+    levels = {"phases": [{"name": "Managed", "target": "2027-06-30", "level": 1}]}
+    assert not [f for f in make_site(complete(), options(implementation=levels)).check_json()["findings"]]

@@ -193,12 +193,12 @@ plugins:
             description: Scope, policy, objectives, risks, plans and support
           - name: Service operation
             target: {operation}
-            clauses: ["8"]
-            description: The service management processes of clause 8
+            clauses: ["8", "9.1", "9.2", "9.3"]
+            description: The processes of clause 8, and the monitoring, audit and review that check them
           - name: Evaluation and improvement
             target: {evaluation}
             clauses: ["9", "10"]
-            description: Monitoring, internal audit, management review and improvement
+            description: Service reporting, nonconformities, corrective action and continual improvement
       # Drafts of the phase under way are work in progress, listed on the coverage page but not a
       # warning: 'mkdocs build --strict' stays green until something breaks or a target date is missed.
       severity:
@@ -224,6 +224,8 @@ as Markdown with front-matter, published with MkDocs and checked by mkdocs-sms.
   (`status: approved`, `approved_by`, `approved_on`).
 - `mkdocs.yml` holds the implementation plan: three phases with target dates. The rows of a later phase
   are *deferred*; a row still not covered when its phase's target date has passed is an error (SMS105).
+  The phase that starts the processes also holds their first internal audit and management review, so
+  that it checks what it put in place (SMS108 warns of a phase that does not).
   Adjust the phases and dates to your plan; `sms/implementation/` shows the progress.
 - `mkdocs-sms new policy --id POL-XXX-01 --title "..." --clauses 5.2` writes a new draft from
   `sms_templates/`; adapt those templates to your organisation. A new record has an empty `date:`:

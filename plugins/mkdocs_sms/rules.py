@@ -43,6 +43,7 @@ Code = Literal[
     "SMS105",
     "SMS106",
     "SMS107",
+    "SMS108",
     "SMS109",
     "SMS110",
     "SMS201",
@@ -316,6 +317,17 @@ _RULES = (
         "the implementation baseline file cannot be read",
         "Without the baseline, the implementation page cannot show what was closed since the gap analysis.",
         "Save it again with 'mkdocs-sms baseline save', or correct the path under 'implementation: baseline:'.",
+    ),
+    Rule(
+        "SMS108",
+        Severity.WARNING,
+        "an implementation phase brings in clause 8 processes with no internal audit or management review "
+        "by its target date",
+        "ISO/IEC 20000-5 has each phase check and act on what it put in place: processes started without an "
+        "internal audit and a management review give no evidence that they work, and the certification "
+        "audit asks for that evidence.",
+        "Bring the internal audit and management review clauses into the same phase (or an earlier one) under "
+        "'implementation: phases:'.",
     ),
     Rule(
         "SMS109",

@@ -15,6 +15,7 @@ from typing import Any
 
 from mkdocs_sms.analysis import coverage, nonconformities
 from mkdocs_sms.analysis.coverage import CoverageRow
+from mkdocs_sms.analysis.implementation import loop_findings
 from mkdocs_sms.analysis.progress import CatalogueProgress, progress
 from mkdocs_sms.analysis.readiness import Readiness, readiness
 from mkdocs_sms.catalogue import Catalogue, resolve_clause, unresolved
@@ -208,6 +209,7 @@ def analyse(
     found.extend(_audience_findings(pages, by_id, settings))
     rows = coverage.compute(catalogues, documents, settings.today, settings.implementation)
     found.extend(coverage.findings(rows, settings.implementation))
+    found.extend(loop_findings(settings.implementation, catalogues))
     findings = sorted(apply_severities(found, settings.severity), key=sort_key)
     referenced_by = _referenced_by(pages, by_id)
     return Handbook(

@@ -16,6 +16,7 @@ from typing import Any
 from mkdocs_sms.catalogue import LEVELS, Catalogue, Requirement, resolve_clause, unresolved, within
 from mkdocs_sms.model.dates import parse_date
 from mkdocs_sms.read.baseline import DEFAULT_BASELINE
+from mkdocs_sms.rules import RULES, Finding
 
 DEFAULT_LEVEL_NAMES = ("Level 1", "Level 2", "Level 3")
 _PLAN_KEYS = {"phases", "levels", "baseline"}
@@ -80,6 +81,43 @@ def _matches(ref: str, requirement: Requirement, catalogues: Sequence[Catalogue]
     if resolved is None or resolved[0].name != requirement.catalogue:
         return False
     return within(requirement.clause, resolved[1])
+
+
+# The operation clause of the harmonized structure: the processes whose checking and acting SMS108 asks for.
+OPERATION = "8"
+
+
+def loop_findings(plan: Plan | None, catalogues: Sequence[Catalogue]) -> list[Finding]:
+    """SMS108: a phase that puts clause 8 rows in scope with no internal audit or management review
+    rows in scope by its target date. Each phase should close its own check-and-act loop: processes
+    started without being audited and reviewed give an auditor nothing to judge them by."""
+    if plan is None:
+        return []
+    result = []
+    for catalogue in catalogues:
+        loops = {
+            key: [r for r in catalogue.requirements if within(r.clause, number)]
+            for key, number in (catalogue.audit or {}).items()
+            if key in ("internal_audit", "management_review")
+        }
+        loops = {key: rows for key, rows in loops.items() if rows}
+        operation = [r for r in catalogue.requirements if within(r.clause, OPERATION)]
+        if not loops or not operation:
+            continue
+        for index, phase in enumerate(plan.phases):
+            if not any(plan.in_scope(index, r, catalogues) for r in operation):
+                continue
+            missing = [key for key, rows in loops.items() if not any(plan.in_scope(index, r, catalogues) for r in rows)]
+            if missing:
+                assert catalogue.audit is not None
+                named = " or ".join(f"{key.replace('_', ' ')} ({catalogue.audit[key]})" for key in missing)
+                result.append(
+                    RULES["SMS108"].finding(
+                        f"phase '{phase.name}' (target {phase.target.isoformat()}) brings in clause {OPERATION} "
+                        f"rows of {catalogue.name} but no {named} by its target date"
+                    )
+                )
+    return result
 
 
 def parse_plan(value: Any) -> Plan | None:
