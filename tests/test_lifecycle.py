@@ -30,7 +30,7 @@ from test_history import commit_all, git
 # findings (which have no page).
 Key = tuple[str, str, str]
 # The six rows of the starter's first phase (clauses 4 to 7), drafts: SMS102, an info in the starter.
-FOUNDATION = ["4.3", "5.2", "6.1", "6.2", "6.3", "7.2"]
+FOUNDATION = ["4.3", "5.2.1", "6.1", "6.2.1", "6.3", "7.2"]
 # The team's own plan brings the internal audit, the management review and nonconformities forward.
 EARLY = ["9.2", "9.2", "9.3", "10.1"]  # 9.2 has two rows: the programme and the audit results
 
@@ -172,12 +172,12 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     # 2. Drafts replaced through branches. The policy is a new file with its own id; the starter goes.
     day = _set_today(monkeypatch, "2026-06-15")
     _branch(site, "policy")
-    git(site.root, "rm", "-q", "docs/policies/5-2-service-management-policy.md")
+    git(site.root, "rm", "-q", "docs/policies/5-2-1-service-management-policy.md")
     body = "We run our services to agreed levels and improve them continually."
     site.write("policies/service-management-policy.md",
-               _approved("POL-SMS-01", "Service management policy", "policy", ["5.2"], day, body))  # fmt: skip
+               _approved("POL-SMS-01", "Service management policy", "policy", ["5.2.1"], day, body))  # fmt: skip
     assert _diff(site, "main") == _passes(
-        _changes(added=["POL-SMS-01"], removed=["POL-5-2-1"]), [("5.2", "draft", "covered")]
+        _changes(added=["POL-SMS-01"], removed=["POL-5-2-1-1"]), [("5.2.1", "draft", "covered")]
     )
     commit_all(site.root, "Service management policy 1.0", day)
     _merge(site, "policy", day)
@@ -195,7 +195,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     commit_all(site.root, "Risk register and assessment procedure", day)
     _merge(site, "risks", day)
     findings, audit, _ = _check(site)
-    assert findings == sorted(_drafts(["4.3", "6.2", "6.3", "7.2", *EARLY]))
+    assert findings == sorted(_drafts(["4.3", "6.2.1", "6.3", "7.2", *EARLY]))
     assert audit == ("not ready", not_ready, unassessed)
 
     # 3. The scope statement is written as a draft, then approved for the first time at version 0.1.
@@ -216,7 +216,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     commit_all(site.root, "Approve the scope statement", day)
     _merge(site, "approve-scope", day)
     findings, audit, data = _check(site)
-    assert findings == sorted(_drafts(["6.2", "6.3", "7.2", *EARLY]))
+    assert findings == sorted(_drafts(["6.2.1", "6.3", "7.2", *EARLY]))
     history = next(d["history"] for d in data["documents"] if d["id"] == "PLN-4-3-1")
     assert [(h["version"], h["status"]) for h in history][:2] == [("0.1", "approved"), ("0.1", "draft")]
     assert audit == ("not ready", not_ready, unassessed)
@@ -233,7 +233,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     commit_all(site.root, "Management review of November 2026", day)
     _merge(site, "management-review", day)
     findings, audit, _ = _check(site)
-    assert findings == sorted(_drafts(["6.2", "6.3", "7.2", "9.2", "9.2", "10.1"]))
+    assert findings == sorted(_drafts(["6.2.1", "6.3", "7.2", "9.2", "9.2", "10.1"]))
     # The management review of November is recent: that check passes; the others are as they were.
     assert audit == ("not ready", ["Coverage complete", "An internal audit within 12 months"], unassessed)
 
@@ -246,7 +246,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
                _record("REC-INC-2026-12", "Major incident, December 2026", ["8.6.1"], "2026-12-03", day))  # fmt: skip
     commit_all(site.root, "Incident records", day)
     findings, audit, data = _check(site)
-    assert findings == sorted(_drafts(["6.2", "6.3", "7.2", "9.2", "9.2", "10.1"]))
+    assert findings == sorted(_drafts(["6.2.1", "6.3", "7.2", "9.2", "9.2", "10.1"]))
     assert next(d["next_review"] for d in data["documents"] if d["id"] == "REC-INC-2025-10") is None
     assert audit == ("not ready", ["Coverage complete", "An internal audit within 12 months"], unassessed)
 
@@ -255,7 +255,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
                _record("REC-IA-2027-01", "Internal audit, January 2027", ["9.2"], "2027-01-08", day))  # fmt: skip
     commit_all(site.root, "Internal audit of January 2027", day)
     findings, audit, _ = _check(site)
-    assert findings == sorted(_drafts(["6.2", "6.3", "7.2", "9.2", "10.1"]))  # 9.2 results now covered
+    assert findings == sorted(_drafts(["6.2.1", "6.3", "7.2", "9.2", "10.1"]))  # 9.2 results now covered
     # An internal audit is recent too: only the coverage fails (and the two checks without input).
     assert audit == ("not ready", ["Coverage complete"], unassessed)
 
@@ -264,7 +264,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
                _record("REC-INC-2027-02", "Major incident, February 2027", ["8.6.1"], "2027-02-02", day))  # fmt: skip
     commit_all(site.root, "Incident record of February 2027", day)
     findings, audit, _ = _check(site)
-    assert findings == sorted(_drafts(["6.2", "6.3", "7.2", "9.2", "10.1"]))
+    assert findings == sorted(_drafts(["6.2.1", "6.3", "7.2", "9.2", "10.1"]))
     assert audit == ("not ready", ["Coverage complete"], unassessed)
 
     # 6. The approved policy edited without a new version: SMS201 in diff and, once committed, in check.
@@ -277,13 +277,13 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     assert _diff(site, "main") == {**_passes(_changes(changed=["POL-SMS-01"])), "introduced": [sms201]}
     commit_all(site.root, "Policy: tell customers of changes", day)
     findings, _, _ = _check(site)
-    assert findings == sorted([*_drafts(["6.2", "6.3", "7.2", "9.2", "10.1"]), sms201])
+    assert findings == sorted([*_drafts(["6.2.1", "6.3", "7.2", "9.2", "10.1"]), sms201])
     # ... and with a new version, approved: neither.
     _set_front(site, policy, version="1.1", approved_on=dt.date(2027, 3, 1))
     assert _diff(site, "main") == _passes(_changes(changed=["POL-SMS-01"]))
     commit_all(site.root, "Service management policy 1.1", day)
     findings, _, _ = _check(site)
-    assert findings == sorted(_drafts(["6.2", "6.3", "7.2", "9.2", "10.1"]))
+    assert findings == sorted(_drafts(["6.2.1", "6.3", "7.2", "9.2", "10.1"]))
     _merge(site, "policy-edit", day)
 
     # 7. The risk assessment procedure is retired: the register still meets 6.1, so the row stays covered.
@@ -304,7 +304,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     commit_all(site.root, "Retire the risk assessment procedure", day)
     _merge(site, "retire", day)
     findings, audit, data = _check(site)
-    assert findings == sorted(_drafts(["6.2", "6.3", "7.2", "9.2", "10.1"]))
+    assert findings == sorted(_drafts(["6.2.1", "6.3", "7.2", "9.2", "10.1"]))
     row = next(r for r in data["coverage"] if r["clause"] == "6.1")
     assert (row["status"], row["documents"]) == ("covered", ["REG-6-1-1"])
 
@@ -323,7 +323,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     assert _page_ids(site) == expected
     assert "Not ready for the certification audit" in site.site_file("sms/audit/index.html")
     findings, audit, _ = _check(site)
-    assert findings == sorted(_drafts(["6.2", "7.2", "9.2", "10.1"]))
+    assert findings == sorted(_drafts(["6.2.1", "7.2", "9.2", "10.1"]))
     assert audit == ("not ready", ["Coverage complete"], unassessed)
 
     # The last drafts are written and approved in one change: every row is covered, and the rows of the
@@ -332,7 +332,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     _branch(site, "last-drafts")
     _, _, data = _check(site)
     drafts = [d["path"] for d in data["documents"] if d["status"] == "draft"]
-    assert len(drafts) == 63 - 5  # one per row (62 required, 1 recommended); two replaced, three approved
+    assert len(drafts) == 69 - 5  # one per row (68 required, 1 recommended); two replaced, three approved
     gaps = sorted((r["clause"], r["status"], "covered") for r in data["coverage"] if r["status"] != "covered")
     for path in drafts:
         _set_front(site, path, status="approved", approved_by="Managing Director", approved_on=dt.date(2027, 3, 20),
