@@ -53,7 +53,7 @@ def test_init_creates_a_baseline_that_builds(tmp_path: Path) -> None:
     build = run_build(root / "mkdocs.yml", site_dir=str(tmp_path / "site"))
     assert build.ok, build.error
     coverage = (tmp_path / "site/sms/coverage/index.html").read_text()
-    assert "0 of 69 requirements covered" in coverage and "sms-badge--draft" in coverage
+    assert "0 of 71 requirements covered" in coverage and "sms-badge--draft" in coverage
 
 
 def test_the_starter_is_green_on_day_one_after_the_first_commit(tmp_path: Path) -> None:
