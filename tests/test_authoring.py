@@ -217,7 +217,10 @@ def _headings(text: str) -> list[str]:
 def _table_rows(clause: str) -> list[str]:
     """The rows of the mapping table a draft citing ``clause`` of the bundled catalogue opens with."""
     (found,) = [c for c in _bundled().clauses if c.number == clause]
-    return [f"| Activity {n} | {clause} {found.title}: {text} |" for n, text in enumerate(found.activities, 1)]
+    return [
+        f"| Activity {n} | {clause} {found.title}: {text} |"
+        for n, text in enumerate((a.text for a in found.activities), 1)
+    ]
 
 
 def test_clause_templates_are_shipped_for_the_processes_of_the_standard() -> None:

@@ -350,7 +350,7 @@ def test_coverage_rows_say_why_they_exist_and_clause_guidance_opens_on_demand(
     first_activity = details.locator(".sms-activities li").first
     assert not first_activity.is_visible()  # collapsed by default
     details.locator("summary").click()
-    assert first_activity.is_visible() and first_activity.text_content() == incident.activities[0]
+    assert first_activity.is_visible() and first_activity.text_content() == incident.activities[0].text
     assert details.get_by_text(incident.explanation[:40]).is_visible()
     details.scroll_into_view_if_needed()
     screenshot(page, "coverage-clause-guidance")

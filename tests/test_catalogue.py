@@ -13,7 +13,7 @@ import yaml
 
 import mkdocs_sms.catalogue
 from conftest import approved, complete_mini, run_cli, write_config
-from mkdocs_sms.catalogue import CatalogueError, load_catalogue
+from mkdocs_sms.catalogue import Activity, CatalogueError, load_catalogue
 from mkdocs_sms.options import DEFAULT_TYPES
 from mkdocs_sms.render import Anchors
 
@@ -136,6 +136,10 @@ MALFORMED = {
         "catalogue: x\ntitle: T\nclauses:\n  - {clause: '1 2', title: A}\n",
         "'clause' must be a clause number",
     ),
+    "activity with a bad level": (
+        "catalogue: x\ntitle: T\nclauses:\n  - {clause: '1', title: A, activities: [{text: Do it, level: 4}]}\n",
+        "clauses[0] (1): 'level' must be one of 1, 2, 3, not 4",
+    ),
     "activities not a list": (
         "catalogue: x\ntitle: T\nclauses:\n  - {clause: '1', title: A, activities: do it}\n",
         "clauses[0] (1): 'activities' must be a list of text",
@@ -217,7 +221,7 @@ clauses:
     title: Policy
     activities:
       - Write a service management policy that fits the organisation.
-      - Make it known to staff and interested parties.
+      - {text: Make it known to staff and interested parties., level: 2}
     explanation: >-
       The policy is the anchor of the objectives; auditors ask staff
       where to find it.
@@ -238,8 +242,8 @@ def test_clause_guidance_and_row_basis_are_read(tmp_path: Path) -> None:
     catalogue = load_catalogue("own.yml", tmp_path, DEFAULT_TYPES)
     policy = next(c for c in catalogue.clauses if c.number == "5.2")
     assert policy.activities == (
-        "Write a service management policy that fits the organisation.",
-        "Make it known to staff and interested parties.",
+        Activity("Write a service management policy that fits the organisation."),
+        Activity("Make it known to staff and interested parties.", level=2),
     )
     assert policy.explanation == "The policy is the anchor of the objectives; auditors ask staff where to find it."
     assert policy.references == ("ISO/IEC 20000-10 (concepts and vocabulary)",)
@@ -274,7 +278,7 @@ def test_the_coverage_page_shows_basis_and_clause_guidance(make_site: Any) -> No
 def test_every_bundled_clause_has_activities_and_an_explanation(iso: Any) -> None:
     # The guidance of ISO/IEC 20000-2's kind, in our words: the raw material of gap analysis and audit.
     for clause in iso.clauses:
-        assert clause.activities and all(len(a) <= 110 for a in clause.activities), clause.number
+        assert clause.activities and all(len(a.text) <= 110 for a in clause.activities), clause.number
         assert len(clause.explanation) >= 80, clause.number
         assert all(number in iso.numbers for number in clause.interfaces), clause.number
     climate = [r for r in iso.requirements if r.clause == "4.1"]
@@ -296,7 +300,7 @@ TOO_CLOSE = (
 
 
 def test_no_requirement_or_activity_follows_the_standards_lists_word_for_word(iso: Any) -> None:
-    texts = [r.requirement for r in iso.requirements] + [a for c in iso.clauses for a in c.activities]
+    texts = [r.requirement for r in iso.requirements] + [a.text for c in iso.clauses for a in c.activities]
     texts = [" ".join(text.split()) for text in texts]
     for phrase in TOO_CLOSE:
         assert not [text for text in texts if phrase in text], phrase

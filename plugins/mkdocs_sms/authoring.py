@@ -160,7 +160,7 @@ def render_document(
     activities = [
         {"number": number, "clause": clause.number, "title": clause.title, "text": text}
         for number, (clause, text) in enumerate(
-            ((clause, text) for clause in guided for text in clause.activities), start=1
+            ((clause, activity.text) for clause in guided for activity in clause.activities), start=1
         )
     ]
     try:

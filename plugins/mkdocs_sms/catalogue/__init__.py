@@ -22,6 +22,7 @@ from mkdocs_sms.catalogue.model import (
     KINDS,
     LEVELS,
     REQUIREMENT_KEYS,
+    Activity,
     Catalogue,
     CatalogueError,
     Clause,
@@ -37,10 +38,30 @@ from mkdocs_sms.catalogue.model import (
 from mkdocs_sms.catalogue.parse import read_catalogue
 
 __all__ = [
-    "AUDIT_KEYS", "BASES", "BUILTIN", "CATALOGUE_KEYS", "CLAUSE_KEYS", "CLAUSE_NUMBER", "KINDS", "LEVELS",
-    "REQUIREMENT_KEYS", "Catalogue", "CatalogueError", "Clause", "Requirement", "accepted_refs", "ambiguous",
-    "catalogue_text", "clause_ref", "load_catalogue", "load_catalogues", "resolve_clause", "split_ref",
-    "unresolved", "within",
+    "AUDIT_KEYS",
+    "BASES",
+    "BUILTIN",
+    "CATALOGUE_KEYS",
+    "CLAUSE_KEYS",
+    "CLAUSE_NUMBER",
+    "KINDS",
+    "LEVELS",
+    "REQUIREMENT_KEYS",
+    "Activity",
+    "Catalogue",
+    "CatalogueError",
+    "Clause",
+    "Requirement",
+    "accepted_refs",
+    "ambiguous",
+    "catalogue_text",
+    "clause_ref",
+    "load_catalogue",
+    "load_catalogues",
+    "resolve_clause",
+    "split_ref",
+    "unresolved",
+    "within",
 ]  # fmt: skip
 
 BUILTIN = {"iso20000-1:2018": "iso20000-1-2018.yml"}

@@ -33,6 +33,18 @@ class CatalogueError(Exception):
 
 
 @dataclass(frozen=True)
+class Activity:
+    """One thing the organisation does to meet a clause, and the maturity level (1 foundation, 2
+    managed, 3 full conformity) from which it is expected. Shown as its text."""
+
+    text: str
+    level: int = 1
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Clause:
     """A clause of a catalogue, with or without documented-information requirements, and the guidance
     on applying it (in the manner of ISO/IEC 20000-2): what the organisation does to meet it
@@ -41,7 +53,7 @@ class Clause:
 
     number: str
     title: str
-    activities: tuple[str, ...] = ()
+    activities: tuple[Activity, ...] = ()
     explanation: str = ""
     references: tuple[str, ...] = ()
     interfaces: tuple[str, ...] = ()

@@ -22,6 +22,7 @@ from mkdocs_sms.catalogue.model import (
     KINDS,
     LEVELS,
     REQUIREMENT_KEYS,
+    Activity,
     Catalogue,
     Clause,
     Requirement,
@@ -217,7 +218,7 @@ def _clause(raw: Any, index: int, earlier: list[Clause]) -> Clause:
     return Clause(
         number,
         _text(raw, "title", path, where),
-        activities=_text_list(raw, "activities", path, where),
+        activities=_activities(raw, path, where),
         explanation=_optional_text(raw, "explanation", path, where),
         references=_text_list(raw, "references", path, where),
         interfaces=_text_list(raw, "interfaces", path, where),
@@ -326,6 +327,31 @@ def _optional_text(data: dict[str, Any], key: str, path: Path_, where: str, join
     if not isinstance(value, str):
         raise _Bad((*path, key), where, f"'{key}' must be text")
     return " ".join(value.split()) if join else value.strip()
+
+
+def _activities(data: dict[str, Any], path: Path_, where: str) -> tuple[Activity, ...]:
+    """Each activity is a line of text, or ``{text: ..., level: 2}`` for one expected from a higher level."""
+    value = data.get("activities")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _Bad((*path, "activities"), where, "'activities' must be a list of text")
+    result = []
+    for index, item in enumerate(value):
+        at = (*path, "activities", index)
+        if isinstance(item, dict):
+            _check_keys(item, ("text", "level"), at, where)
+            text, level = item.get("text"), item.get("level", 1)
+            if level not in LEVELS or isinstance(level, bool):
+                raise _Bad(
+                    (*at, "level"), where, f"'level' must be one of {', '.join(map(str, LEVELS))}, not {level!r}"
+                )
+        else:
+            text, level = item, 1
+        if not isinstance(text, (str, int, float)) or isinstance(text, bool) or not str(text).strip():
+            raise _Bad(at, where, "'activities' must be a list of text (or of {text, level})")
+        result.append(Activity(" ".join(str(text).split()), level))
+    return tuple(result)
 
 
 def _text_list(data: dict[str, Any], key: str, path: Path_, where: str) -> tuple[str, ...]:

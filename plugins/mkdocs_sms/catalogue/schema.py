@@ -80,7 +80,20 @@ def catalogue_schema(types: tuple[str, ...]) -> dict[str, Any]:
     clause_properties: dict[str, dict[str, Any]] = {
         "clause": {"anyOf": [_NUMBER, {"type": "integer"}]},
         "title": _TEXT,
-        "activities": _TEXTS,
+        "activities": {
+            "type": "array",
+            "items": {
+                "anyOf": [
+                    {"type": ["string", "number"]},
+                    {
+                        "type": "object",
+                        "required": ["text"],
+                        "additionalProperties": False,
+                        "properties": {"text": {"type": ["string", "number"]}, "level": {"enum": list(LEVELS)}},
+                    },
+                ]
+            },
+        },
         "explanation": {"type": "string"},
         "references": _TEXTS,
         "interfaces": _TEXTS,
