@@ -377,7 +377,7 @@ def test_catalogue_check_lists_every_problem_with_its_line(tmp_path: Path) -> No
     assert lines[:4] == [
         f"{path}:8: error: clauses[0] (IR-1) requirements[0]: 'kind' must be one of document, record, not 'evidence'",
         f"{path}:9: error: clauses[0] (IR-1) requirements[1]: type 'memo' is not a configured document type "
-        "(policy, plan, process, procedure, agreement, catalogue, register, record, report, other)",
+        "(policy, plan, process, procedure, agreement, catalogue, register, record, report, assessment, other)",
         f"{path}:10: error: clauses[1]: 'clause' 2.1 is written as a number, which loses digits (8.10 is read as "
         '8.1): write clause numbers in quotes, e.g. "8.5.1"',
         f"{path}:16: error: clauses[2] (IR-3) requirements[0]: 'max_age': 'fortnightly' is not an interval such as "

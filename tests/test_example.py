@@ -103,3 +103,18 @@ def test_example_audit_page_reads_the_open_nonconformities(built: tuple[Any, Pat
     assert "The failover test of 2026-09-19 met the RTO and RPO" in closed_part
     register = (site_dir / "registers/nonconformities/index.html").read_text()
     assert all(f'href="../../records/nonconformities/{doc_id.lower()}/"' in register for doc_id in ncs)
+
+
+def test_example_implementation_page_shows_the_movement_between_two_assessments(built: tuple[Any, Path]) -> None:
+    _, site_dir = built
+    data = json.loads((site_dir / "sms.json").read_text())
+    assert [a["id"] for a in data["assessments"]] == ["ASM-2025-10", "ASM-2026-11"]
+    assert data["assessments"][1]["counts"]["partial"] == 5 and data["assessments"][1]["counts"]["not"] == 0
+    page = (site_dir / "sms/implementation/index.html").read_text()
+    section = page.split('id="gap-assessment"', 1)[1]
+    assert "Compared with the first assessment" in section
+    row = re.search(r"<td>8 Operation of the service management system</td>(.*?)</tr>", section, re.S)
+    assert row is not None
+    before, now = re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))[:2]
+    assert int(before.rstrip("%")) < 50 < int(now.rstrip("%"))
+    assert "NC-2026-006" in section.split("Activities still not or only partly carried out", 1)[1]

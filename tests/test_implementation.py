@@ -456,7 +456,7 @@ def test_export_xlsx_reads_back_with_dates_and_text(make_site: Any) -> None:
     result = site.cli("export", "--format", "xlsx", "--output", str(target))
     assert result.returncode == 0, result.stderr
     workbook = openpyxl.load_workbook(target)
-    assert workbook.sheetnames == ["Register", "Coverage"]
+    assert workbook.sheetnames == ["Register", "Coverage", "Assessment"]
     register = list(workbook["Register"].iter_rows(values_only=True))
     assert register[0][:3] == ("id", "title", "type")
     by_id = {row[0]: row for row in register[1:]}
@@ -475,7 +475,7 @@ def test_export_xlsx_reads_back_with_dates_and_text(make_site: Any) -> None:
         capture_output=True, check=False,
     )  # fmt: skip
     assert piped.returncode == 0
-    assert openpyxl.load_workbook(io.BytesIO(piped.stdout)).sheetnames == ["Register", "Coverage"]
+    assert openpyxl.load_workbook(io.BytesIO(piped.stdout)).sheetnames == ["Register", "Coverage", "Assessment"]
 
 
 # Several catalogues ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ copy shipped with mkdocs-sms is the fallback for any name they do not have.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -16,15 +17,15 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from mkdocs_sms.catalogue import Catalogue, clause_ref, resolve_clause
+from mkdocs_sms.catalogue import Catalogue, clause_ref, resolve_clause, within
 from mkdocs_sms.settings import Settings
-from mkdocs_sms.text import slug
+from mkdocs_sms.text import one_line, slug
 
 # The folder, under docs_dir, of each document type.
 FOLDERS = {
     "policy": "policies", "plan": "plans", "process": "processes", "procedure": "procedures",
     "agreement": "agreements", "catalogue": "catalogues", "register": "registers", "record": "records",
-    "report": "reports",
+    "report": "reports", "assessment": "assessments",
 }  # fmt: skip
 
 
@@ -40,7 +41,7 @@ def packaged_templates() -> Path:
 
 PREFIXES = {
     "policy": "POL", "plan": "PLN", "process": "PRC", "procedure": "PRO", "agreement": "AGR",
-    "catalogue": "CAT", "register": "REG", "record": "REC", "report": "RPT",
+    "catalogue": "CAT", "register": "REG", "record": "REC", "report": "RPT", "assessment": "ASM",
 }  # fmt: skip
 
 
@@ -169,6 +170,52 @@ def render_document(
     except jinja2.TemplateError as exc:
         where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else "the template"
         raise AuthoringError(f"{where} of type '{doc_type}' cannot be rendered: {exc}") from None
+
+
+def assessment_text(
+    values: Mapping[str, object], catalogues: Sequence[Catalogue], clauses: Sequence[str]
+) -> tuple[str, int]:
+    """A new gap assessment (``mkdocs-sms assess init``): every activity of the catalogues (or of the
+    clauses named and those beneath them), unjudged, each under a comment giving its text; and how
+    many activities it lists."""
+    named = [resolved for ref in clauses if (resolved := resolve_clause(ref, catalogues))]
+    lines = [
+        "---",
+        f"id: {values['id']}",
+        f"title: {json.dumps(values['title'], ensure_ascii=False)}",
+        "type: assessment",
+        f"owner: {json.dumps(values['owner'], ensure_ascii=False)}",
+        "status: draft",
+        'version: "0.1"',
+        f"classification: {values['classification']}",
+        f"date: {values['today']}",
+        f"assessor: {json.dumps(values['owner'], ensure_ascii=False)}",
+        "# Judge each activity: result conforms, partial, not or n/a (n/a needs a reason); level 1-3;",
+        "# evidence: document ids or addresses; note: what you saw. Leave result empty until judged.",
+        "judgements:",
+    ]
+    count = 0
+    for catalogue in catalogues:
+        for clause in catalogue.clauses:
+            if named and not any(c is catalogue and within(clause.number, n) for c, n in named):
+                continue
+            if not clause.activities:
+                continue
+            ref = clause_ref(catalogue, clause.number, catalogues)
+            lines.append(f"  # {ref} {one_line(clause.title)}")
+            for number, activity in enumerate(clause.activities, start=1):
+                lines.append(f"  #   {number}. {one_line(activity.text)}")
+                lines.append(f'  - {{activity: {json.dumps(f"{ref}/{number}")}, result: null, evidence: [], note: ""}}')
+                count += 1
+    lines += [
+        "---",
+        "",
+        "This assessment judges how far the service management system carries out each activity of the",
+        "catalogue, as the gap analysis of ISO/IEC 20000-5 asks. Record what you saw under each judgement;",
+        "once approved, it appears on the implementation page (and can be named as the plan's baseline).",
+        "",
+    ]
+    return "\n".join(lines), count
 
 
 # The starter repository of `mkdocs-sms init` ------------------------------------------------------

@@ -21,6 +21,7 @@ from mkdocs_sms.authoring import (
     STARTER_GITIGNORE,
     STARTER_README,
     AuthoringError,
+    assessment_text,
     file_name,
     folder_for,
     packaged_ci_examples,
@@ -207,6 +208,45 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_assess(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``mkdocs-sms assess init``: a new gap assessment listing every activity, unjudged; never overwrites."""
+    project, handbook = load_project_handbook(Path(args.config_file), with_history=False)
+    settings = handbook.settings
+    today = settings.today.isoformat()
+    doc_id = args.id or f"ASM-{today}"
+    title = args.title or f"Gap assessment {today}"
+    clauses = [c.strip() for c in (args.clauses or "").split(",") if c.strip()]
+    problems = []
+    if "assessment" not in settings.types:
+        problems.append("type 'assessment' is not in the configured 'types'; add it to use assessments")
+    if not settings.id_pattern.match(doc_id):
+        problems.append(f"id '{doc_id}' does not match the id pattern {settings.id_pattern.pattern}")
+    if doc_id in handbook.by_id:
+        problems.append(f"id '{doc_id}' is already used by {handbook.by_id[doc_id].path}")
+    for clause in clauses:
+        if handbook.clause_catalogue(clause) is None:
+            problems.append(f"clause '{clause}' is in no loaded catalogue (or is ambiguous)")
+    target = Path(args.path) if args.path else project.docs_dir / folder_for("assessment") / file_name(title)
+    if project.docs_dir.resolve() not in target.resolve().parents:
+        problems.append(f"{target} is outside docs_dir ({project.docs_dir}); choose a --path inside it")
+    elif target.exists():
+        problems.append(f"{target} already exists; choose another --path")
+    values = template_values(settings, doc_id, title, clauses, args.owner)
+    text, count = assessment_text(values, handbook.catalogues, clauses)
+    if not count and not problems:
+        problems.append("the catalogues give no activities for these clauses: nothing to assess")
+    if problems:
+        for problem in problems:
+            err.write(f"mkdocs-sms: error: {one_line(problem)}\n")
+        return EXIT_UNUSABLE
+    write_file(target, text, overwrite=False, make_folders=True)
+    out.write(
+        f"Created {target} ({doc_id}, draft 0.1) with {count} activities to judge. Write a result for each, "
+        "have it approved, then see the implementation page.\n"
+    )
+    return EXIT_OK
+
+
 def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms init DIR``: a starter SMS repository; refuses a folder that is not empty."""
     root = Path(args.directory)
@@ -258,6 +298,13 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config_file = Path(args.config_file)
     _, handbook = load_project_handbook(config_file)
     configured = baseline_path(handbook.settings)
+    plan = handbook.settings.implementation
+    if plan is not None and plan.baseline in handbook.by_id and not args.file:
+        err.write(
+            f"mkdocs-sms: error: 'implementation: baseline:' names the assessment {plan.baseline}, not a file; "
+            "give the file to save to with --file\n"
+        )
+        return EXIT_UNUSABLE
     target = Path(args.file) if args.file else configured
     # The configured file's folder is made; a --file names a place that must exist.
     write_file(target, baseline_text(handbook), make_folders=not args.file)
@@ -386,6 +433,21 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--path", metavar="FILE", help="default: docs_dir/<folder of the type>/<title>.md")
     _config_file_option(new)
     new.set_defaults(handler=cmd_new)
+    assess = commands.add_parser(
+        "assess",
+        help="start a gap assessment: every clause activity, to be judged",
+        description="'assess init' writes a new draft assessment (type assessment) listing every activity of "
+        "the loaded catalogues, or of --clauses and the clauses beneath them, unjudged. Refuses, writing "
+        "nothing, an existing file or an id in use.",
+    )
+    assess.add_argument("action", choices=("init",))
+    assess.add_argument("--id", help="default: ASM-<today>")
+    assess.add_argument("--title", help="default: Gap assessment <today>")
+    assess.add_argument("--clauses", metavar="LIST", help="comma-separated clauses, e.g. 8.5,8.6 (default: all)")
+    assess.add_argument("--owner", metavar="ROLE", help="the assessor's role")
+    assess.add_argument("--path", metavar="FILE", help="default: docs_dir/assessments/<title>.md")
+    _config_file_option(assess)
+    assess.set_defaults(handler=cmd_assess)
     init = commands.add_parser(
         "init",
         help="create a starter SMS repository with one draft per requirement",

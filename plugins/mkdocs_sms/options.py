@@ -14,7 +14,7 @@ from typing import Any
 
 DEFAULT_TYPES = (
     "policy", "plan", "process", "procedure", "agreement",
-    "catalogue", "register", "record", "report", "other",
+    "catalogue", "register", "record", "report", "assessment", "other",
 )  # fmt: skip
 DEFAULT_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 DEFAULT_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"

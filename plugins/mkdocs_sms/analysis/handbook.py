@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from mkdocs_sms.analysis import coverage, nonconformities
+from mkdocs_sms.analysis import assessment, coverage, nonconformities
 from mkdocs_sms.analysis.coverage import CoverageRow
 from mkdocs_sms.analysis.implementation import loop_findings
 from mkdocs_sms.analysis.progress import CatalogueProgress, progress
@@ -66,6 +66,18 @@ class Handbook:
     def progress(self) -> list[CatalogueProgress]:
         """The implementation of every catalogue against the plan and the baseline, computed once."""
         return progress(self)
+
+    @cached_property
+    def assessments(self) -> list[assessment.Assessment]:
+        """The approved gap assessments, oldest first (the newest is "now")."""
+        return assessment.approved_assessments(self.documents, self.catalogues)
+
+    @cached_property
+    def assessment_baseline(self) -> assessment.Assessment | None:
+        """The approved assessment the implementation plan's ``baseline`` names, if it names one."""
+        plan = self.settings.implementation
+        name = plan.baseline if plan else None
+        return next((a for a in self.assessments if a.document.id == name), None)
 
     @cached_property
     def nonconformities(self) -> nonconformities.Register:
@@ -194,6 +206,9 @@ def analyse(
     documents = tuple(by_id.values())
     for document in documents:
         found.extend(_document_findings(document, by_id, catalogues, settings))
+        if document.type == assessment.ASSESSMENT:
+            found.extend(assessment.findings(document, catalogues))
+    found.extend(_baseline_assessment_findings(by_id, settings))
     if history is not None:
         found.extend(_history_findings(documents, history))
     for page in pages:
@@ -328,6 +343,23 @@ def _audience_findings(pages: Sequence[Page], by_id: dict[str, Document], settin
 def shown_to(settings: Settings, page: Page) -> bool:
     """Whether ``page`` may be published to the configured audience ('' classification: to every one)."""
     return not page.classification or settings.shows(page.classification)
+
+
+def _baseline_assessment_findings(by_id: dict[str, Document], settings: Settings) -> Iterable[Finding]:
+    """SMS106 when the plan's ``baseline`` names a document that is not an approved assessment."""
+    plan = settings.implementation
+    document = by_id.get(plan.baseline) if plan else None
+    if document is None:
+        return
+    if document.type != assessment.ASSESSMENT or not document.approved:
+        what = f"a {document.type or 'document'}" if document.type != assessment.ASSESSMENT else "not approved"
+        yield RULES["SMS106"].finding(
+            f"the implementation baseline names {document.id}, which is {what}: the baseline must be an approved "
+            "assessment (type: assessment) or a file saved by 'mkdocs-sms baseline save'",
+            path=document.path,
+            line=document.line_of("type" if document.type != assessment.ASSESSMENT else "status"),
+            document=document.id,
+        )
 
 
 def _history_findings(documents: Sequence[Document], history: History) -> Iterable[Finding]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mkdocs_sms.model import frontmatter, references
+from mkdocs_sms.model.assessment import Judgement
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import FIELDS, validate
 from mkdocs_sms.model.vocabulary import GRADES, Vocabulary
@@ -17,7 +18,7 @@ from mkdocs_sms.text import shown
 # Retained evidence: records and reports are kept, not reviewed. They have a review date only when
 # ``next_review`` or ``review_interval`` is written on them (their own front-matter or folder defaults);
 # how recent they must be is the coverage row's ``max_age``.
-EVIDENCE_TYPES = ("record", "report")
+EVIDENCE_TYPES = ("record", "report", "assessment")
 # Keys a page has only when it is meant as a controlled document (SMS010 when it has no id).
 DOCUMENT_KEYS = ("type", "owner", "status", "clauses")
 # A nonconformity record (the catalogue's nonconformity clause): its state, open ones first; its grade,
@@ -56,6 +57,8 @@ class Document:
     source: str | None = None
     due: dt.date | None = None
     effectiveness: str | None = None
+    assessor: str | None = None
+    judgements: tuple[Judgement, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict)
     item_lines: Mapping[str, list[int]] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -283,6 +286,8 @@ def _document_page(
         source=values.get("source"),
         due=values.get("due"),
         effectiveness=values.get("effectiveness"),
+        assessor=values.get("assessor"),
+        judgements=values.get("judgements", ()),
         lines=front.lines,
         item_lines=front.item_lines,
         extra={k: v for k, v in front.data.items() if k not in declared},

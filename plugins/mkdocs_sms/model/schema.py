@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mkdocs_sms.catalogue import LEVELS
+from mkdocs_sms.model.assessment import RESULTS, Judgement, read_judgement
 from mkdocs_sms.model.dates import INTERVAL_PATTERN, Interval, parse_date
 from mkdocs_sms.model.frontmatter import FrontMatter
 from mkdocs_sms.model.vocabulary import Vocabulary
@@ -69,6 +70,9 @@ FIELDS: tuple[Field, ...] = (
     Field("source", "choice", "Where a nonconformity was raised: internal audit, certification audit, ...",
           choices="sources"),
     Field("due", "date", "Date by which a nonconformity's corrective action is to be finished."),
+    Field("assessor", "text", "Who carried out a gap assessment (type assessment)."),
+    Field("judgements", "judgements", "A gap assessment's judgement of each clause activity: "
+          "activity (\"8.6.1/2\"), result (conforms, partial, not, n/a with a reason), level, evidence, note."),
     Field("effectiveness", "text", "How the corrective action was shown to work: what was checked, by whom, when."),
 )  # fmt: skip
 
@@ -164,6 +168,19 @@ def _clauses(value: Any, field: Field, vocabulary: Vocabulary) -> tuple[str, ...
     return tuple(clauses)
 
 
+def _judgements(value: Any, field: Field, vocabulary: Vocabulary) -> tuple[Judgement, ...]:
+    items = _list(value)
+    judgements, errors = [], []
+    for index, item in enumerate(items):
+        try:
+            judgements.append(read_judgement(item, LEVELS))
+        except ValueError as exc:
+            errors.append((index, f"item {index + 1} {exc}"))
+    if errors:
+        raise ItemErrors(tuple(judgements), errors)
+    return tuple(judgements)
+
+
 def _ids(value: Any, field: Field, vocabulary: Vocabulary) -> tuple[str, ...]:
     items = _list(value)
     for item in items:
@@ -183,6 +200,7 @@ CONVERTERS: dict[str, Converter] = {
     "clauses": _clauses,
     "ids": _ids,
     "level": _level,
+    "judgements": _judgements,
 }
 
 
@@ -251,6 +269,24 @@ def _kind_schema(field: Field, vocabulary: Vocabulary, clauses: list[str]) -> di
         "clauses": lambda: {"type": "array", "items": {"enum": [*clauses, *numbers]}},
         "ids": lambda: {"type": "array", "items": {"type": "string"}},
         "level": lambda: {"enum": list(LEVELS)},
+        "judgements": lambda: {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["activity"],
+                "additionalProperties": False,
+                "properties": {
+                    "activity": {"type": "string", "pattern": r"^\S+/[1-9][0-9]{0,2}$"},
+                    "result": {"enum": [*RESULTS, None]},
+                    "level": {"enum": list(LEVELS)},
+                    "evidence": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+                    "note": {"type": "string"},
+                    "reason": {"type": "string"},
+                },
+                "if": {"properties": {"result": {"const": "n/a"}}, "required": ["result"]},
+                "then": {"required": ["reason"]},
+            },
+        },
     }
     return {**by_kind[field.kind](), "description": field.description}
 

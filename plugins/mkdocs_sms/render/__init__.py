@@ -149,6 +149,7 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
                 PLACEHOLDER.format(f"implementation:{index}:{part}"),
                 "",
             ]
+    implementation_md += ["## Gap assessment", "", PLACEHOLDER.format("implementation:assessment"), ""]
     audit_md = ["---", "title: Audit readiness", "---", "", PLACEHOLDER.format("audit:verdict"), ""]
     audit_md += ["## Checks", "", PLACEHOLDER.format("audit:checks"), ""]
     audit_md += ["## Open nonconformities", "", PLACEHOLDER.format("audit:nonconformities"), ""]
@@ -266,6 +267,8 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
                 yield name, _coverage_group(handbook, catalogue, group, links, anchors)
     if PLACEHOLDER.format("implementation:summary") in html:
         yield from _implementation(handbook, links)
+    if PLACEHOLDER.format("implementation:assessment") in html:
+        yield "implementation:assessment", _assessment(handbook, links)
     if PLACEHOLDER.format("audit:verdict") in html:
         result = handbook.readiness
         for part in ("verdict", "checks", "nonconformities"):
@@ -310,6 +313,31 @@ def _implementation(handbook: Handbook, links: Links) -> Iterable[tuple[str, str
     for index, item in enumerate(items):
         for part, _ in _IMPLEMENTATION_PARTS:
             yield f"implementation:{index}:{part}", template.render(part=part, item=item, index=index, **common)
+
+
+def _assessment(handbook: Handbook, links: Links) -> str:
+    """The gap assessment part of the implementation page: the newest approved assessment against the
+    one the plan names as its baseline, per clause group and activity by activity."""
+    now = handbook.assessments[-1] if handbook.assessments else None
+    baseline = handbook.assessment_baseline
+    # Without a named baseline, the first approved assessment is what "now" is compared with.
+    first = baseline is None and len(handbook.assessments) > 1
+    if first:
+        baseline = handbook.assessments[0]
+    plan = handbook.settings.implementation
+    named = plan.baseline if plan and plan.baseline in handbook.by_id else None
+    by_clause: dict[str, list[Any]] = {}
+    several = len(handbook.catalogues) > 1
+    for item in now.judged if now else ():
+        key = f"{item.catalogue}: {item.clause.number}" if several else item.clause.number
+        by_clause.setdefault(key, []).append(item)
+    baseline_groups = {(g.catalogue, g.group): g for g in baseline.groups(handbook.catalogues)} if baseline else {}
+    return _env.get_template("assessment.html").render(
+        now=now, baseline=baseline, baseline_named=named, first=first, several=several, links=links,
+        by_id=handbook.by_id,
+        groups=now.groups(handbook.catalogues) if now else [], baseline_groups=baseline_groups,
+        by_clause=list(by_clause.items()), **_template_helpers(handbook),
+    )  # fmt: skip
 
 
 def render_panel(document: Document, handbook: Handbook, links: Links) -> str:
@@ -481,5 +509,25 @@ def handbook_json(handbook: Handbook) -> dict[str, Any]:
             "failed": [check.title for check in audit.failed],
             "unassessed": [check.title for check in audit.unassessed],
         },
+        "assessments": [_assessment_json(item) for item in handbook.assessments],
         "findings": [finding.to_json() for finding in handbook.findings],
     }
+
+
+def _assessment_json(item: Any) -> dict[str, Any]:
+    """One approved gap assessment: its counts and every activity it lists."""
+    document = item.document
+    return {
+        "id": document.id,
+        "date": _iso(item.date),
+        "assessor": document.assessor,
+        "counts": item.counts(),
+        "judgements": [
+            {
+                "catalogue": judged.catalogue, "activity": judged.ref, "text": judged.activity.text,
+                "result": judged.result, "level": judged.judgement.level, "evidence": list(judged.judgement.evidence),
+                "note": judged.judgement.note, "reason": judged.judgement.reason,
+            }
+            for judged in item.judged
+        ],
+    }  # fmt: skip

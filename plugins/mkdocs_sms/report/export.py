@@ -46,7 +46,19 @@ COVERAGE_COLUMNS = (
     "phase",
     "late",
 )
-TABLES = ("register", "coverage")
+ASSESSMENT_COLUMNS = (
+    "assessment",
+    "date",
+    "catalogue",
+    "activity",
+    "text",
+    "result",
+    "level",
+    "evidence",
+    "note",
+    "reason",
+)
+TABLES = ("register", "coverage", "assessment")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = str | int | bool | dt.date | None
@@ -102,10 +114,25 @@ def coverage_rows(handbook: Handbook) -> list[tuple[Cell, ...]]:
     return rows
 
 
+def assessment_rows(handbook: Handbook) -> list[tuple[Cell, ...]]:
+    """One row per activity of every approved gap assessment, oldest assessment first."""
+    return [
+        (
+            item.document.id, item.date, judged.catalogue, judged.ref, judged.activity.text, judged.result,
+            judged.judgement.level, ", ".join(judged.judgement.evidence), judged.judgement.note,
+            judged.judgement.reason,
+        )
+        for item in handbook.assessments
+        for judged in item.judged
+    ]  # fmt: skip
+
+
 def table(handbook: Handbook, name: str) -> tuple[Sequence[str], list[tuple[Cell, ...]]]:
-    """The columns and rows of the table ``name`` (register or coverage)."""
+    """The columns and rows of the table ``name`` (register, coverage or assessment)."""
     if name == "register":
         return REGISTER_COLUMNS, register_rows(handbook)
+    if name == "assessment":
+        return ASSESSMENT_COLUMNS, assessment_rows(handbook)
     return COVERAGE_COLUMNS, coverage_rows(handbook)
 
 
@@ -130,7 +157,7 @@ def write_csv(handbook: Handbook, name: str, out: IO[str]) -> None:
 
 
 def write_xlsx(handbook: Handbook, out: IO[bytes]) -> None:
-    """A workbook with the sheets Register and Coverage: dates as dates, a frozen, filterable header."""
+    """A workbook with the sheets Register, Coverage and Assessment: dates as dates, a frozen, filterable header."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
