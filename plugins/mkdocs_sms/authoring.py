@@ -138,6 +138,7 @@ def render_document(
     values: Mapping[str, object],
     catalogues: Sequence[Catalogue],
     clauses: Sequence[str],
+    template: str | None = None,
 ) -> str:
     """The text of a new document of ``doc_type`` (front-matter, guidance for its clauses, sections),
     from the first template of :func:`template_names` found in ``template_dirs`` (in their order)."""
@@ -164,9 +165,13 @@ def render_document(
             ((clause, activity.text) for clause in guided for activity in clause.activities), start=1
         )
     ]
+    # A template asked for by name (``new --template business-case``) is that one or an error.
+    names = [f"{template}.md.j2"] if template is not None else template_names(doc_type, cited)
     try:
-        template = env.select_template(template_names(doc_type, cited))
-        return template.render(**values, type=doc_type, requirements=requirements, activities=activities)
+        chosen = env.select_template(names)
+        return chosen.render(**values, type=doc_type, requirements=requirements, activities=activities)
+    except jinja2.TemplatesNotFound:
+        raise AuthoringError(f"no template '{names[0]}' in {', '.join(map(str, template_dirs))}") from None
     except jinja2.TemplateError as exc:
         where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else "the template"
         raise AuthoringError(f"{where} of type '{doc_type}' cannot be rendered: {exc}") from None

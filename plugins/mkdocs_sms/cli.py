@@ -196,7 +196,7 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     text = ""
     if not problems:
         try:
-            text = render_document(dirs, args.type, values, handbook.catalogues, clauses)
+            text = render_document(dirs, args.type, values, handbook.catalogues, clauses, args.template)
         except AuthoringError as exc:
             problems.append(str(exc))
     if problems:
@@ -282,11 +282,22 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         values = template_values(settings, doc_id, title, [clause], None)
         target = docs / folder_for(doc_type) / (clause.replace(".", "-") + "-" + file_name(title))
         write_file(target, render_document(templates, doc_type, values, catalogues, [clause]), make_folders=True)
+    # The initiation step of ISO/IEC 20000-5: the case for the SMS, and the baseline gap assessment.
+    case = template_values(settings, "PLN-BUS-01", "Business case for the service management system", [], None)
+    write_file(
+        docs / "plans" / "business-case.md",
+        render_document(templates, "plan", case, catalogues, [], "business-case"),
+        make_folders=True,
+    )
+    baseline = template_values(settings, "ASM-BASE-01", "Baseline gap assessment", [], None)
+    write_file(docs / "assessments" / "baseline-gap-assessment.md", assessment_text(baseline, catalogues, [])[0],
+               make_folders=True)  # fmt: skip
     count = len(starter_documents(catalogues))
     where = shlex.quote(str(root))
     out.write(
-        f"Created a starter SMS in {root}: {count} draft documents, one per requirement, and an implementation "
-        f"plan in three phases (targets {targets['foundation']}, {targets['operation']} and "
+        f"Created a starter SMS in {root}: {count} draft documents, one per requirement, a business case and a "
+        f"baseline gap assessment to start from, and an implementation plan in three phases (targets "
+        f"{targets['foundation']}, {targets['operation']} and "
         f"{targets['evaluation']}; change them in mkdocs.yml).\n"
         f"Next: cd {where} && git init && git add -A && git commit -m 'Starter SMS handbook' && mkdocs serve\n"
     )
@@ -430,6 +441,9 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--title", required=True)
     new.add_argument("--clauses", metavar="LIST", help="comma-separated clause numbers, e.g. 8.5.1.1,8.5.1.2")
     new.add_argument("--owner", metavar="ROLE")
+    new.add_argument(
+        "--template", metavar="NAME", help="use NAME.md.j2 (e.g. business-case) instead of the type's template"
+    )
     new.add_argument("--path", metavar="FILE", help="default: docs_dir/<folder of the type>/<title>.md")
     _config_file_option(new)
     new.set_defaults(handler=cmd_new)
