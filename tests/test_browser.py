@@ -358,6 +358,35 @@ def test_coverage_rows_say_why_they_exist_and_clause_guidance_opens_on_demand(
     assert control.is_visible() and "7.5.2, 7.5.3" in (control.text_content() or "")
 
 
+def test_the_implementation_path_pages_as_a_reader_sees_them(browser: Browser, handbook: Handbook) -> None:
+    """The nonconformities page (open ones oldest first, the ageing chart), the gap assessment on the
+    implementation page (the activity heat map opens on demand) and the audit page, with screenshots."""
+    page = visit(browser, handbook, "sms/nonconformities/")
+    ids = page.locator(".sms-ncs").first.locator("tbody tr td:first-child").all_inner_texts()
+    open_ncs = [d for d in handbook.data["documents"] if d["path"].startswith("records/nonconformities/")]
+    assert len(ids) == 4 and set(ids) <= {d["id"] for d in open_ncs}
+    chart = page.locator("svg.sms-svg")
+    assert chart.is_visible() and chart.bounding_box()["width"] > 300  # type: ignore[index]
+    screenshot(page, "nonconformities")
+
+    page = visit(browser, handbook, "sms/implementation/")
+    section = page.locator("#gap-assessment")
+    section.scroll_into_view_if_needed()
+    heat = page.locator(".sms-heat")
+    assert not heat.is_visible()
+    page.locator(".sms-fold summary", has_text="Every activity").click()
+    assert heat.is_visible()
+    partial = heat.locator(".sms-judged--partial")
+    assert partial.count() == handbook.data["assessments"][-1]["counts"]["partial"]
+    assert "8.2.6/4" in (partial.first.get_attribute("title") or "")
+    screenshot(page, "implementation-assessment")
+
+    page = visit(browser, handbook, "sms/audit/")
+    assert page.get_by_text("Ready for the certification audit").first.is_visible()
+    screenshot(page, "audit")
+    assert browser.errors == []
+
+
 def test_no_console_errors_and_nothing_fetched_from_outside(browser: Browser, handbook: Handbook) -> None:
     for path in ("", "sms/register/", "sms/coverage/", "sms/reviews/", "sms/changes/", "policies/change-management/"):
         visit(browser, handbook, path)
