@@ -92,3 +92,38 @@ def test_references_in_inline_and_indented_code_are_left_alone(make_site: Any) -
     # Indented text inside a list item or an admonition is text, not code: its references are links.
     assert '<a href="../../policies/change/">the change policy</a>' in html
     assert '<a href="../../plans/audit/">the audit plan</a>' in html
+
+
+def test_an_ordinary_relative_link_counts_as_a_reference(make_site: Any) -> None:
+    """Adopted documents link the way Markdown does; those links show under "Referenced by" too, but not
+    links in code, to outside addresses, or to pages that are no documents."""
+    body = (
+        'See the [change policy](../policies/change.md#scope "policy") and the [audit plan][plan].\n\n'
+        "    [not this](../policies/sms.md) in an indented code block\n\n"
+        "[plan]: ../plans/audit.md\n[home](../index.md) [site](https://example.org/x.md)\n"
+    )
+    page = approved("PRO-LNK-01", "procedure", [], title="Linking procedure").replace("Body.", body)
+    site = make_site({**complete_mini(), "procedures/linking.md": page})
+    assert site.build().ok
+    panel = _panel_of(site.site_file("policies/change/index.html"))
+    assert "<dt>Referenced by</dt>" in panel and "PRO-LNK-01" in panel
+    assert "PRO-LNK-01" in _panel_of(site.site_file("plans/audit/index.html"))
+    assert "PRO-LNK-01" not in _panel_of(site.site_file("policies/sms/index.html"))  # only in code
+
+
+def _panel_of(html: str) -> str:
+    panel = re.search(r'<div class="sms-panel.*?</dl>', html, re.DOTALL)
+    assert panel is not None
+    return panel.group(0)
+
+
+def test_a_link_to_a_withheld_page_is_plain_text_and_sms303(make_site: Any) -> None:
+    secret = approved("POL-SEC-01", "policy", [], classification="confidential")
+    page = approved("PRO-LNK-01", "procedure", []).replace("Body.", "See [the secret](../policies/secret.md).")
+    site = make_site({**complete_mini(), "policies/secret.md": secret, "procedures/linking.md": page},
+                     {"audience": "internal"})  # fmt: skip
+    found = [f for f in site.check_json()["findings"] if f["code"] == "SMS303"]
+    assert [(f["path"], f["line"]) for f in found] == [("procedures/linking.md", 13)]
+    assert site.build(strict=False).ok
+    html = site.site_file("procedures/linking/index.html")
+    assert "the secret" in html and "secret/" not in html

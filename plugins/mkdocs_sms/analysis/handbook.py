@@ -314,6 +314,7 @@ def _audience_findings(pages: Sequence[Page], by_id: dict[str, Document], settin
     if not hidden_pages:
         return
     hidden = {doc_id for doc_id, doc in by_id.items() if not settings.shows(doc.classification)}
+    hidden_paths = {page.path for page in hidden_pages}
     above = ", ".join(settings.classifications[settings.rank(settings.audience) + 1 :])
     yield RULES["SMS302"].finding(
         f"this build is for audience '{settings.audience}': {len(hidden_pages)} document(s) classified {above} "
@@ -336,6 +337,12 @@ def _audience_findings(pages: Sequence[Page], by_id: dict[str, Document], settin
             if ref in hidden:
                 yield RULES["SMS303"].finding(
                     "a [[…]] link names a document withheld from this audience; it is shown as plain text",
+                    line=line, **where,
+                )  # fmt: skip
+        for target, line in page.links:
+            if posixpath.normpath(posixpath.join(posixpath.dirname(page.path), target)) in hidden_paths:
+                yield RULES["SMS303"].finding(
+                    "a link goes to a page withheld from this audience; it is shown as plain text",
                     line=line, **where,
                 )  # fmt: skip
 
@@ -416,13 +423,17 @@ def version_commit(revisions: Sequence[Revision], version: str | None) -> Revisi
 
 
 def _referenced_by(pages: Sequence[Page], by_id: dict[str, Document]) -> dict[str, tuple[Document, ...]]:
-    """For each document id, the documents that name it in ``related`` or in their text."""
+    """For each document id, the documents that name it in ``related``, by ``[[ID]]`` in their text, or
+    by an ordinary relative link to its page."""
     found: dict[str, dict[str, Document]] = {}
+    by_path = {document.path: document.id for document in by_id.values()}
     for page in pages:
         source = page.document
         if source is None or by_id.get(source.id) is not source:
             continue
-        for ref in [*source.related, *(ref for ref, _ in page.references)]:
+        linked = [by_path.get(posixpath.normpath(posixpath.join(posixpath.dirname(page.path), target)))
+                  for target, _ in page.links]  # fmt: skip
+        for ref in [*source.related, *(ref for ref, _ in page.references), *(ref for ref in linked if ref)]:
             if ref in by_id and ref != source.id:
                 found.setdefault(ref, {})[source.id] = source
     return {ref: tuple(sorted(sources.values(), key=lambda d: d.id)) for ref, sources in found.items()}

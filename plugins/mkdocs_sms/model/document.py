@@ -112,6 +112,9 @@ class Page:
     document: Document | None
     findings: tuple[Finding, ...] = ()
     references: tuple[tuple[str, int], ...] = ()
+    # Relative links to other Markdown pages (``../registers/assets.md``), with their lines: how people
+    # who never heard of ``[[ID]]`` refer to a document.
+    links: tuple[tuple[str, int], ...] = ()
     # The classification the page is published under: its own, its folders', the default one for a
     # document that gives none, the highest when it cannot be established (SMS304); '' for a page that
     # is no document and gives none, which goes to every audience.
@@ -136,6 +139,7 @@ def read_page(
     front = frontmatter.parse(text)
     parts = frontmatter.split(text)
     refs = tuple(references.find(parts.body, parts.body_line))
+    page_links = tuple(references.links(parts.body, parts.body_line))
     if front.error is not None:
         finding = RULES["SMS001"].finding(
             f"front-matter {front.error}", path=path, line=front.error_line, document=front.guessed_id
@@ -152,7 +156,7 @@ def read_page(
     classification, doubt = _classification(front, defaults or {}, vocabulary, unread_defaults)
     if "id" not in front.data:
         not_read, meant = _not_a_document(path, text, front, vocabulary)
-        page = Page(path, None, duplicates + not_read, refs, classification or "")
+        page = Page(path, None, duplicates + not_read, refs, classification=classification or "")
         if not_read and meant is not None and not doubt:
             # A page meant as a controlled document is classified as one would be: what its unread block
             # says, else the default; a value that cannot be used counts as the highest.
@@ -165,7 +169,7 @@ def read_page(
         if defaults:
             front.data = {**{k: v for k, v in defaults.items() if k != "id"}, **front.data}
         page = _document_page(path, text, front, vocabulary, classification or vocabulary.default_classification)
-        page = replace(page, findings=duplicates + page.findings, references=refs)
+        page = replace(page, findings=duplicates + page.findings, references=refs, links=page_links)
     if doubt is None:
         return page
     raw_id = front.data.get("id")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from urllib.parse import unquote
 
 # The custom text may hold a single "[" but not "[[": a line of a thousand "[[A|" would otherwise
 # make every start scan the rest of the line (quadratic time).
@@ -102,11 +103,11 @@ def _code_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _outside_spans(line: str) -> Iterator[re.Match[str]]:
-    """The references of ``line`` that are not inside inline code."""
+def _outside_spans(line: str, pattern: re.Pattern[str] = REFERENCE) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` (references by default) in ``line`` that are not inside inline code."""
     spans = _code_spans(line) if "`" in line else []
     index = 0  # both are in order: one walk through the spans
-    for match in REFERENCE.finditer(line):
+    for match in pattern.finditer(line):
         while index < len(spans) and spans[index][1] <= match.start():
             index += 1
         if index == len(spans) or match.start() < spans[index][0]:
@@ -143,6 +144,30 @@ def find(text: str, first_line: int = 1) -> list[tuple[str, int]]:
         for number, line in _lines_outside_code(text)
         for match in _outside_spans(line)
     ]
+
+
+# An inline link or image to a Markdown page, ``[text](../registers/assets.md#top "title")``, and a link
+# reference definition, ``[assets]: ../registers/assets.md``. Addresses with a scheme are not pages here.
+_LINK = re.compile(r"\]\(\s*<?(?P<a>[^()\s<>]+?\.md)(?:#[^()\s<>]*)?>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<a>[^\s<>]+?\.md)(?:#\S*)?>?(?:\s|$)")
+
+
+def links(text: str, first_line: int = 1) -> list[tuple[str, int]]:
+    """The relative links to Markdown pages in ``text`` (``../registers/assets.md``, decoded, without the
+    anchor), with their lines; links in code and HTML comments are left out, as are addresses with a
+    scheme (``https://``) and absolute paths."""
+    text = _without_comments(text)
+    if ".md" not in text:
+        return []
+    found = []
+    for number, line in _lines_outside_code(text):
+        for pattern in (_LINK, _DEFINITION):
+            for match in _outside_spans(line, pattern):
+                target = unquote(match.group("a"))
+                if "://" in target or target.startswith(("/", "mailto:")):
+                    continue
+                found.append((target, first_line + number - 1))
+    return found
 
 
 def replace(text: str, link: Callable[[str, str | None], str]) -> str:
