@@ -145,3 +145,19 @@ def test_an_audience_build_leaves_out_withheld_assessments(make_site: Any) -> No
     assert site.build().ok
     assert json.loads((site.root / "site" / "sms.json").read_text("utf-8"))["assessments"] == []
     assert "secret" not in site.site_file("sms/implementation/index.html")
+
+
+def test_evidence_naming_a_withheld_document_says_only_that(make_site: Any) -> None:
+    secret = approved("REC-PEN-01", "record", [], date="2026-11-01", classification="confidential")
+    page = approved("ASM-2026-01", "assessment", [], date="2026-11-01", judgements=[
+        {"activity": "8.7.3.2/1", "result": "partial", "evidence": ["REC-PEN-01", "POL-X-01"], "note": "n"},
+    ])  # fmt: skip
+    site = make_site({"index.md": "# Home\n", "a.md": page, "s.md": secret, "p.md": approved("POL-X-01", "policy", [])},
+                     {**ISO, "audience": "internal"})  # fmt: skip
+    assert site.build().ok
+    data = json.loads((site.root / "site" / "sms.json").read_text("utf-8"))
+    (judged,) = data["assessments"][0]["judgements"]
+    assert judged["evidence"] == ["(a document withheld from this audience)", "POL-X-01"]
+    page_html = site.site_file("sms/implementation/index.html")
+    assert "REC-PEN-01" not in page_html and "(a document withheld from this audience)" in page_html
+    assert "REC-PEN-01" in json.dumps(site.check_json()["assessments"])  # check reads the whole SMS

@@ -9,8 +9,8 @@ catalogues is done. Only approved assessments count. The newest one is "now"; th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from mkdocs_sms.analysis.progress import group_of
 from mkdocs_sms.catalogue import Activity, Catalogue, Clause, resolve_clause
@@ -132,11 +132,28 @@ def assess(document: Document, catalogues: Sequence[Catalogue]) -> Assessment:
     return Assessment(document, judged)
 
 
-def approved_assessments(documents: Iterable[Document], catalogues: Sequence[Catalogue]) -> list[Assessment]:
-    """The approved assessments, oldest first."""
+# What an audience's view shows instead of the id of a withheld document given as evidence.
+WITHHELD = "(a document withheld from this audience)"
+
+
+def approved_assessments(
+    documents: Iterable[Document], catalogues: Sequence[Catalogue], withheld: Collection[str] = ()
+) -> list[Assessment]:
+    """The approved assessments, oldest first; evidence naming a ``withheld`` document id says only that."""
     found = [d for d in documents if d.type == ASSESSMENT and d.approved and d.status != "retired"]
     found.sort(key=lambda d: (d.evidence_date or dt.date.min, d.id))
-    return [assess(document, catalogues) for document in found]
+    result = [assess(document, catalogues) for document in found]
+    if not withheld:
+        return result
+    return [
+        replace(item, judged=tuple(
+            replace(j, judgement=replace(j.judgement, evidence=tuple(
+                WITHHELD if e in withheld else e for e in j.judgement.evidence
+            )))
+            for j in item.judged
+        ))
+        for item in result
+    ]  # fmt: skip
 
 
 def findings(document: Document, catalogues: Sequence[Catalogue]) -> Iterable[Finding]:

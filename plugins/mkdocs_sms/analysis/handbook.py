@@ -70,7 +70,8 @@ class Handbook:
     @cached_property
     def assessments(self) -> list[assessment.Assessment]:
         """The approved gap assessments, oldest first (the newest is "now")."""
-        return assessment.approved_assessments(self.documents, self.catalogues)
+        withheld = set(self.source.by_id) - set(self.by_id) if self.source is not None else set()
+        return assessment.approved_assessments(self.documents, self.catalogues, withheld)
 
     @cached_property
     def assessment_baseline(self) -> assessment.Assessment | None:
