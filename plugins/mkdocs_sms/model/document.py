@@ -10,6 +10,7 @@ from typing import Any
 from mkdocs_sms.model import frontmatter, references
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import FIELDS, validate
+from mkdocs_sms.model.target import Target
 from mkdocs_sms.model.vocabulary import GRADES, Vocabulary
 from mkdocs_sms.rules import RULES, Finding
 from mkdocs_sms.text import shown
@@ -56,6 +57,7 @@ class Document:
     source: str | None = None
     due: dt.date | None = None
     effectiveness: str | None = None
+    target: Target | None = None
     lines: Mapping[str, int] = field(default_factory=dict)
     item_lines: Mapping[str, list[int]] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -283,6 +285,7 @@ def _document_page(
         source=values.get("source"),
         due=values.get("due"),
         effectiveness=values.get("effectiveness"),
+        target=values.get("target"),
         lines=front.lines,
         item_lines=front.item_lines,
         extra={k: v for k, v in front.data.items() if k not in declared},
