@@ -350,7 +350,8 @@ def test_coverage_rows_say_why_they_exist_and_clause_guidance_opens_on_demand(
     first_activity = details.locator(".sms-activities li").first
     assert not first_activity.is_visible()  # collapsed by default
     details.locator("summary").click()
-    assert first_activity.is_visible() and first_activity.text_content() == incident.activities[0].text
+    text = f"{incident.activities[0].text} Level {incident.activities[0].level}"  # its maturity level after it
+    assert first_activity.is_visible() and first_activity.text_content() == text
     assert details.get_by_text(incident.explanation[:40]).is_visible()
     details.scroll_into_view_if_needed()
     screenshot(page, "coverage-clause-guidance")
@@ -401,7 +402,7 @@ def test_the_customer_edition_shows_no_trace_of_internal_documents(browser: Brow
     page.goto(customers.url + "sms/register/")
     rows = page.locator(".sms-register tbody tr")
     assert rows.count() == len(customers.data["documents"]) == 2
-    assert "89 further documents of the SMS are classified above public" in page.inner_text("article")
+    assert "90 further documents of the SMS are classified above public" in page.inner_text("article")
     screenshot(page, "customer-register")
     # A word found only in internal documents (the failover procedure and test report) finds nothing.
     search = page.locator("input.md-search__input")

@@ -268,7 +268,7 @@ def test_the_coverage_page_shows_basis_and_clause_guidance(make_site: Any) -> No
     assert "expected through 7.5.4" in html
     guidance = html.split('id="guidance-5-2"', 1)[1].split("</details>", 1)[0]
     assert "5.2 Policy: what the organisation does" in guidance
-    assert "<li>Make it known to staff and interested parties.</li>" in guidance
+    assert '<li>Make it known to staff and interested parties. <span class="sms-level">Level 2</span></li>' in guidance
     assert "auditors ask staff where to find it" in guidance
     assert "Works with: 6.2" in guidance and "See also: ISO/IEC 20000-10 (concepts and vocabulary)" in guidance
     # A clause with no rows of its own shows its guidance too, collapsed like the others.

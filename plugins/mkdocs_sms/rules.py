@@ -46,6 +46,7 @@ Code = Literal[
     "SMS108",
     "SMS109",
     "SMS110",
+    "SMS111",
     "SMS201",
     "SMS202",
     "SMS203",
@@ -345,6 +346,15 @@ _RULES = (
         "Corrective action counts only when it worked: clause 10.1 asks for a review of its effectiveness, "
         "and an auditor asks for that evidence on every closed nonconformity.",
         "Write what was checked, by whom and when under 'effectiveness', or reopen it (state: action planned).",
+    ),
+    Rule(
+        "SMS111",
+        Severity.INFO,
+        "required rows that no implementation phase names join the last phase",
+        "A plan of phases usually means to place every requirement; rows it leaves out are still part of the "
+        "target state, so they fall due with the last phase, which may not be what was planned.",
+        "Name the rows' clauses in a phase's 'clauses', or cover their maturity level with a phase's 'level' "
+        "or 'levels'; or leave them in the last phase on purpose.",
     ),
     Rule(
         "SMS302",

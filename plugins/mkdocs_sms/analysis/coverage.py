@@ -35,6 +35,7 @@ class CoverageRow:
     ``evidence_stale`` set. ``phase`` is the index of the implementation phase that brings the row
     in, ``late`` the first phase whose target date passed without the row being achieved,
     ``level`` the highest maturity level the approved documents reach (None when none is approved),
+    ``late_level`` the level that phase asked of the row (None for a phase of clauses),
     ``deferred_from`` the status a deferred row has against the whole target state, and ``withheld``
     how many of the documents meeting it a published view leaves out (they still count).
     """
@@ -48,6 +49,7 @@ class CoverageRow:
     phase: int | None = None
     late: int | None = None
     level: int | None = None
+    late_level: int | None = None
     deferred_from: str | None = None
     withheld: int = 0
 
@@ -190,13 +192,14 @@ def _place(
             for index, phase in enumerate(plan.phases)
             if phase.target < today
             and plan.in_scope(index, row.requirement, catalogues)
-            and not row.achieved(phase.level)
+            and not row.achieved(phase.level_for(row.requirement, catalogues))
         ),
         None,
     )
+    late_level = plan.phases[late].level_for(row.requirement, catalogues) if late is not None else None
     if current is not None and due is not None and due > current and row.status != COVERED:
-        return replace(row, status=DEFERRED, phase=due, late=late, deferred_from=row.status)
-    return replace(row, phase=due, late=late)
+        return replace(row, status=DEFERRED, phase=due, late=late, late_level=late_level, deferred_from=row.status)
+    return replace(row, phase=due, late=late, late_level=late_level)
 
 
 def findings(rows: Iterable[CoverageRow], plan: Plan | None = None) -> list[Finding]:
@@ -210,12 +213,12 @@ def findings(rows: Iterable[CoverageRow], plan: Plan | None = None) -> list[Find
         where = f"{req.catalogue} {req.clause} {req.clause_title} ({req.kind}: {req.name}): "
         if row.late is not None and plan is not None:
             phase = plan.phases[row.late]
-            needed = f" at {plan.level_name(phase.level)}" if phase.level is not None else ""
+            needed = f" at {plan.level_name(row.late_level)}" if row.late_level is not None else ""
             text = (
                 f"phase '{phase.name}' was due on {phase.target.isoformat()} and needed this requirement{needed}; "
                 f"it is {row.status}"
             )
-            if row.status == COVERED and phase.level is not None:
+            if row.status == COVERED and row.late_level is not None:
                 text += f" only at {plan.level_name(row.level or 1)}"
             result.append(RULES["SMS105"].finding(where + text + (f" ({ids})" if ids else "")))
         elif row.evidence_stale and (row.evidence is None or row.evidence_date is None):

@@ -15,9 +15,10 @@ from typing import Any
 
 from mkdocs_sms.analysis import assessment, coverage, nonconformities
 from mkdocs_sms.analysis.coverage import CoverageRow
-from mkdocs_sms.analysis.implementation import loop_findings
+from mkdocs_sms.analysis.implementation import loop_findings, unnamed_findings
 from mkdocs_sms.analysis.progress import CatalogueProgress, progress
 from mkdocs_sms.analysis.readiness import Readiness, readiness
+from mkdocs_sms.analysis.target import TargetState, target_findings, target_state
 from mkdocs_sms.catalogue import Catalogue, resolve_clause, unresolved
 from mkdocs_sms.model.defaults import META_FILE, defaults_for, parse_defaults
 from mkdocs_sms.model.document import Document, Page, read_page
@@ -79,6 +80,15 @@ class Handbook:
         plan = self.settings.implementation
         name = plan.baseline if plan else None
         return next((a for a in self.assessments if a.document.id == name), None)
+
+    @cached_property
+    def target(self) -> TargetState:
+        """The approved target state and the rows it asks for, computed once. A view for an audience
+        that withholds the target says so rather than measuring against nothing."""
+        state = target_state(self.documents, self.coverage, self.catalogues)
+        if state.document is None and self.source is not None and self.source.target.document is not None:
+            return replace(state, withheld=True)
+        return state
 
     @cached_property
     def nonconformities(self) -> nonconformities.Register:
@@ -226,6 +236,7 @@ def analyse(
     rows = coverage.compute(catalogues, documents, settings.today, settings.implementation)
     found.extend(coverage.findings(rows, settings.implementation))
     found.extend(loop_findings(settings.implementation, catalogues))
+    found.extend(unnamed_findings(settings.implementation, catalogues))
     findings = sorted(apply_severities(found, settings.severity), key=sort_key)
     referenced_by = _referenced_by(pages, by_id)
     return Handbook(
@@ -254,6 +265,7 @@ def _document_findings(
                 line=document.line_of("clauses", index),
                 document=document.id,
             )
+    yield from target_findings(document, catalogues)
     for item in coverage.uncounted(document, catalogues):
         yield RULES["SMS107"].finding(
             f"clause '{item.clause}' counts for nothing for a document of type {item.type}: "

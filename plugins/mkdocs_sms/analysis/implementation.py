@@ -2,41 +2,66 @@
 
 ISO/IEC 20000-5 describes two ways to phase the implementation of an SMS. Either each phase brings in
 a subset of the clauses (typically the SMS core first, then groups of processes), or the whole SMS is
-raised through maturity levels 1 to 3. A :class:`Phase` says which: ``clauses`` or ``level``.
+raised through maturity levels 1 to 3. A :class:`Phase` says which: ``clauses``, ``level`` (one level for
+the whole SMS) or ``levels`` (a level per clause, with a default: "level 3 for 8.5, level 2 elsewhere").
 Everything here is pure: the plan is read from ``mkdocs.yml`` and applied to catalogue rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from mkdocs_sms.catalogue import LEVELS, Catalogue, Requirement, resolve_clause, unresolved, within
+from mkdocs_sms.catalogue.levels import EXAMPLE, TargetLevels, parse_levels
 from mkdocs_sms.model.dates import parse_date
 from mkdocs_sms.read.baseline import DEFAULT_BASELINE
 from mkdocs_sms.rules import RULES, Finding
 
 DEFAULT_LEVEL_NAMES = ("Level 1", "Level 2", "Level 3")
 _PLAN_KEYS = {"phases", "levels", "baseline"}
-_PHASE_KEYS = {"name", "target", "clauses", "level", "description"}
+_PHASE_KEYS = {"name", "target", "clauses", "level", "levels", "description"}
 
 
 @dataclass(frozen=True)
 class Phase:
-    """One phase: a name, a target date, and either the clauses it brings in or the level it reaches."""
+    """One phase: a name, a target date, and the clauses it brings in, the level it raises the whole SMS
+    to, or the levels it raises each clause to."""
 
     name: str
     target: dt.date
     clauses: tuple[str, ...] = ()
     level: int | None = None
     description: str = ""
+    levels: TargetLevels | None = None
+
+    @property
+    def by_level(self) -> bool:
+        """Whether the phase raises the whole SMS through maturity levels (``level`` or ``levels``)."""
+        return self.level is not None or self.levels is not None
+
+    def level_for(self, requirement: Requirement, catalogues: Sequence[Catalogue]) -> int | None:
+        """The level this phase asks of ``requirement``; None for a phase of clauses."""
+        if self.levels is not None:
+            return self.levels.level_for(requirement, catalogues)
+        return self.level
+
+    def aim(self, level_name: Callable[[int], str]) -> str:
+        """What the phase aims at, in words."""
+        if self.levels is not None:
+            return self.levels.describe(level_name)
+        if self.level is not None:
+            return f"the whole SMS at {level_name(self.level)}"
+        return f"clauses {', '.join(self.clauses)}"
 
     def brings_in(self, requirement: Requirement, catalogues: Sequence[Catalogue]) -> bool:
-        """Whether this phase puts ``requirement`` in scope."""
-        if self.level is not None:
-            return requirement.level <= self.level
+        """Whether this phase puts ``requirement`` in scope: a level phase every row expected at the
+        level it asks of the row's clause."""
+        level = self.level_for(requirement, catalogues)
+        if level is not None:
+            return requirement.level <= level
         return any(_matches(ref, requirement, catalogues) for ref in self.clauses)
 
 
@@ -67,8 +92,8 @@ class Plan:
         due = self.due_phase(requirement, catalogues)
         if due is None or due > index:
             return False
-        phase = self.phases[index]
-        return phase.level is None or requirement.level <= phase.level
+        level = self.phases[index].level_for(requirement, catalogues)
+        return level is None or requirement.level <= level
 
     def level_name(self, level: int) -> str:
         """The configured name of a maturity level."""
@@ -157,7 +182,7 @@ def parse_plan(value: Any) -> Plan | None:
 def _phase(raw: Any, index: int) -> Phase:
     where = f"phases[{index}]"
     if not isinstance(raw, Mapping):
-        raise ValueError(f"{where} must be a mapping with 'name', 'target' and 'clauses' or 'level'")
+        raise ValueError(f"{where} must be a mapping with 'name', 'target' and 'clauses', 'level' or 'levels'")
     unknown = sorted(str(key) for key in set(raw) - _PHASE_KEYS)
     if unknown:
         raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(_PHASE_KEYS))})")
@@ -169,9 +194,18 @@ def _phase(raw: Any, index: int) -> Phase:
         target = parse_date(raw.get("target"))
     except ValueError as exc:
         raise ValueError(f"{where}: 'target' {exc}") from None
-    clauses, level = raw.get("clauses"), raw.get("level")
-    if (clauses is None) == (level is None):
-        raise ValueError(f"{where}: give either 'clauses' (the clauses it brings in) or 'level' (1, 2 or 3)")
+    clauses, level, raw_levels = raw.get("clauses"), raw.get("level"), raw.get("levels")
+    if sum(value is not None for value in (clauses, level, raw_levels)) != 1:
+        raise ValueError(
+            f"{where}: give one of 'clauses' (the clauses it brings in), 'level' (1, 2 or 3, for the whole SMS) "
+            f"or 'levels' (a level per clause with a default, e.g. {EXAMPLE})"
+        )
+    levels = None
+    if raw_levels is not None:
+        try:
+            levels = parse_levels(raw_levels)
+        except ValueError as exc:
+            raise ValueError(f"{where}: 'levels' {exc}") from None
     if level is not None and (isinstance(level, bool) or level not in LEVELS):
         raise ValueError(f"{where}: 'level' must be one of {', '.join(map(str, LEVELS))}, not {level!r}")
     refs: tuple[str, ...] = ()
@@ -182,7 +216,7 @@ def _phase(raw: Any, index: int) -> Phase:
             raise ValueError(f"{where}: 'clauses' must list clause numbers")
         refs = tuple(str(c).strip() for c in clauses)
     description = raw.get("description") or ""
-    return Phase(name.strip(), target, refs, level, str(description).strip())
+    return Phase(name.strip(), target, refs, level, str(description).strip(), levels)
 
 
 def check_plan(plan: Plan | None, catalogues: Sequence[Catalogue]) -> None:
@@ -193,3 +227,31 @@ def check_plan(plan: Plan | None, catalogues: Sequence[Catalogue]) -> None:
         for ref in phase.clauses:
             if resolve_clause(ref, catalogues) is None:
                 raise ValueError(f"phase '{phase.name}': {unresolved(ref, catalogues)}")
+        for ref, _ in phase.levels.clauses if phase.levels else ():
+            if resolve_clause(ref, catalogues) is None:
+                raise ValueError(f"phase '{phase.name}': 'levels' names {unresolved(ref, catalogues)}")
+
+
+def unnamed_findings(plan: Plan | None, catalogues: Sequence[Catalogue]) -> list[Finding]:
+    """SMS111: required rows that no phase brings in, once per catalogue. They join the last phase (the
+    target state is the whole catalogue), which the plan may not have meant."""
+    if plan is None or not plan.phases:
+        return []
+    result = []
+    for catalogue in catalogues:
+        rows = [
+            r
+            for r in catalogue.requirements
+            if r.required and not any(phase.brings_in(r, catalogues) for phase in plan.phases)
+        ]
+        if rows:
+            clauses = ", ".join(dict.fromkeys(r.clause for r in rows))
+            last = plan.phases[-1]
+            result.append(
+                RULES["SMS111"].finding(
+                    f"{len(rows)} required row{'' if len(rows) == 1 else 's'} of {catalogue.name} "
+                    f"{'is' if len(rows) == 1 else 'are'} named by no phase and join the last phase, "
+                    f"'{last.name}' (target {last.target.isoformat()}): clauses {clauses}"
+                )
+            )
+    return result

@@ -21,7 +21,8 @@ COMPLETE, LATE, UNDER_WAY, PLANNED = "complete", "late", "under way", "planned"
 
 @dataclass(frozen=True)
 class PhaseProgress:
-    """The rows one phase must achieve, and how many it has (now and at the baseline)."""
+    """The rows one phase must achieve, and how many it has (now and at the baseline). ``open`` are the
+    rows still to achieve (at the level the phase asks of each, for a level phase)."""
 
     name: str
     phase: Phase | None
@@ -29,6 +30,7 @@ class PhaseProgress:
     achieved: int
     state: str
     baseline_achieved: int | None = None
+    open: tuple[CoverageRow, ...] = ()
 
     @property
     def total(self) -> int:
@@ -46,11 +48,6 @@ class PhaseProgress:
         if self.baseline_achieved is None:
             return None
         return self.baseline_achieved / self.total if self.total else 1.0
-
-    def open_rows(self) -> list[CoverageRow]:
-        """The rows still to achieve."""
-        level = self.phase.level if self.phase else None
-        return [row for row in self.rows if not row.achieved(level)]
 
 
 @dataclass(frozen=True)
@@ -131,9 +128,10 @@ def _phase(
     mine = tuple(
         row
         for row in rows
-        if plan.in_scope(index, row.requirement, catalogues) and (phase.level is not None or row.phase == index)
+        if plan.in_scope(index, row.requirement, catalogues) and (phase.by_level or row.phase == index)
     )
-    achieved = sum(1 for row in mine if row.achieved(phase.level))
+    unachieved = tuple(row for row in mine if not row.achieved(phase.level_for(row.requirement, catalogues)))
+    achieved = len(mine) - len(unachieved)
     today = handbook.settings.today
     if achieved == len(mine):
         state = COMPLETE
@@ -147,7 +145,7 @@ def _phase(
     if baseline is not None:
         # The baseline recorded statuses, not levels: a level phase counts covered rows at the baseline.
         before = _baseline_count(baseline, list(mine))
-    return PhaseProgress(phase.name, phase, mine, achieved, state, before)
+    return PhaseProgress(phase.name, phase, mine, achieved, state, before, unachieved)
 
 
 def _open_state(plan: Plan, today: dt.date) -> str:

@@ -11,6 +11,7 @@ from mkdocs_sms.model import frontmatter, references
 from mkdocs_sms.model.assessment import Judgement
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import FIELDS, validate
+from mkdocs_sms.model.target import Target
 from mkdocs_sms.model.vocabulary import GRADES, Vocabulary
 from mkdocs_sms.rules import RULES, Finding
 from mkdocs_sms.text import shown
@@ -59,6 +60,7 @@ class Document:
     effectiveness: str | None = None
     assessor: str | None = None
     judgements: tuple[Judgement, ...] = ()
+    target: Target | None = None
     lines: Mapping[str, int] = field(default_factory=dict)
     item_lines: Mapping[str, list[int]] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -292,6 +294,7 @@ def _document_page(
         effectiveness=values.get("effectiveness"),
         assessor=values.get("assessor"),
         judgements=values.get("judgements", ()),
+        target=values.get("target"),
         lines=front.lines,
         item_lines=front.item_lines,
         extra={k: v for k, v in front.data.items() if k not in declared},

@@ -15,6 +15,7 @@ from mkdocs_sms.catalogue import LEVELS
 from mkdocs_sms.model.assessment import RESULTS, Judgement, read_judgement
 from mkdocs_sms.model.dates import INTERVAL_PATTERN, Interval, parse_date
 from mkdocs_sms.model.frontmatter import FrontMatter
+from mkdocs_sms.model.target import TARGET_TYPE, parse_target
 from mkdocs_sms.model.vocabulary import Vocabulary
 from mkdocs_sms.rules import Code
 from mkdocs_sms.text import shown
@@ -28,7 +29,8 @@ class Field:
     attribute listing allowed values; ``required_if`` is ``(other key, value)`` for keys required only
     in some documents, reported with ``missing_code``. A missing key is reported on the line of the
     ``missing_at`` key when there is one (the approval belongs with ``status: approved``), else on
-    the closing ``---``, where it would be added.
+    the closing ``---``, where it would be added. ``only_if`` is ``(other key, value)`` for keys read
+    only in some documents (SMS003 elsewhere).
     """
 
     key: str
@@ -39,6 +41,7 @@ class Field:
     choices: str | None = None
     missing_code: Code = "SMS002"
     missing_at: str | None = None
+    only_if: tuple[str, str] | None = None
 
 
 FIELDS: tuple[Field, ...] = (
@@ -74,6 +77,8 @@ FIELDS: tuple[Field, ...] = (
     Field("judgements", "judgements", "A gap assessment's judgement of each clause activity: "
           "activity (\"8.6.1/2\"), result (conforms, partial, not, n/a with a reason), level, evidence, note."),
     Field("effectiveness", "text", "How the corrective action was shown to work: what was checked, by whom, when."),
+    Field("target", "target", "Target state of a plan: scope (text), levels per clause with a default "
+          "(e.g. {\"8.5\": 3, default: 2}) and the date.", only_if=("type", TARGET_TYPE)),
 )  # fmt: skip
 
 
@@ -201,6 +206,7 @@ CONVERTERS: dict[str, Converter] = {
     "ids": _ids,
     "level": _level,
     "judgements": _judgements,
+    "target": lambda value, field, vocabulary: parse_target(value),
 }
 
 
@@ -237,6 +243,11 @@ def validate(front: FrontMatter, vocabulary: Vocabulary) -> tuple[dict[str, Any]
             front.item_lines[field.key] = [at for index, at in enumerate(item_lines) if index not in bad]
         except ValueError as exc:
             problems.append(Problem("SMS003", field.key, line, f"'{field.key}' {exc}"))
+            continue
+        if field.only_if and data.get(field.only_if[0]) != field.only_if[1]:
+            del values[field.key]
+            other, value = field.only_if
+            problems.append(Problem("SMS003", field.key, line, f"'{field.key}' is read only when {other} is {value}"))
     for field in FIELDS:
         if data.get(field.key) is not None:
             continue
@@ -252,6 +263,20 @@ def validate(front: FrontMatter, vocabulary: Vocabulary) -> tuple[dict[str, Any]
 
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _INTERVAL = {"type": "string", "pattern": INTERVAL_PATTERN}
+_TARGET = {
+    "type": "object",
+    "required": ["scope", "levels", "date"],
+    "additionalProperties": False,
+    "properties": {
+        "scope": {"type": "string", "pattern": r"\S"},
+        "levels": {
+            "type": "object",
+            "required": ["default"],
+            "additionalProperties": {"enum": list(LEVELS)},
+        },
+        "date": _DATE,
+    },
+}
 
 
 def _kind_schema(field: Field, vocabulary: Vocabulary, clauses: list[str]) -> dict[str, Any]:
@@ -287,6 +312,7 @@ def _kind_schema(field: Field, vocabulary: Vocabulary, clauses: list[str]) -> di
                 "then": {"required": ["reason"]},
             },
         },
+        "target": lambda: _TARGET,
     }
     return {**by_kind[field.kind](), "description": field.description}
 
@@ -304,6 +330,9 @@ def json_schema(vocabulary: Vocabulary, clauses: list[str]) -> dict[str, Any]:
             conditions.append(
                 {"if": {"properties": {key: {"const": value}}, "required": [key]}, "then": {"required": [field.key]}}
             )
+        if field.only_if:
+            key, value = field.only_if
+            conditions.append({"if": {"required": [field.key]}, "then": {"properties": {key: {"const": value}}}})
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "mkdocs-sms controlled document",

@@ -140,6 +140,10 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
         "",
         PLACEHOLDER.format("implementation:summary"),
         "",
+        "## Target state",
+        "",
+        PLACEHOLDER.format("implementation:target"),
+        "",
     ]
     for index, catalogue in enumerate(handbook.catalogues):
         for part, title in _IMPLEMENTATION_PARTS:
@@ -223,7 +227,7 @@ def _template_helpers(handbook: Handbook) -> dict[str, Any]:
 
     return {
         "ref": ref, "phase_name": phase_name, "pct": _pct, "heat": _heat, "colours": _STATE_COLOURS,
-        "basis_label": basis_label,
+        "basis_label": basis_label, "level_name": plan.level_name,
     }  # fmt: skip
 
 
@@ -257,7 +261,10 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
         yield (
             "coverage-summary",
             _env.get_template("coverage_summary.html").render(
-                summaries=summaries, today=today, deferred=any(counts["deferred"] for _, counts in summaries)
+                summaries=summaries,
+                today=today,
+                deferred=any(counts["deferred"] for _, counts in summaries),
+                level_name=(handbook.settings.implementation or Plan()).level_name,
             ),
         )
     for index, catalogue in enumerate(handbook.catalogues):
@@ -310,6 +317,12 @@ def _implementation(handbook: Handbook, links: Links) -> Iterable[tuple[str, str
         **_template_helpers(handbook),
     }
     yield "implementation:summary", template.render(part="summary", progress=items, **common)
+    yield (
+        "implementation:target",
+        _env.get_template("implementation_target.html").render(
+            state=handbook.target, catalogues=handbook.catalogues, **common
+        ),
+    )
     for index, item in enumerate(items):
         for part, _ in _IMPLEMENTATION_PARTS:
             yield f"implementation:{index}:{part}", template.render(part=part, item=item, index=index, **common)
@@ -464,6 +477,35 @@ def document_json(document: Document, history: History | None = None) -> dict[st
     }
 
 
+def target_json(handbook: Handbook) -> dict[str, Any]:
+    """The target state in ``sms.json``: the document that counts, its levels, and each row it asks for."""
+    state = handbook.target
+    target = state.target
+    return {
+        "status": state.status,
+        "reason": state.reason or None,
+        "document": state.document.id if state.document else None,
+        "unapproved": [d.id for d in state.unapproved],
+        "scope": target.scope if target else None,
+        "date": _iso(target.date) if target else None,
+        "levels": target.levels.to_json() if target else None,
+        "achieved": state.achieved if target else None,
+        "total": len(state.rows) if target else None,
+        "rows": [
+            {
+                "catalogue": item.row.requirement.catalogue,
+                "clause": item.row.requirement.clause,
+                "key": item.row.requirement.key,
+                "level": item.level,
+                "status": item.row.status,
+                "document_level": item.row.level,
+                "achieved": item.achieved,
+            }
+            for item in state.rows
+        ],
+    }
+
+
 def handbook_json(handbook: Handbook) -> dict[str, Any]:
     """The machine-readable export: ``sms.json`` and ``mkdocs-sms check --format json``."""
     plan = handbook.settings.implementation or Plan()
@@ -503,6 +545,7 @@ def handbook_json(handbook: Handbook) -> dict[str, Any]:
             }
             for row in handbook.coverage
         ],
+        "target": target_json(handbook),
         "audit": {
             "ready": audit.ready,
             "verdict": audit.verdict,
