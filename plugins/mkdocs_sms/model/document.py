@@ -56,6 +56,10 @@ class Document:
     source: str | None = None
     due: dt.date | None = None
     effectiveness: str | None = None
+    # An internal audit record's audited clauses and a management review record's checklist of inputs
+    # (key, covered); None when not written, which is not the same as none.
+    audited: tuple[str, ...] | None = None
+    inputs: tuple[tuple[str, bool], ...] | None = None
     lines: Mapping[str, int] = field(default_factory=dict)
     item_lines: Mapping[str, list[int]] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -283,6 +287,8 @@ def _document_page(
         source=values.get("source"),
         due=values.get("due"),
         effectiveness=values.get("effectiveness"),
+        audited=values.get("audited"),
+        inputs=values.get("inputs"),
         lines=front.lines,
         item_lines=front.item_lines,
         extra={k: v for k, v in front.data.items() if k not in declared},
