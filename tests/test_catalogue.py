@@ -311,6 +311,15 @@ def test_no_requirement_or_activity_follows_the_standards_lists_word_for_word(is
 # What a JSON Schema cannot say; the reader checks it alone.
 READER_ONLY = {"duplicate clause"}
 MALFORMED_MORE = {
+    "review input key not lower-case": (
+        "catalogue: x\ntitle: T\naudit: {review_inputs: {Actions: Earlier actions}}\nclauses:\n"
+        "  - {clause: '1', title: A}\n",
+        "review input key 'Actions' must be lower-case letters, digits and _",
+    ),
+    "review inputs as a list": (
+        "catalogue: x\ntitle: T\naudit: {review_inputs: [actions]}\nclauses:\n  - {clause: '1', title: A}\n",
+        "'review_inputs' must map input keys to short labels",
+    ),
     "clause as a decimal": ("catalogue: x\ntitle: T\nclauses:\n  - {clause: 8.10, title: A}\n", "loses digits"),
     "max_age on a document": (
         "catalogue: x\ntitle: T\nclauses:\n  - clause: '1'\n    title: A\n    requirements:\n"

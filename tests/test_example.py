@@ -76,11 +76,30 @@ def test_example_audit_page_reads_the_open_nonconformities(built: tuple[Any, Pat
     ncs = {d["id"]: d for d in data["documents"] if d["path"].startswith("records/nonconformities/")}
     assert len(ncs) == 10 and all(d["type"] == "record" and d["clauses"] == ["10.1"] for d in ncs.values())
     # Four minor ones are open, each with its corrective action planned within its due date: as at a
-    # certification audit, they do not stand in the way.
-    assert data["audit"] == {"ready": True, "verdict": "ready", "failed": [], "unassessed": []}
+    # certification audit, they do not stand in the way. What does: the one internal audit report in the
+    # handbook (June 2026) covered a part of the clauses, and the transition of the clinical priority line
+    # (8.5.2.3, August 2026) is the last record of its process, older than three months.
+    assert data["audit"] == {
+        "ready": False,
+        "verdict": "not ready",
+        "failed": [
+            "Records of every clause 8 process within 3 months",
+            "Internal audits covered every clause within 3 years",
+        ],
+        "unassessed": [],
+    }
     audit = (site_dir / "sms/audit/index.html").read_text()
-    assert "Ready for the certification audit" in audit
+    assert "Not ready for the certification audit" in audit
     assert "4 minor nonconformity record(s) of clause 10.1 are open with a corrective action planned" in audit
+    assert "1 of 15 clause 8 processes have no approved record dated between 2026-08-29 and 2026-11-29" in audit
+    assert "no record since 2026-08-29: <a" in audit and 'title="Build and transition">8.5.2.3</a>' in audit
+    assert "47 of 57 clauses not audited since 2023-11-29 (1 internal audit record(s))" in audit
+    # The minutes of September 2026 discussed every input of the management review.
+    assert "all 8 inputs covered by REC-MR-2026-09" in audit
+    pack = audit.split('class="sms-table sms-pack"', 1)[1].split("</table>", 1)[0]
+    for doc_id in ("SCP-SMS-01", "POL-SMS-01", "PLN-SMS-01", "CAT-SVC-01", "REC-AUD-2026-06", "REC-MR-2026-09"):
+        assert f">{doc_id}</a>" in pack, doc_id
+    assert 'href="../register/"' in pack and 'href="../coverage/"' in pack
     listed = audit.split('id="open-nonconformities"', 1)[1]
     assert [doc_id for doc_id in sorted(ncs) if doc_id in listed] == [
         "NC-2026-006", "NC-2026-008", "NC-2026-009", "NC-2026-010",

@@ -372,6 +372,9 @@ class _Links:
     def clause(self, clause: str) -> str | None:
         return "../coverage/#clause-5-2" if clause == "5.2" else None
 
+    def page(self, name: str) -> str | None:
+        return f"../{name}/"
+
 
 @FUZZ
 @given(title=hostile, owner=hostile, clause=hostile, approver=hostile)

@@ -40,7 +40,9 @@ def complete() -> dict[str, str]:
         "processes/incident.md": approved("PRC-INC-01", "process", ["8.6.1"]),
         "records/incident-trends.md": approved("REC-INC-2026-10", "record", ["8.6.1"], date="2026-10-31"),
         "plans/audit.md": approved("PLN-AUD-01", "plan", ["9.2"]),
-        "records/audit.md": approved("REC-AUD-2026-05", "record", ["9.2"], date="2026-05-20"),
+        "records/audit.md": approved(
+            "REC-AUD-2026-05", "record", ["9.2"], date="2026-05-20", audited=["4", "5", "8", "9", "10"]
+        ),
         "records/review.md": approved("REC-MR-2026-09", "record", ["9.3"], date="2026-09-24"),
         "records/nc.md": approved(
             "REC-NC-2026-01",
@@ -269,7 +271,7 @@ def test_implementation_page_without_a_plan_shows_the_target_state(make_site: An
 
 def test_stale_evidence_is_sms104_and_fails_the_audit_checks(make_site: Any) -> None:
     pages = complete()
-    pages["records/audit.md"] = approved("REC-AUD-2025-06", "record", ["9.2"], date="2025-06-01")
+    pages["records/audit.md"] = approved("REC-AUD-2025-06", "record", ["9.2"], date="2025-06-01", audited=["4", "5"])
     site = make_site(pages, options())
     data = site.check_json()
     assert rows(data)["9.2 Internal audit results"] == "stale"
@@ -282,7 +284,12 @@ def test_stale_evidence_is_sms104_and_fails_the_audit_checks(make_site: Any) -> 
     assert data["audit"] == {
         "ready": False,
         "verdict": "not ready",
-        "failed": ["Coverage complete", "Evidence fresh", "An internal audit within 12 months"],
+        "failed": [
+            "Coverage complete",
+            "Evidence fresh",
+            "An internal audit within 12 months",
+            "Internal audits covered every clause within 3 years",
+        ],
         "unassessed": [],
     }
     assert site.build().ok
@@ -380,7 +387,7 @@ def test_nonconformities_kept_only_in_a_register_table_cannot_be_assessed(make_s
     audit = site.site_file("sms/audit/index.html")
     assert "Readiness for the certification audit cannot be assessed" in audit
     assert "Ready for the certification audit" not in audit
-    assert "1 of 7 checks cannot be assessed as of 2026-11-29" in audit
+    assert "1 of 8 checks cannot be assessed as of 2026-11-29" in audit
     assert "no nonconformity is recorded: no record of clause 10.1 has a state" in audit
     assert '<span class="sms-badge sms-badge--cannot-be-assessed">cannot be assessed</span>' in audit
     assert "No nonconformity record is open" not in audit
@@ -411,7 +418,7 @@ def test_evidence_fresh_cannot_be_assessed_without_evidence(make_site: Any) -> N
     assert site.build().ok
     audit = site.site_file("sms/audit/index.html")
     assert "1 of 2 record row(s) with a max_age have no approved evidence yet" in audit
-    assert "Not ready for the certification audit" in audit and "1 of 7 checks cannot be assessed" in audit
+    assert "Not ready for the certification audit" in audit and "1 of 8 checks cannot be assessed" in audit
 
 
 def test_state_must_be_one_of_the_nonconformity_states(make_site: Any) -> None:

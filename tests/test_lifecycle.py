@@ -33,6 +33,11 @@ Key = tuple[str, str, str]
 FOUNDATION = ["4.3", "5.2.1", "6.1", "6.2.1", "6.3", "7.2"]
 # The team's own plan brings the internal audit, the management review and nonconformities forward.
 EARLY = ["9.2", "9.2", "9.3", "10.1"]  # 9.2 has two rows: the programme and the audit results
+# The audit-preparation checks (by title) and what the minutes and the audit report say they covered.
+OPERATION = "Records of every clause 8 process within 3 months"
+PROGRAMME = "Internal audits covered every clause within 3 years"
+INPUTS = "The latest management review covered every input"
+REVIEW_INPUTS = ["actions", "issues", "nonconformities", "measurement", "audits", "feedback", "risks", "improvement"]
 
 
 def _set_today(monkeypatch: pytest.MonkeyPatch, day: str) -> str:
@@ -151,7 +156,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     # record of an internal audit or a management review; whether evidence is recent and whether a
     # nonconformity is open cannot be assessed, as the handbook holds no evidence and no nonconformity.
     not_ready = ["Coverage complete", "An internal audit within 12 months", "A management review within 12 months"]
-    unassessed = ["Evidence fresh", "No nonconformity blocks the audit"]
+    unassessed = ["Evidence fresh", OPERATION, PROGRAMME, INPUTS, "No nonconformity blocks the audit"]
     assert audit == ("not ready", not_ready, unassessed)
 
     # The team sets its own plan: internal audit, management review and nonconformities in phase one.
@@ -226,7 +231,8 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     _branch(site, "management-review")
     git(site.root, "rm", "-q", "docs/reports/9-3-management-review-results.md")
     site.write("records/management-review-2026-11.md",
-               _record("REC-MR-2026-11", "Management review, November 2026", ["9.3"], "2026-11-18", day))  # fmt: skip
+               _record("REC-MR-2026-11", "Management review, November 2026", ["9.3"], "2026-11-18", day,
+                       inputs=REVIEW_INPUTS))  # fmt: skip
     assert _diff(site, "main") == _passes(
         _changes(added=["REC-MR-2026-11"], removed=["RPT-9-3-1"]), [("9.3", "draft", "covered")]
     )
@@ -234,7 +240,8 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     _merge(site, "management-review", day)
     findings, audit, _ = _check(site)
     assert findings == sorted(_drafts(["6.2.1", "6.3", "7.2", "9.2", "9.2", "10.1"]))
-    # The management review of November is recent: that check passes; the others are as they were.
+    # The management review of November is recent and covered every input: those checks pass.
+    unassessed.remove(INPUTS)
     assert audit == ("not ready", ["Coverage complete", "An internal audit within 12 months"], unassessed)
 
     # 5. A record each month, committed on its day. Records have no review cycle: the incident record of
@@ -248,16 +255,20 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     findings, audit, data = _check(site)
     assert findings == sorted(_drafts(["6.2.1", "6.3", "7.2", "9.2", "9.2", "10.1"]))
     assert next(d["next_review"] for d in data["documents"] if d["id"] == "REC-INC-2025-10") is None
-    assert audit == ("not ready", ["Coverage complete", "An internal audit within 12 months"], unassessed)
+    # The first records of a clause 8 process: now the other processes show none.
+    unassessed.remove(OPERATION)
+    assert audit == ("not ready", ["Coverage complete", OPERATION, "An internal audit within 12 months"], unassessed)
 
     day = _set_today(monkeypatch, "2027-01-12")
     site.write("records/internal-audit-2027-01.md",
-               _record("REC-IA-2027-01", "Internal audit, January 2027", ["9.2"], "2027-01-08", day))  # fmt: skip
+               _record("REC-IA-2027-01", "Internal audit, January 2027", ["9.2"], "2027-01-08", day,
+                       audited=["4", "5", "6", "7", "8", "9", "10"]))  # fmt: skip
     commit_all(site.root, "Internal audit of January 2027", day)
     findings, audit, _ = _check(site)
     assert findings == sorted(_drafts(["6.2.1", "6.3", "7.2", "9.2", "10.1"]))  # 9.2 results now covered
-    # An internal audit is recent too: only the coverage fails (and the two checks without input).
-    assert audit == ("not ready", ["Coverage complete"], unassessed)
+    # An internal audit is recent too, and it audited every clause.
+    unassessed.remove(PROGRAMME)
+    assert audit == ("not ready", ["Coverage complete", OPERATION], unassessed)
 
     day = _set_today(monkeypatch, "2027-02-09")
     site.write("records/incidents/2027-02.md",
@@ -265,7 +276,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     commit_all(site.root, "Incident record of February 2027", day)
     findings, audit, _ = _check(site)
     assert findings == sorted(_drafts(["6.2.1", "6.3", "7.2", "9.2", "10.1"]))
-    assert audit == ("not ready", ["Coverage complete"], unassessed)
+    assert audit == ("not ready", ["Coverage complete", OPERATION], unassessed)
 
     # 6. The approved policy edited without a new version: SMS201 in diff and, once committed, in check.
     day = _set_today(monkeypatch, "2027-03-01")
@@ -324,7 +335,7 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     assert "Not ready for the certification audit" in site.site_file("sms/audit/index.html")
     findings, audit, _ = _check(site)
     assert findings == sorted(_drafts(["6.2.1", "7.2", "9.2", "10.1"]))
-    assert audit == ("not ready", ["Coverage complete"], unassessed)
+    assert audit == ("not ready", ["Coverage complete", OPERATION], unassessed)
 
     # The last drafts are written and approved in one change: every row is covered, and the rows of the
     # later phases come out of "deferred" (a covered row is never deferred).

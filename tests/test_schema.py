@@ -30,6 +30,14 @@ CASES = {
     "unknown classification": approved("POL-K-01", "policy", ["5.2"], classification="secret"),
     "date that is not a date": approved("POL-T-01", "policy", ["5.2"], approved_on="March 2026"),
     "empty title": approved("POL-E-01", "policy", ["5.2"], title=" "),
+    "valid audit record with the clauses it audited": approved(
+        "REC-IA-01", "record", ["9.2"], date="2026-01-05", audited=["5", "9.2"]
+    ),
+    "valid review record with its inputs": approved(
+        "REC-MR-01", "record", ["9.2"], date="2026-01-05", inputs={"actions": True, "audits": False}
+    ),
+    "audited names an unknown clause": approved("REC-IA-02", "record", ["9.2"], date="2026-01-05", audited=["5.9"]),
+    "inputs neither a list nor a mapping": approved("REC-MR-02", "record", ["9.2"], date="2026-01-05", inputs="all"),
 }
 
 

@@ -60,6 +60,8 @@ OPTIONS: tuple[Option, ...] = (
            "your templates for `mkdocs-sms new` (the shipped ones fill gaps)"),
     Option("implementation", (dict,), None,
            "the ISO/IEC 20000-5 plan: phases, level names, baseline file (below)"),
+    Option("audit_preparation", (dict,), None,
+           "audit date, evidence window and audit cycle of the audit page (below)"),
 )  # fmt: skip
 
 # Option name -> default, in the order the README documents them.

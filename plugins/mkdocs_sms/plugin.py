@@ -66,6 +66,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._unreadable: set[str] = set()
         self._documents_by_path: dict[str, Document] = {}
         self._coverage_file: File | None = None
+        self._generated_files: dict[str, File] = {}
         self._history: History | None = None
         self._pages = PageCache()  # kept across `mkdocs serve` rebuilds, like the history
         self._withheld: set[str] = set()  # paths of the pages above the audience
@@ -173,6 +174,11 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._add(files, config, CSS_URI, render.stylesheet())
         self._add(files, config, JS_URI, render.script())
         self._coverage_file = files.get_file_from_path(f"{self.settings.pages_dir}/coverage.md")
+        self._generated_files = {
+            name.removesuffix(".md"): found
+            for name in pages
+            if (found := files.get_file_from_path(f"{self.settings.pages_dir}/{name}")) is not None
+        }
         self._files_by_id = {}
         for document in handbook.documents:
             found = files.get_file_from_path(document.path)
@@ -351,7 +357,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
 
     def _links(self, page: Page) -> _PageLinks:
         assert self.handbook is not None
-        return _PageLinks(page, self._files_by_id, self._coverage_file, self.handbook)
+        return _PageLinks(page, self._files_by_id, self._coverage_file, self.handbook, self._generated_files)
 
 
 def _without(nav: list[Any], paths: set[str]) -> list[Any]:
@@ -390,8 +396,16 @@ def _sections(items: list[Any]) -> Iterator[Section]:
 class _PageLinks:
     """URLs of documents and clauses, relative to the page being rendered."""
 
-    def __init__(self, page: Page, files_by_id: dict[str, File], coverage: File | None, handbook: Handbook) -> None:
+    def __init__(
+        self,
+        page: Page,
+        files_by_id: dict[str, File],
+        coverage: File | None,
+        handbook: Handbook,
+        generated: Mapping[str, File] | None = None,
+    ) -> None:
         self._page = page
+        self._generated = generated or {}
         self._files_by_id = files_by_id
         self._handbook = handbook
         self._coverage = coverage
@@ -407,3 +421,7 @@ class _PageLinks:
             return None
         page_url = get_relative_url(self._coverage.url, self._page.url)
         return f"{page_url}#{self._anchors.clause(resolved[0].name, resolved[1])}"
+
+    def page(self, name: str) -> str | None:
+        file = self._generated.get(name)
+        return get_relative_url(file.url, self._page.url) if file else None

@@ -10,11 +10,12 @@ import datetime as dt
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mkdocs_sms.analysis.implementation import Plan, check_plan, parse_plan
+from mkdocs_sms.analysis.readiness import Preparation, parse_preparation
 from mkdocs_sms.catalogue import Catalogue, load_catalogues
 from mkdocs_sms.model.dates import Interval, parse_date
 from mkdocs_sms.model.document import STATES
@@ -54,6 +55,7 @@ class Settings:
     changes_since: str | None
     templates_dir: str
     implementation: Plan | None
+    audit_preparation: Preparation = field(default_factory=Preparation)
     repo_url: str | None = None
     base_dir: Path = Path(".")
 
@@ -109,6 +111,10 @@ class Settings:
             plan = parse_plan(values["implementation"])
         except ValueError as exc:
             raise SettingsError(f"option 'implementation': {exc}") from None
+        try:
+            preparation = parse_preparation(values["audit_preparation"])
+        except ValueError as exc:
+            raise SettingsError(f"option 'audit_preparation': {exc}") from None
         pages_dir = str(values["pages_dir"]).strip("/")
         if not pages_dir or ".." in Path(pages_dir).parts:
             raise SettingsError("option 'pages_dir' must be a folder inside docs_dir, e.g. 'sms'")
@@ -133,6 +139,7 @@ class Settings:
             changes_since=None if values["changes_since"] is None else str(values["changes_since"]),
             templates_dir=str(values["templates_dir"]),
             implementation=plan,
+            audit_preparation=preparation,
             base_dir=base_dir,
         )
 

@@ -97,9 +97,14 @@ def clause_index(
 def citing(index: dict[tuple[str, str], list[Document]], requirement: Requirement) -> list[Document]:
     """The documents of ``index`` (see :func:`clause_index`) that cite the row's clause or a clause
     beneath it (a policy citing 5.2.1 may meet a row on 5.2), each once."""
+    return citing_clause(index, requirement.catalogue, requirement.clause)
+
+
+def citing_clause(index: dict[tuple[str, str], list[Document]], catalogue: str, clause: str) -> list[Document]:
+    """The documents of ``index`` that cite ``clause`` of ``catalogue`` or a clause beneath it, each once."""
     found: dict[int, Document] = {}
-    for (catalogue, number), documents in index.items():
-        if catalogue == requirement.catalogue and within(number, requirement.clause):
+    for (name, number), documents in index.items():
+        if name == catalogue and within(number, clause):
             found.update((id(document), document) for document in documents)
     return list(found.values())
 

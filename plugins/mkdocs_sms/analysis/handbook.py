@@ -266,6 +266,15 @@ def _document_findings(
                 document=document.id,
             )
     yield from target_findings(document, catalogues)
+    for index, clause in enumerate(document.audited or ()):
+        if resolve_clause(clause, catalogues) is None:
+            yield RULES["SMS005"].finding(
+                f"'audited': {unresolved(clause, catalogues)}",
+                path=document.path,
+                line=document.line_of("audited", index),
+                document=document.id,
+            )
+    yield from _unknown_inputs(document, catalogues)
     for item in coverage.uncounted(document, catalogues):
         yield RULES["SMS107"].finding(
             f"clause '{item.clause}' counts for nothing for a document of type {item.type}: "
@@ -316,6 +325,25 @@ def _document_findings(
             line=document.line_of("state"),
             document=document.id,
         )
+
+
+def _unknown_inputs(document: Document, catalogues: Sequence[Catalogue]) -> Iterable[Finding]:
+    """SMS003 for a review input key that no loaded catalogue declares (when one declares any): a
+    misspelt key would leave the input uncovered on the audit page without saying why."""
+    known = {key for catalogue in catalogues for key, _ in catalogue.review_inputs}
+    if not document.inputs or not known:
+        return
+    keys = [key for key, _ in document.inputs]
+    for index, key in enumerate(keys):
+        if key not in known:
+            listed = "inputs" in document.item_lines
+            yield RULES["SMS003"].finding(
+                f"'inputs' names '{key}', which is not a review input of a loaded catalogue "
+                f"(known: {', '.join(sorted(known))})",
+                path=document.path,
+                line=document.line_of("inputs", index if listed else None),
+                document=document.id,
+            )
 
 
 def _audience_findings(pages: Sequence[Page], by_id: dict[str, Document], settings: Settings) -> Iterable[Finding]:

@@ -3,7 +3,11 @@
 ISO/IEC 20000-5 ends the implementation with an evaluation and the preparation for the audit. The
 checks here are what a certification body looks at first: the documented information is complete and
 in date, the evidence is recent, an internal audit and a management review have been held within
-their intervals, and no nonconformity is left open. Pure functions over a handbook.
+their intervals, and no nonconformity is left open. The preparation for the audit adds what a
+certification body asks for before it comes: records showing that every operational process runs
+(within ``audit_preparation: window`` of the audit date), internal audits that covered every clause over
+the certification cycle (``cycle``), a management review that considered every input the catalogue
+lists, and the stage 1 pack of documents it reads first. Pure functions over a handbook.
 
 A check whose input is absent does not pass: it "cannot be assessed", and so neither can the verdict.
 No nonconformity recorded is not the same as none open, and no evidence is not recent evidence.
@@ -13,13 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs_sms.analysis import nonconformities
-from mkdocs_sms.analysis.coverage import COVERED, CoverageRow, clause_index
-from mkdocs_sms.catalogue import Catalogue
-from mkdocs_sms.model.dates import Interval
-from mkdocs_sms.model.document import Document
+from mkdocs_sms.analysis.coverage import COVERED, CoverageRow, citing_clause, clause_index
+from mkdocs_sms.catalogue import OPERATION_KEY, Catalogue, resolve_clause, within
+from mkdocs_sms.model.dates import Interval, parse_date
+from mkdocs_sms.model.document import EVIDENCE_TYPES, Document
 from mkdocs_sms.rules import Finding, Severity
 
 if TYPE_CHECKING:  # a handbook offers its readiness; only types flow this way
@@ -28,10 +32,70 @@ if TYPE_CHECKING:  # a handbook offers its readiness; only types flow this way
 # How recent an internal audit or management review must be when its catalogue row sets no max_age.
 DEFAULT_INTERVAL = Interval(12, "month")
 
+# How recent the records of each operational process must be, and the certification cycle over which the
+# internal audits cover every clause, when the audit_preparation option does not say.
+DEFAULT_WINDOW = Interval(3, "month")
+DEFAULT_CYCLE = Interval(3, "year")
+PREPARATION_KEYS = ("date", "window", "cycle")
+
 Outcome = Literal["pass", "fail", "cannot be assessed"]
 PASS: Outcome = "pass"
 FAIL: Outcome = "fail"
 UNASSESSED: Outcome = "cannot be assessed"
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """The ``audit_preparation`` option: the date of the certification audit (None: the configured
+    ``today``; a later date plans ahead), how recent each process's records must be on that date, and
+    the cycle over which internal audits cover every clause."""
+
+    date: dt.date | None = None
+    window: Interval = DEFAULT_WINDOW
+    cycle: Interval = DEFAULT_CYCLE
+
+    def audit_date(self, today: dt.date) -> dt.date:
+        """The date the preparation checks are made for."""
+        return self.date or today
+
+
+def parse_preparation(value: Any) -> Preparation:
+    """Read the ``audit_preparation`` option; raise ValueError with a readable message when it is wrong."""
+    if value is None:
+        return Preparation()
+    if not isinstance(value, dict):
+        raise ValueError("must be a mapping such as {date: 2027-03-01, window: 3 months, cycle: 3 years}")
+    unknown = sorted(str(key) for key in value if key not in PREPARATION_KEYS)
+    if unknown:
+        raise ValueError(f"unknown key(s) {', '.join(unknown)} (known: {', '.join(PREPARATION_KEYS)})")
+    date = None
+    if value.get("date") is not None:
+        try:
+            date = parse_date(value["date"])
+        except ValueError as exc:
+            raise ValueError(f"'date': {exc}") from None
+    intervals = {"window": DEFAULT_WINDOW, "cycle": DEFAULT_CYCLE}
+    for key in intervals:
+        if value.get(key) is not None:
+            try:
+                intervals[key] = Interval.parse(str(value[key]))
+            except ValueError as exc:
+                raise ValueError(f"'{key}': {exc}") from None
+    return Preparation(date, intervals["window"], intervals["cycle"])
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One thing a check looked for and whether it was found: a clause of a catalogue, or a review input.
+
+    ``sources`` are the ids of the documents the mark is read from; a view for an audience leaves out the
+    marks whose sources it withholds all of (what a withheld record says is a value of that record)."""
+
+    label: str
+    ok: bool
+    clause: str | None = None
+    catalogue: str | None = None
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +117,11 @@ class Check:
     # What ``detail`` says instead when a view for an audience withholds ``documents`` (default: the
     # detail, with how many of them are withheld).
     withheld_detail: str | None = None
+    # What the check looked for, clause by clause or input by input, with what a found and a missing one
+    # read on the page (e.g. ("audited", "not audited")); how many marks a view withholds.
+    marks: tuple[Mark, ...] = ()
+    mark_words: tuple[str, str] = ("", "")
+    withheld_marks: int = 0
 
     @property
     def passed(self) -> bool:
@@ -61,11 +130,41 @@ class Check:
 
 
 @dataclass(frozen=True)
+class PackItem:
+    """One entry of the stage 1 pack: the documents found for it, or the generated ``page`` (register,
+    coverage) it is; ``note`` says why nothing is listed, ``withheld`` how many a view leaves out."""
+
+    title: str
+    documents: tuple[Document, ...] = ()
+    page: str | None = None
+    note: str = ""
+    withheld: int = 0
+
+
+# The stage 1 pack, in the order a certification body usually asks: (title, where it is found). A
+# catalogue's 'audit:' key names the clause of a maintained document; "page:" a generated page;
+# "newest:" the newest record of an audit clause.
+PACK = (
+    ("Scope of the SMS", "scope"),
+    ("Service management policy", "policy"),
+    ("Service management plan", "plan"),
+    ("Service catalogue", "service_catalogue"),
+    ("Document register", "page:register"),
+    ("Coverage matrix", "page:coverage"),
+    ("Last internal audit", "newest:internal_audit"),
+    ("Last management review", "newest:management_review"),
+)
+
+
+@dataclass(frozen=True)
 class Readiness:
-    """The verdict and its checks; ``nonconformities`` are the open ones (blocking or planned), by catalogue."""
+    """The verdict and its checks; ``nonconformities`` are the open ones (blocking or planned), by catalogue;
+    ``pack`` the stage 1 pack; ``audit_date`` the date the preparation checks are made for."""
 
     checks: tuple[Check, ...]
     nonconformities: tuple[Document, ...]
+    pack: tuple[PackItem, ...] = ()
+    audit_date: dt.date | None = None
 
     @property
     def ready(self) -> bool:
@@ -117,21 +216,32 @@ def readiness(handbook: Handbook) -> Readiness:
         shown = errors if check.findings else ()
         if len(shown) < len(check.findings):
             detail += f" ({len(check.findings) - len(shown)} of them about pages withheld from this audience)"
+        marks = tuple(
+            mark for mark in check.marks if not mark.sources or any(s in handbook.by_id for s in mark.sources)
+        )
         return replace(
             check,
             detail=detail,
             rows=tuple(rows[(r.requirement.catalogue, r.requirement.key)] for r in check.rows),
             documents=documents,
             findings=shown,
+            marks=marks,
+            withheld_marks=len(check.marks) - len(marks),
         )
+
+    def published_item(item: PackItem) -> PackItem:
+        documents = tuple(handbook.by_id[d.id] for d in item.documents if d.id in handbook.by_id)
+        return replace(item, documents=documents, withheld=len(item.documents) - len(documents))
 
     checks = tuple(published_check(check) for check in full.checks)
     ncs = tuple(handbook.by_id[d.id] for d in full.nonconformities if d.id in handbook.by_id)
-    return Readiness(checks, ncs)
+    return Readiness(checks, ncs, tuple(published_item(item) for item in full.pack), full.audit_date)
 
 
 def _assess(handbook: Handbook) -> Readiness:
     today = handbook.settings.today
+    preparation = handbook.settings.audit_preparation
+    audit_date = preparation.audit_date(today)
     checks: list[Check] = []
     open_ncs: list[Document] = []
     index = clause_index(handbook.catalogues, handbook.documents)
@@ -145,9 +255,15 @@ def _assess(handbook: Handbook) -> Readiness:
         if catalogue.audit is None:
             checks.append(_undeclared_check(catalogue, label))
             continue
+        if OPERATION_KEY in catalogue.audit:
+            checks.append(_operation_check(catalogue, index, preparation, audit_date, label))
         for key, what in (("internal_audit", "An internal audit"), ("management_review", "A management review")):
             if key in catalogue.audit:
                 checks.append(_recent_check(catalogue, rows, key, what, label, today))
+        if "internal_audit" in catalogue.audit:
+            checks.append(_programme_check(catalogue, handbook.catalogues, index, preparation, audit_date, label))
+        if "management_review" in catalogue.audit and catalogue.review_inputs:
+            checks.append(_inputs_check(catalogue, index, audit_date, label))
         if "nonconformity" in catalogue.audit:
             check = _nonconformity_check(catalogue, index, label, today)
             open_ncs.extend(doc for doc in check.documents if doc.open and doc not in open_ncs)
@@ -172,7 +288,8 @@ def _assess(handbook: Handbook) -> Readiness:
             about="findings",
         )
     )
-    return Readiness(tuple(checks), tuple(open_ncs))
+    pack = stage1_pack(handbook.catalogues, handbook.coverage, index, audit_date)
+    return Readiness(tuple(checks), tuple(open_ncs), pack, audit_date)
 
 
 def _coverage_check(catalogue: Catalogue, rows: list[CoverageRow], label: str) -> Check:
@@ -296,3 +413,217 @@ def _nonconformity_check(
         return Check(title, PASS, detail, catalogue.name, documents=planned, about="nonconformity")
     detail = f"all {len(found)} nonconformity record(s) of clause {number} are closed"
     return Check(title, PASS, detail, catalogue.name, about="nonconformity")
+
+
+# Preparation for the audit -------------------------------------------------------------------------
+
+
+def _evidence(
+    catalogue: Catalogue,
+    index: dict[tuple[str, str], list[Document]],
+    clause: str,
+    until: dt.date,
+    types: tuple[str, ...] = EVIDENCE_TYPES,
+) -> list[Document]:
+    """The approved documents of ``types`` (records and reports) citing ``clause`` or a clause beneath it,
+    dated on or before ``until`` (by their ``date``, else their approval, as coverage dates evidence),
+    oldest first."""
+    found = (
+        doc for doc in citing_clause(index, catalogue.name, clause)
+        if doc.approved and doc.type in types and doc.evidence_date is not None and doc.evidence_date <= until
+    )  # fmt: skip
+    return sorted(found, key=lambda doc: (doc.evidence_date or dt.date.min, doc.id))
+
+
+def _titles(catalogue: Catalogue) -> dict[str, str]:
+    return {clause.number: clause.title for clause in catalogue.clauses}
+
+
+def operation_processes(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+    """The processes of the catalogue's operation clause whose running a record shows: each clause at or
+    beneath it with a required record row, and the document types those rows accept."""
+    number = (catalogue.audit or {}).get(OPERATION_KEY)
+    processes: dict[str, tuple[str, ...]] = {}
+    if number is None:
+        return processes
+    for row in catalogue.requirements:
+        if row.kind == "record" and row.required and within(row.clause, number):
+            processes[row.clause] = tuple(dict.fromkeys((*processes.get(row.clause, ()), *row.types)))
+    return processes
+
+
+def _operation_check(
+    catalogue: Catalogue,
+    index: dict[tuple[str, str], list[Document]],
+    preparation: Preparation,
+    audit_date: dt.date,
+    label: str,
+) -> Check:
+    """Whether every operational process has a record dated within the window before the audit date.
+
+    Without any approved record of the operation clause at all, whether the processes run cannot be told
+    from the handbook (the records may be kept elsewhere): cannot be assessed."""
+    assert catalogue.audit is not None
+    number = catalogue.audit[OPERATION_KEY]
+    window = preparation.window
+    start = window.before(audit_date)
+    title = f"Records of every clause {number} process within {window}{label}"
+    processes = operation_processes(catalogue)
+    titles = _titles(catalogue)
+    marks, any_record = [], False
+    for clause, types in processes.items():
+        records = _evidence(catalogue, index, clause, audit_date, types)
+        any_record = any_record or bool(records)
+        recent = tuple(doc.id for doc in records if doc.evidence_date is not None and doc.evidence_date >= start)
+        marks.append(Mark(titles.get(clause, ""), bool(recent), clause, catalogue.name, recent))
+    words = ("recent records", f"no record since {start.isoformat()}")
+    if not processes:
+        detail = f"catalogue {catalogue.name} has no record rows under clause {number}"
+        return Check(title, UNASSESSED, detail, catalogue.name, about=OPERATION_KEY)
+    if not any_record:
+        detail = f"no approved record of a clause {number} process is in the handbook"
+        return Check(title, UNASSESSED, detail, catalogue.name, about=OPERATION_KEY, marks=tuple(marks),
+                     mark_words=words)  # fmt: skip
+    lacking = [mark for mark in marks if not mark.ok]
+    span = f"between {start.isoformat()} and {audit_date.isoformat()}"
+    if lacking:
+        detail = f"{len(lacking)} of {len(marks)} clause {number} processes have no approved record dated {span}"
+    else:
+        detail = f"each of the {len(marks)} clause {number} processes has an approved record dated {span}"
+    return Check(
+        title, FAIL if lacking else PASS, detail, catalogue.name, about=OPERATION_KEY, marks=tuple(marks),
+        mark_words=words,
+    )  # fmt: skip
+
+
+def _programme_check(
+    catalogue: Catalogue,
+    catalogues: tuple[Catalogue, ...],
+    index: dict[tuple[str, str], list[Document]],
+    preparation: Preparation,
+    audit_date: dt.date,
+    label: str,
+) -> Check:
+    """Whether the internal audits dated within the cycle before the audit date covered every clause of
+    the catalogue, as their ``audited`` clauses say (a clause audited covers the clauses beneath it).
+
+    An audit record that does not say what it audited may have covered the gaps: cannot be assessed."""
+    assert catalogue.audit is not None
+    number = catalogue.audit["internal_audit"]
+    cycle = preparation.cycle
+    start = cycle.before(audit_date)
+    title = f"Internal audits covered every clause within {cycle}{label}"
+    records = _evidence(catalogue, index, number, audit_date)
+    if not records:
+        detail = f"no approved internal audit record of clause {number} yet"
+        return Check(title, UNASSESSED, detail, catalogue.name, about="programme")
+    in_cycle = [doc for doc in records if doc.evidence_date is not None and doc.evidence_date > start]
+    audited: dict[str, list[str]] = {leaf: [] for leaf in catalogue.leaves}
+    for doc in in_cycle:
+        for ref in doc.audited or ():
+            resolved = resolve_clause(ref, catalogues)
+            if resolved is None or resolved[0] is not catalogue:
+                continue
+            for leaf in audited:
+                if within(leaf, resolved[1]) and doc.id not in audited[leaf]:
+                    audited[leaf].append(doc.id)
+    titles = _titles(catalogue)
+    marks = tuple(
+        Mark(titles.get(leaf, ""), bool(ids), leaf, catalogue.name, tuple(ids)) for leaf, ids in audited.items()
+    )
+    gaps = [mark for mark in marks if not mark.ok]
+    unlabelled = tuple(doc for doc in in_cycle if doc.audited is None)
+    since = f"since {start.isoformat()}"
+    words = ("audited", "not audited")
+    common: dict[str, Any] = {"about": "programme", "marks": marks, "mark_words": words}
+    if not gaps:
+        detail = f"all {len(marks)} clauses audited {since}, by {len(in_cycle)} internal audit record(s)"
+        return Check(title, PASS, detail, catalogue.name, **common)
+    if unlabelled:
+        detail = (
+            f"{len(unlabelled)} internal audit record(s) {since} do not say which clauses they audited "
+            f"(front-matter key 'audited'); {len(gaps)} of {len(marks)} clauses are not shown audited"
+        )
+        return Check(title, UNASSESSED, detail, catalogue.name, documents=unlabelled, **common)
+    if not in_cycle:
+        detail = f"no internal audit record dated {since}: none of the {len(marks)} clauses is audited in the cycle"
+    else:
+        detail = f"{len(gaps)} of {len(marks)} clauses not audited {since} ({len(in_cycle)} internal audit record(s))"
+    return Check(title, FAIL, detail, catalogue.name, **common)
+
+
+def _inputs_check(
+    catalogue: Catalogue, index: dict[tuple[str, str], list[Document]], audit_date: dt.date, label: str
+) -> Check:
+    """Whether the newest management review record's ``inputs`` checklist covers every input the
+    catalogue lists (``audit: review_inputs``); without a record or a checklist, cannot be assessed."""
+    assert catalogue.audit is not None
+    number = catalogue.audit["management_review"]
+    title = f"The latest management review covered every input{label}"
+    records = _evidence(catalogue, index, number, audit_date)
+    if not records:
+        detail = f"no approved management review record of clause {number} yet"
+        return Check(title, UNASSESSED, detail, catalogue.name, about="review_inputs")
+    newest = records[-1]
+    if newest.inputs is None:
+        detail = (
+            f"the latest management review record ({newest.id}) has no 'inputs' checklist of the "
+            f"{len(catalogue.review_inputs)} inputs"
+        )
+        return Check(
+            title, UNASSESSED, detail, catalogue.name, documents=(newest,), about="review_inputs",
+            withheld_detail="the latest management review record is withheld from this audience; it has no 'inputs'",
+        )  # fmt: skip
+    covered = {key for key, done in newest.inputs if done}
+    marks = tuple(Mark(text, key in covered, sources=(newest.id,)) for key, text in catalogue.review_inputs)
+    missing = [mark for mark in marks if not mark.ok]
+    if missing:
+        detail = f"{len(missing)} of {len(marks)} inputs not covered by {newest.id}"
+        hidden = f"{len(missing)} of {len(marks)} inputs not covered"
+    else:
+        detail = f"all {len(marks)} inputs covered by {newest.id}"
+        hidden = f"all {len(marks)} inputs covered"
+    return Check(
+        title, FAIL if missing else PASS, detail, catalogue.name, documents=(newest,), about="review_inputs",
+        withheld_detail=f"the latest management review record is withheld from this audience; {hidden}",
+        marks=marks, mark_words=("covered", "not covered"),
+    )  # fmt: skip
+
+
+def stage1_pack(
+    catalogues: tuple[Catalogue, ...],
+    rows: tuple[CoverageRow, ...],
+    index: dict[tuple[str, str], list[Document]],
+    audit_date: dt.date,
+) -> tuple[PackItem, ...]:
+    """The documents a certification body asks for first, found through each catalogue's ``audit:``
+    clauses: those meeting the explicit document rows at the clause or beneath it (approved ones first),
+    the generated register and coverage matrix, and the newest record of the audit and review clauses."""
+    items = []
+    for title, where in PACK:
+        kind, _, key = where.rpartition(":")
+        if kind == "page":
+            items.append(PackItem(title, page=key))
+            continue
+        declaring = [c for c in catalogues if key in (c.audit or {})]
+        if not declaring:
+            items.append(PackItem(title, note=f"no loaded catalogue names its clause (audit: {key})"))
+            continue
+        found: dict[str, Document] = {}
+        for catalogue in declaring:
+            number = (catalogue.audit or {})[key]
+            if kind == "newest":
+                records = _evidence(catalogue, index, number, audit_date)
+                if records:
+                    found[records[-1].id] = records[-1]
+                continue
+            for row in rows:
+                requirement = row.requirement
+                if (
+                    requirement.catalogue == catalogue.name and requirement.kind == "document"
+                    and requirement.basis == "explicit" and within(requirement.clause, number)
+                ):  # fmt: skip
+                    found.update((doc.id, doc) for doc in row.documents)
+        documents = sorted(found.values(), key=lambda doc: (not doc.approved, doc.id))
+        items.append(PackItem(title, tuple(documents), note="" if documents else "not in the handbook"))
+    return tuple(items)

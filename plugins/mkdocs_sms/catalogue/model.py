@@ -25,6 +25,14 @@ LEVELS = (1, 2, 3)
 # Standards differ: ISO/IEC 20000-1:2018 keeps nonconformity at 10.1, ISO/IEC 27001:2022 (and today's
 # harmonized structure) at 10.2. A catalogue that declares none cannot have its audits assessed.
 AUDIT_KEYS = ("internal_audit", "management_review", "nonconformity")
+# Further clauses of 'audit:' for the preparation of the audit (ISO/IEC 20000-5): the operation clause whose
+# processes must show recent records, and the clauses of the first documents a certification body asks
+# for (the stage 1 pack). The management review's expected inputs are 'review_inputs', keys to labels.
+OPERATION_KEY = "operation"
+PACK_KEYS = ("scope", "policy", "plan", "service_catalogue")
+REVIEW_INPUTS_KEY = "review_inputs"
+AUDIT_BLOCK_KEYS = (*AUDIT_KEYS, OPERATION_KEY, *PACK_KEYS, REVIEW_INPUTS_KEY)
+REVIEW_INPUT_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 CLAUSE_NUMBER = re.compile(r"^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$")
 
 
@@ -89,9 +97,11 @@ class Catalogue:
     clauses: tuple[Clause, ...]
     requirements: tuple[Requirement, ...]
     origin: str
-    # The clause of each audit key (see AUDIT_KEYS) that this catalogue has; None when the catalogue
-    # does not say (its audits cannot be assessed), {} when it declares it has none of them.
+    # The clause of each audit key (AUDIT_KEYS, OPERATION_KEY, PACK_KEYS) that this catalogue has; None when
+    # the catalogue does not say (its audits cannot be assessed), {} when it declares it has none of them.
     audit: Mapping[str, str] | None = None
+    # The inputs a management review is expected to cover, as (key, short label), from 'audit: review_inputs'.
+    review_inputs: tuple[tuple[str, str], ...] = ()
     # Unqualified clause numbers name this catalogue (the configuration's 'default_catalogue').
     default: bool = False
 
@@ -103,6 +113,12 @@ class Catalogue:
     def has_clause(self, number: str) -> bool:
         """Whether ``number`` is a clause of this catalogue."""
         return number in self.numbers
+
+    @cached_property
+    def leaves(self) -> tuple[str, ...]:
+        """The clauses with no clause beneath them, in catalogue order: what an audit programme covers."""
+        numbers = [clause.number for clause in self.clauses]
+        return tuple(n for n in numbers if not any(other != n and within(other, n) for other in numbers))
 
 
 def split_ref(ref: str) -> tuple[str | None, str]:

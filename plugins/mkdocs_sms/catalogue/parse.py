@@ -14,6 +14,7 @@ from typing import Any, Literal
 import yaml
 
 from mkdocs_sms.catalogue.model import (
+    AUDIT_BLOCK_KEYS,
     AUDIT_KEYS,
     BASES,
     CATALOGUE_KEYS,
@@ -22,6 +23,8 @@ from mkdocs_sms.catalogue.model import (
     KINDS,
     LEVELS,
     REQUIREMENT_KEYS,
+    REVIEW_INPUT_KEY,
+    REVIEW_INPUTS_KEY,
     Activity,
     Catalogue,
     Clause,
@@ -186,6 +189,11 @@ def _read(data: Any, types: tuple[str, ...], problems: list[Problem]) -> Catalog
     except _Bad as bad:
         problems.append(bad.problem)
         audit = None
+    try:
+        review_inputs = _review_inputs(data.get("audit"))
+    except _Bad as bad:
+        problems.append(bad.problem)
+        review_inputs = ()
     numbers = {clause.number for clause in clauses}
     for key, number in (audit or {}).items():
         if number not in numbers:
@@ -202,6 +210,7 @@ def _read(data: Any, types: tuple[str, ...], problems: list[Problem]) -> Catalog
         requirements=tuple(requirements),
         origin="",
         audit=audit,
+        review_inputs=review_inputs,
     )
 
 
@@ -233,11 +242,33 @@ def _audit_clauses(value: Any) -> dict[str, str] | None:
         raise _Bad(
             ("audit",), "audit", f"must map {', '.join(AUDIT_KEYS)} to clause numbers (or be {{}} when it has none)"
         )
-    _check_keys(value, AUDIT_KEYS, ("audit",), "audit")
+    _check_keys(value, AUDIT_BLOCK_KEYS, ("audit",), "audit")
     result: dict[str, str] = {}
     for key, number in value.items():
-        result[key] = _number(number, ("audit", key), "audit", key, "9.2")
+        if key != REVIEW_INPUTS_KEY:
+            result[key] = _number(number, ("audit", key), "audit", key, "9.2")
     return result
+
+
+def _review_inputs(value: Any) -> tuple[tuple[str, str], ...]:
+    """'audit: review_inputs': the inputs a management review covers, each a key (what a review record's
+    ``inputs`` names) and a short label (what the audit page shows)."""
+    if not isinstance(value, dict) or value.get(REVIEW_INPUTS_KEY) is None:
+        return ()
+    inputs = value[REVIEW_INPUTS_KEY]
+    path: Path_ = ("audit", REVIEW_INPUTS_KEY)
+    if not isinstance(inputs, dict) or not inputs:
+        raise _Bad(
+            path, "audit", f"'{REVIEW_INPUTS_KEY}' must map input keys to short labels, e.g. {{actions: Open actions}}"
+        )
+    result = []
+    for key, label in inputs.items():
+        if not isinstance(key, str) or not REVIEW_INPUT_KEY.match(key):
+            raise _Bad((*path, key), "audit", f"review input key {key!r} must be lower-case letters, digits and _")
+        if not isinstance(label, str) or not label.strip():
+            raise _Bad((*path, key), "audit", f"review input '{key}' needs a short label as text")
+        result.append((key, " ".join(label.split())))
+    return tuple(result)
 
 
 def _requirement(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mkdocs_sms.catalogue.model import (
-    AUDIT_KEYS,
+    AUDIT_BLOCK_KEYS,
     BASES,
     CATALOGUE_KEYS,
     CLAUSE_KEYS,
@@ -18,6 +18,8 @@ from mkdocs_sms.catalogue.model import (
     KINDS,
     LEVELS,
     REQUIREMENT_KEYS,
+    REVIEW_INPUT_KEY,
+    REVIEW_INPUTS_KEY,
 )
 from mkdocs_sms.model.dates import INTERVAL_PATTERN
 
@@ -31,7 +33,11 @@ _DESCRIPTIONS = {
     "title": "Title shown on the coverage page.",
     "description": "What the catalogue covers.",
     "source": "The standard or document the rows come from.",
-    "audit": "The clauses the audit page reads; {} when the catalogue has none.",
+    "audit": (
+        "The clauses the audit page reads (internal_audit, management_review, nonconformity, operation and the "
+        "stage 1 pack: scope, policy, plan, service_catalogue) and the management review's review_inputs; {} when "
+        "the catalogue has none."
+    ),
     "clauses": "Every clause, headings included, in order.",
     "clause": "Clause number or code: letters and digits joined by dots or dashes, written in quotes.",
     "activities": "What the organisation does to meet the clause, one line each.",
@@ -113,7 +119,19 @@ def catalogue_schema(types: tuple[str, ...]) -> dict[str, Any]:
         "audit": {
             "type": "object",
             "additionalProperties": False,
-            "properties": {key: {"anyOf": [_NUMBER, {"type": "integer"}]} for key in AUDIT_KEYS},
+            "properties": {
+                key: (
+                    {
+                        "type": "object",
+                        "minProperties": 1,
+                        "propertyNames": {"pattern": REVIEW_INPUT_KEY.pattern},
+                        "additionalProperties": _TEXT,
+                    }
+                    if key == REVIEW_INPUTS_KEY
+                    else {"anyOf": [_NUMBER, {"type": "integer"}]}
+                )
+                for key in AUDIT_BLOCK_KEYS
+            },
         },
         "clauses": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/clause"}},
     }

@@ -50,6 +50,19 @@ class Interval:
         day = min(start.day, calendar.monthrange(year, month + 1)[1])
         return dt.date(year, month + 1, day)
 
+    def before(self, end: dt.date) -> dt.date:
+        """The date one interval before ``end`` (month ends clamped as in :meth:`after`; never before 1 January 1)."""
+        if self.unit in ("day", "week"):
+            days = self.count * (7 if self.unit == "week" else 1)
+            return end - dt.timedelta(days=days) if days < (end - dt.date.min).days else dt.date.min
+        months = self.count * (12 if self.unit == "year" else 1)
+        year, month = divmod(end.month - 1 - months, 12)
+        year += end.year
+        if year < dt.MINYEAR:
+            return dt.date.min
+        day = min(end.day, calendar.monthrange(year, month + 1)[1])
+        return dt.date(year, month + 1, day)
+
     def __str__(self) -> str:
         return f"{self.count} {self.unit}{'' if self.count == 1 else 's'}"
 

@@ -61,6 +61,10 @@ class Document:
     assessor: str | None = None
     judgements: tuple[Judgement, ...] = ()
     target: Target | None = None
+    # An internal audit record's audited clauses and a management review record's checklist of inputs
+    # (key, covered); None when not written, which is not the same as none.
+    audited: tuple[str, ...] | None = None
+    inputs: tuple[tuple[str, bool], ...] | None = None
     lines: Mapping[str, int] = field(default_factory=dict)
     item_lines: Mapping[str, list[int]] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -295,6 +299,8 @@ def _document_page(
         assessor=values.get("assessor"),
         judgements=values.get("judgements", ()),
         target=values.get("target"),
+        audited=values.get("audited"),
+        inputs=values.get("inputs"),
         lines=front.lines,
         item_lines=front.item_lines,
         extra={k: v for k, v in front.data.items() if k not in declared},

@@ -79,6 +79,9 @@ FIELDS: tuple[Field, ...] = (
     Field("effectiveness", "text", "How the corrective action was shown to work: what was checked, by whom, when."),
     Field("target", "target", "Target state of a plan: scope (text), levels per clause with a default "
           "(e.g. {\"8.5\": 3, default: 2}) and the date.", only_if=("type", TARGET_TYPE)),
+    Field("audited", "clauses", "Internal audit record: the clauses the audit covered, e.g. [\"4\", \"8.5.1\"]."),
+    Field("inputs", "inputs", "Management review record: the review inputs it covered, a list of keys or "
+          "{key: true|false}."),
 )  # fmt: skip
 
 
@@ -194,6 +197,20 @@ def _ids(value: Any, field: Field, vocabulary: Vocabulary) -> tuple[str, ...]:
     return tuple(item.strip() for item in items)
 
 
+def _inputs(value: Any, field: Field, vocabulary: Vocabulary) -> tuple[tuple[str, bool], ...]:
+    """A checklist as (key, covered) pairs: a list of the keys covered, or a mapping of keys to true/false."""
+    if isinstance(value, list):
+        if not all(isinstance(item, str) and item.strip() for item in value):
+            raise ValueError(f"must list input keys as text, e.g. [actions, audits], not {_shown(value)}")
+        return tuple((item.strip(), True) for item in value)
+    if isinstance(value, dict):
+        for key, covered in value.items():
+            if not isinstance(key, str) or not isinstance(covered, bool):
+                raise ValueError(f"must map input keys to true or false, e.g. {{actions: true}}, not {_shown(value)}")
+        return tuple(value.items())
+    raise ValueError(f"must be a list of input keys or a mapping of keys to true/false, not {_shown(value)}")
+
+
 Converter = Callable[[Any, Field, Vocabulary], Any]
 CONVERTERS: dict[str, Converter] = {
     "text": _text,
@@ -207,6 +224,7 @@ CONVERTERS: dict[str, Converter] = {
     "level": _level,
     "judgements": _judgements,
     "target": lambda value, field, vocabulary: parse_target(value),
+    "inputs": _inputs,
 }
 
 
@@ -313,6 +331,12 @@ def _kind_schema(field: Field, vocabulary: Vocabulary, clauses: list[str]) -> di
             },
         },
         "target": lambda: _TARGET,
+        "inputs": lambda: {
+            "anyOf": [
+                {"type": "array", "items": text},
+                {"type": "object", "additionalProperties": {"type": "boolean"}},
+            ]
+        },
     }
     return {**by_kind[field.kind](), "description": field.description}
 

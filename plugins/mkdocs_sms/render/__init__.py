@@ -81,6 +81,9 @@ class Links(Protocol):
     def clause(self, clause: str) -> str | None:
         """URL of the clause on the coverage page, or None when no catalogue has it."""
 
+    def page(self, name: str) -> str | None:
+        """URL of the generated page ``name`` (``register``, ``coverage``...), or None when it is not built."""
+
 
 class Anchors:
     """HTML ids of clauses on the coverage page; the first catalogue's are the shortest."""
@@ -156,6 +159,7 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
     implementation_md += ["## Gap assessment", "", PLACEHOLDER.format("implementation:assessment"), ""]
     audit_md = ["---", "title: Audit readiness", "---", "", PLACEHOLDER.format("audit:verdict"), ""]
     audit_md += ["## Checks", "", PLACEHOLDER.format("audit:checks"), ""]
+    audit_md += ["## Stage 1 pack", "", PLACEHOLDER.format("audit:pack"), ""]
     audit_md += ["## Open nonconformities", "", PLACEHOLDER.format("audit:nonconformities"), ""]
     nc_md = ["---", "title: Nonconformities", "---", "", PLACEHOLDER.format("nonconformities:summary"), ""]
     for part, title in _NONCONFORMITY_PARTS:
@@ -231,6 +235,33 @@ def _template_helpers(handbook: Handbook) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _mark_helpers(handbook: Handbook, links: Links) -> dict[str, Any]:
+    """How the audit page shows a check's marks: clauses by clause group, each linked to the coverage page."""
+    by_name = {c.name: c for c in handbook.catalogues}
+
+    def mark_groups(check: Any) -> list[dict[str, Any]]:
+        groups: dict[tuple[str, str], dict[str, Any]] = {}
+        for mark in check.marks:
+            if mark.clause is None or mark.catalogue not in by_name:
+                continue
+            catalogue = by_name[mark.catalogue]
+            number = group_of(mark.clause)
+            title = next((c.title for c in catalogue.clauses if c.number == number), "")
+            empty: dict[str, Any] = {"number": number, "title": title, "ok": [], "gaps": []}
+            group = groups.setdefault((catalogue.name, number), empty)
+            group["ok" if mark.ok else "gaps"].append(mark)
+        return list(groups.values())
+
+    def clause_link(mark: Any) -> Markup:
+        number = escape(mark.clause)
+        href = links.clause(clause_ref(by_name[mark.catalogue], mark.clause, handbook.catalogues))
+        if not href:
+            return Markup(number)
+        return Markup('<a href="{}" title="{}">{}</a>').format(href, mark.label, number)
+
+    return {"mark_groups": mark_groups, "clause_link": clause_link}
+
+
 def basis_label(requirement: Requirement) -> str:
     """Why a row is there, in a reader's words."""
     if requirement.basis == "derived":
@@ -278,12 +309,11 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
         yield "implementation:assessment", _assessment(handbook, links)
     if PLACEHOLDER.format("audit:verdict") in html:
         result = handbook.readiness
-        for part in ("verdict", "checks", "nonconformities"):
+        helpers = {**_template_helpers(handbook), **_mark_helpers(handbook, links)}
+        for part in ("verdict", "checks", "pack", "nonconformities"):
             yield (
                 f"audit:{part}",
-                _env.get_template("audit.html").render(
-                    part=part, result=result, today=today, links=links, **_template_helpers(handbook)
-                ),
+                _env.get_template("audit.html").render(part=part, result=result, today=today, links=links, **helpers),
             )
     if PLACEHOLDER.format("nonconformities:summary") in html:
         register = handbook.nonconformities
