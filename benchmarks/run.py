@@ -40,6 +40,12 @@ that the "what changed" page reads and analyses that edition and compares it wit
 With ``--diff`` it times ``mkdocs-sms diff`` between two refs of a 2,000-document handbook in which a
 branch revises 50 documents.
 
+With ``--trend`` it builds a 2,000-document repository of 20 commits, each revising ten documents and
+each tagged, and measures the trend pass alone (in this process, after the handbook now is analysed, as
+a build does), then, alternating, the plain build, the build with the plugin and ``trend_limit: 0``,
+the build with the trend, and ``mkdocs-sms check``: the trend's extra time is the difference of the two
+plugin builds, given as a ratio to the check and to the plain build of the same run.
+
 With ``--profile N ...`` it times a build, ``mkdocs-sms check`` and a serve rebuild (the same plugin
 instance building a second time after one document changed, as ``mkdocs serve`` does) of the N-document
 handbook in a process of its own, with timers around the plugin's events, then runs each again under
@@ -49,7 +55,7 @@ Everything measured is written to ``results.md`` (the tables) and ``results.json
 output folder after each table, and each ``mkdocs serve`` log to ``serve-*.log``.
 
 Usage: ``python benchmarks/run.py [--sizes 100 500 2000 5000] [--repeat 5] [--repeat-large 3] [--memory]
-[--serve] [--edits 12] [--navigation] [--history] [--diff] [--profile 2000] [--out DIR]``.
+[--serve] [--edits 12] [--navigation] [--history] [--diff] [--trend] [--profile 2000] [--out DIR]``.
 """
 
 from __future__ import annotations
@@ -536,6 +542,54 @@ def measure_history(size: int, commits: int, work: Path, repeat: int) -> dict[st
     return result
 
 
+def write_trend_repo(root: Path, size: int, tags: int) -> None:
+    """The history repository of ``size`` documents and ``tags`` commits (each but the first revising ten
+    documents), every commit tagged as an edition; ``mkdocs-notrend.yml`` is the plugin without the trend."""
+    write_history_repo(root, size, tags)
+    commits = subprocess.run(["git", "rev-list", "--reverse", "HEAD"], cwd=root, env=GIT_ENV, check=True,
+                             capture_output=True, text=True).stdout.split()  # fmt: skip
+    for number, commit in enumerate(commits, start=1):
+        subprocess.run(["git", "tag", f"2026.{number}", commit], cwd=root, env=GIT_ENV, check=True)
+    config = yaml.safe_load((root / "mkdocs-sms.yml").read_text())
+    config["site_dir"] = "site-notrend"
+    config["plugins"] = ["search", {"sms": {**SMS_PLUGIN["sms"], "trend_limit": 0}}]
+    (root / "mkdocs-notrend.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def trend_pass(root: Path) -> float:
+    """The trend alone, in this process: the tags read and each edition analysed (the handbook now is
+    analysed first and not counted)."""
+    from mkdocs_sms.analysis.handbook import PageCache
+    from mkdocs_sms.load import load_configuration, load_handbook, load_trend
+    from mkdocs_sms.read.snapshot import of_project
+
+    project, settings, catalogues = load_configuration(root / "mkdocs-sms.yml")
+    pages = PageCache()  # as in a build: the pages of the handbook now, to start the editions' cache from
+    head = load_handbook(of_project(project), settings, catalogues, cache=pages)
+    start = time.perf_counter()
+    trend = load_trend(project.docs_dir, project.exclude, head, pages=pages)
+    seconds = time.perf_counter() - start
+    assert not trend.unavailable and len(trend.points) > 1, trend.unavailable
+    return seconds
+
+
+def measure_trend(size: int, tags: int, work: Path, repeat: int) -> dict[str, float]:
+    """The cost of the trend over ``tags`` tags of a ``size``-document handbook: the pass alone, and the
+    build with the plugin with and without it, against a plain build and ``mkdocs-sms check``, same run."""
+    root = work / f"trend-{size}"
+    write_trend_repo(root, size, tags)
+    passes = [trend_pass(root) for _ in range(repeat)]
+    times: dict[str, list[float]] = {"plain": [], "notrend": [], "sms": [], "check": []}
+    for _ in range(repeat):
+        for name in ("plain", "notrend", "sms"):
+            times[name].append(timed([str(BIN / "mkdocs"), "build", "-q", "-f", f"mkdocs-{name}.yml"], root).seconds)
+        check = [str(BIN / "mkdocs-sms"), "check", "-f", "mkdocs-sms.yml", "--format", "json"]
+        times["check"].append(timed(check, root).seconds)
+    result = {name: statistics.median(values) for name, values in times.items()}
+    result["pass"] = statistics.median(passes)
+    return result
+
+
 def measure_diff(size: int, changed: int, work: Path, repeat: int) -> float:
     """``mkdocs-sms diff`` between two refs of a ``size``-document handbook, ``changed`` of them revised."""
     root = work / f"diff-{size}"
@@ -715,6 +769,9 @@ def main() -> None:
     )
     parser.add_argument("--diff", action="store_true", help="also time mkdocs-sms diff (2,000 documents, 50 changed)")
     parser.add_argument(
+        "--trend", action="store_true", help="also time the trend over 20 tags (2,000 documents, 20 tagged commits)"
+    )
+    parser.add_argument(
         "--profile", type=int, nargs="+", default=[], metavar="SIZE", help="profile build, check and rebuild"
     )
     parser.add_argument(
@@ -848,6 +905,23 @@ def main() -> None:
         seconds = measure_diff(2000, 50, args.out, min(args.repeat, 3))
         report.add(["", "| `mkdocs-sms diff`, 2,000 documents, 50 changed | time |", "| --- | ---: |",
                        f"| between two refs (`--base main --head change`) | {seconds:.2f} s |"])  # fmt: skip
+    if args.trend:
+        trend = measure_trend(2000, 20, args.out, min(args.repeat, 3))
+        extra = trend["sms"] - trend["notrend"]
+        report.add(
+            [
+                "",
+                "| documents, tags | trend pass (in-process) | plain build | with mkdocs-sms, no trend "
+                "| with the trend | trend's extra time | extra / `mkdocs-sms check` | extra / plain build "
+                "| pass / `mkdocs-sms check` |",
+                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+                f"| 2,000, 20 | {trend['pass']:.2f} s | {trend['plain']:.1f} s | {trend['notrend']:.1f} s "
+                f"| {trend['sms']:.1f} s | {extra:+.2f} s | {extra / trend['check']:.2f} "
+                f"| {extra / trend['plain']:+.1%} | {trend['pass'] / trend['check']:.2f} |",
+                "",
+                f"(`mkdocs-sms check` in the same run: {trend['check']:.2f} s.)",
+            ],
+        )
     if results and (args.memory or args.serve):
         report.add(["", *summary(results)])
     for size in args.profile:

@@ -8,7 +8,7 @@ give the same findings whichever face asks.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pathspec
@@ -16,11 +16,12 @@ import pathspec
 from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.compare import Diff, Side, compare, reapprovals
 from mkdocs_sms.analysis.handbook import Handbook, PageCache, analyse
+from mkdocs_sms.analysis.trend import NOW, Point, Trend, point
 from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.read.baseline import load_baseline
-from mkdocs_sms.read.git import GitError, History, default_ref, read_history, repository, resolve_commit
+from mkdocs_sms.read.git import GitError, History, default_ref, read_history, read_tags, repository, resolve_commit
 from mkdocs_sms.read.mkdocs_yml import Project, load_project
-from mkdocs_sms.read.snapshot import Snapshot, at_ref, of_project
+from mkdocs_sms.read.snapshot import Snapshot, at_commits, at_ref, of_project
 from mkdocs_sms.settings import Settings
 
 
@@ -114,3 +115,56 @@ def compare_sides(docs_dir: Path, base: Side, head: Side) -> Diff:
     if paths and base.snapshot.commit is not None:
         history = read_history(docs_dir, paths, ref=base.snapshot.commit)
     return compare(base, head, history)
+
+
+@dataclass
+class TrendCache:
+    """The points of tags already analysed, which ``mkdocs serve`` keeps across rebuilds: a tagged
+    edition does not change, so only a new tag, or other settings or catalogues, cost an analysis."""
+
+    basis: tuple[Settings, tuple[Catalogue, ...]] | None = None
+    points: dict[str, Point] = field(default_factory=dict)  # by commit
+
+
+def load_trend(
+    docs_dir: Path,
+    exclude: pathspec.PathSpec,  # type: ignore[type-arg]
+    head: Handbook,
+    cache: TrendCache | None = None,
+    pages: PageCache | None = None,
+) -> Trend:
+    """The trend over the tags reachable from HEAD (``trend_tags``, the newest ``trend_limit``), oldest
+    first, and ``head`` (the whole handbook being built, not an audience's view) as the last point.
+
+    Each tag is analysed as ``diff`` analyses a ref (this build's settings and catalogues, no git history)
+    on the date of its commit, so that reviews and evidence are judged as they stood then. The tags come
+    from one ``for-each-ref`` and their pages from four git processes in all (see :func:`at_commits`).
+    They are analysed newest first with one PageCache, started from ``pages`` (the cache of ``head``'s
+    analysis, which is not changed), so that each tag parses only the pages that differ from the next.
+    """
+    settings, catalogues = head.settings, head.catalogues
+    trend = Trend(catalogues[0].name)
+    if not settings.history:
+        return replace(trend, unavailable="reading git is turned off (history: false)")
+    if settings.trend_limit == 0:
+        return replace(trend, unavailable="it is turned off (trend_limit: 0)")
+    tags = read_tags(docs_dir, settings.trend_tags, settings.trend_limit)
+    if tags.unavailable:
+        return replace(trend, unavailable=tags.unavailable)
+    cache = cache if cache is not None else TrendCache()
+    if cache.basis != (settings, tuple(catalogues)):
+        cache.basis, cache.points = (settings, tuple(catalogues)), {}
+    wanted = list(dict.fromkeys(tag.commit for tag in reversed(tags.tags) if tag.commit not in cache.points))
+    dates = {tag.commit: tag.date for tag in tags.tags}
+    reader = PageCache(pages.vocabulary, dict(pages.pages)) if pages is not None else PageCache()
+    try:
+        for snapshot in at_commits(docs_dir, exclude, wanted):
+            commit, date = snapshot.label, dates[snapshot.label]
+            handbook = load_handbook(snapshot, replace(settings, today=date), catalogues, cache=reader)
+            cache.points[commit] = point(handbook, commit, date, commit)
+    except GitError as exc:
+        return replace(trend, unavailable=f"the tagged editions cannot be read: {exc}")
+    points = [replace(cache.points[tag.commit], label=tag.name) for tag in tags.tags]
+    points.append(point(head, NOW, settings.today, None))
+    cache.points = {tag.commit: cache.points[tag.commit] for tag in tags.tags}
+    return replace(trend, points=tuple(points))

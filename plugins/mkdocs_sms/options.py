@@ -56,6 +56,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("commit_url", (str,), None, "address of a commit, with {commit}; default from repo_url"),
     Option("edition", (str, int, float), None, "edition shown on every page; default $MIKE_DOCS_VERSION"),
     Option("changes_since", (str,), None, 'git ref for "what changed"; default the newest tag before HEAD'),
+    Option("trend_tags", (str,), "*", 'tags (shell pattern, e.g. "v*") drawn in the trend of the implementation page'),
+    Option("trend_limit", (int,), 20, "how many of the newest matching tags the trend shows; 0 turns it off"),
     Option("templates_dir", (str,), "sms_templates",
            "your templates for `mkdocs-sms new` (the shipped ones fill gaps)"),
     Option("implementation", (dict,), None,
@@ -77,7 +79,7 @@ def _yaml_value(value: Any) -> str:
         return "[" + ", ".join(str(item) for item in value) + "]"
     if isinstance(value, dict):
         return "{}" if not value else str(value)
-    if isinstance(value, str) and any(ch in value for ch in "^[]{}:#"):
+    if isinstance(value, str) and any(ch in value for ch in "^[]{}:#*&"):
         return f"'{value}'"
     return str(value)
 

@@ -24,15 +24,17 @@ from mkdocs_sms.analysis.audience import (
     WITHHELD_TEXT,
     published,
     published_changes,
+    published_trend,
     unlink,
     withheld_attachments,
 )
 from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.compare import Side
 from mkdocs_sms.analysis.handbook import Handbook, PageCache
+from mkdocs_sms.analysis.trend import Trend
 from mkdocs_sms.catalogue import BUILTIN, Catalogue, CatalogueError, resolve_clause
 from mkdocs_sms.config import SmsConfig
-from mkdocs_sms.load import load_changes, load_handbook
+from mkdocs_sms.load import TrendCache, load_changes, load_handbook, load_trend
 from mkdocs_sms.model import references
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.options import DEFAULTS
@@ -73,6 +75,8 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._withheld_ids: set[str] = set()
         self._changes: Changes | None = None
         self._base: Side | None = None  # the earlier side of the changes page, kept across rebuilds
+        self._trend: Trend | None = None
+        self._trend_cache = TrendCache()  # the tagged editions analysed, kept across rebuilds
         # What the last build rendered, for a `mkdocs serve` rebuild to reuse while what it shows is
         # unchanged: panels and revision histories by page, with what each was rendered from; the
         # generated pages' content, unfilled and filled.
@@ -140,11 +144,12 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         )
         self._history = handbook.history
         changes = None
+        exclude = exclusion(config.exclude_docs, config.draft_docs)
         if self.settings.history:
-            exclude = exclusion(config.exclude_docs, config.draft_docs)
             changes, self._base = load_changes(
                 docs_dir, exclude, Side(snapshot, handbook), self.settings.changes_since, self._base
             )
+        trend = load_trend(docs_dir, exclude, handbook, self._trend_cache, self._pages)
         self._unreadable = {f.path for f in handbook.findings if f.code == "SMS009" and f.path}
         for finding in handbook.findings:
             level = log.info if finding.severity is Severity.INFO else log.warning
@@ -163,6 +168,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         if self._withheld:
             self._withhold_attachments(files, config, snapshot.pages)
         self._changes = published_changes(view, changes)
+        self._trend = published_trend(view, trend)
         handbook = self.handbook = view
         self._documents_by_path = {p.path: p.document for p in handbook.pages if p.document}
 
@@ -170,7 +176,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         pages = render.page_sources(handbook)
         for name, content in pages.items():
             self._add(files, config, f"{self.settings.pages_dir}/{name}", content)
-        self._add(files, config, JSON_URI, json.dumps(render.handbook_json(handbook), ensure_ascii=False))
+        self._add(files, config, JSON_URI, json.dumps(render.handbook_json(handbook, self._trend), ensure_ascii=False))
         self._add(files, config, CSS_URI, render.stylesheet())
         self._add(files, config, JS_URI, render.script())
         self._coverage_file = files.get_file_from_path(f"{self.settings.pages_dir}/coverage.md")
@@ -216,7 +222,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         )
         if rendered_for != self._rendered_for:
             self._panels = {}
-        filled_for = (rendered_for, self.handbook, self._changes)
+        filled_for = (rendered_for, self.handbook, self._changes, self._trend)
         if filled_for != self._filled_for:
             self._filled = {}
         self._rendered_for, self._filled_for = rendered_for, filled_for
@@ -331,7 +337,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
                 links = self._links(page)
                 filled = page.content.replace(
                     render.PLACEHOLDER.format("changes"), render.render_changes(self._changes, links)
-                )
+                ).replace(render.PLACEHOLDER.format("trend"), render.render_trend(self._trend))
                 filled = render.fill(filled, self.handbook, links)
                 self._filled[uri] = (page.content, filled)
             page.content = filled

@@ -58,6 +58,8 @@ class Settings:
     audit_preparation: Preparation = field(default_factory=Preparation)
     repo_url: str | None = None
     base_dir: Path = Path(".")
+    trend_tags: str = "*"
+    trend_limit: int = 20
 
     statuses: tuple[str, ...] = STATUSES
     states: tuple[str, ...] = STATES
@@ -115,6 +117,11 @@ class Settings:
             preparation = parse_preparation(values["audit_preparation"])
         except ValueError as exc:
             raise SettingsError(f"option 'audit_preparation': {exc}") from None
+        trend_limit = values["trend_limit"]
+        if not isinstance(trend_limit, int) or isinstance(trend_limit, bool) or trend_limit < 0:
+            raise SettingsError("option 'trend_limit' must be a whole number of tags, e.g. 20 (0: no trend)")
+        if not isinstance(values["trend_tags"], str) or not values["trend_tags"]:
+            raise SettingsError("option 'trend_tags' must be a tag name pattern, e.g. '*' or 'v*'")
         pages_dir = str(values["pages_dir"]).strip("/")
         if not pages_dir or ".." in Path(pages_dir).parts:
             raise SettingsError("option 'pages_dir' must be a folder inside docs_dir, e.g. 'sms'")
@@ -141,6 +148,8 @@ class Settings:
             implementation=plan,
             audit_preparation=preparation,
             base_dir=base_dir,
+            trend_tags=values["trend_tags"],
+            trend_limit=trend_limit,
         )
 
     def rank(self, classification: str | None) -> int:

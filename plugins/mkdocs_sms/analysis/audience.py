@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.handbook import Handbook, shown_to
+from mkdocs_sms.analysis.trend import Trend
 from mkdocs_sms.model import references
 from mkdocs_sms.model.defaults import META_FILE
 from mkdocs_sms.model.document import Document, Page
@@ -160,6 +161,15 @@ def published_changes(handbook: Handbook, changes: Changes | None) -> Changes | 
         base_handbook=None,
     )
     return replace(changes, diff=kept)
+
+
+def published_trend(handbook: Handbook, trend: Trend | None) -> Trend | None:
+    """The trend as the audience may see it: its points are counts of the whole SMS, which may be shown;
+    a build that withholds documents leaves out the commits too unless ``history_details: full``, as
+    it does in revision histories."""
+    if trend is None or handbook.withheld == 0 or handbook.settings.history_details == "full":
+        return trend
+    return trend.without_commits()
 
 
 def _resolve(target: str, page_path: str) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from mkdocs_sms.model.dates import Interval
 
@@ -146,6 +146,13 @@ def resolve_clause(ref: str, catalogues: Sequence[Catalogue]) -> tuple[Catalogue
     clause. When several have it and none is the default, the reference is ambiguous (see
     :func:`ambiguous`) and names nothing: the order of ``catalogues:`` never decides.
     """
+    # An analysis asks this several times for every clause each document cites; catalogues compare by
+    # identity, so the answers are kept per set of loaded catalogues.
+    return _resolve_clause(ref, tuple(catalogues))
+
+
+@lru_cache(maxsize=8192)
+def _resolve_clause(ref: str, catalogues: tuple[Catalogue, ...]) -> tuple[Catalogue, str] | None:
     name, number = split_ref(ref)
     if name is not None:
         catalogue = next((c for c in catalogues if c.name == name), None)

@@ -8,6 +8,9 @@ followed from the ``R`` entries of the log, so a moved document keeps its histor
 
 from __future__ import annotations
 
+import datetime as dt
+import fnmatch
+import itertools
 import shutil
 import subprocess
 import tempfile
@@ -103,7 +106,7 @@ def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None 
     """
     wanted = frozenset(paths)
     if shutil.which("git") is None:
-        return History(unavailable="git is not installed")
+        return History(unavailable=NO_GIT)
     docs_dir = docs_dir.resolve()
     try:
         out = git(
@@ -111,22 +114,13 @@ def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None 
             docs_dir,
         )
     except GitError as exc:
-        reason = str(exc)
-        if "not a git repository" in reason:
-            return History(unavailable=f"{docs_dir} is not in a git repository")
-        if "unknown revision" in reason or "ambiguous argument 'HEAD'" in reason:
-            return History(unavailable="the git repository has no commits yet")
-        return History(unavailable=reason)
+        return History(unavailable=_why_unavailable(exc, f"{docs_dir} is not in a git repository"))
     # The superproject's line is there only when docs_dir is in a git submodule.
     lines = out.decode().strip("\n").split("\n")
     shallow, top, head = lines[0], lines[1], lines[-1]
     superproject = lines[2] if len(lines) == 4 else None
     if shallow == "true":
-        return History(
-            head=head,
-            unavailable="the repository is a shallow clone, so its history is incomplete; fetch the full "
-            "history (GitHub Actions: actions/checkout with fetch-depth: 0; GitLab CI: GIT_DEPTH: 0)",
-        )
+        return History(head=head, unavailable=SHALLOW)
     if previous is not None and previous.head == head and previous.paths == wanted and not previous.unavailable:
         return previous
     root, prefix = _root_and_prefix(Path(top), docs_dir)
@@ -143,6 +137,89 @@ def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None 
     for path, revs in entries.items():
         revisions[path] = tuple(_with_front_matter(rev, blobs.get((rev.commit, rev.path))) for rev in revs)
     return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
+
+
+NO_GIT = "git is not installed"
+SHALLOW = (
+    "the repository is a shallow clone, so its history is incomplete; fetch the full history "
+    "(GitHub Actions: actions/checkout with fetch-depth: 0; GitLab CI: GIT_DEPTH: 0)"
+)
+
+
+def _why_unavailable(exc: GitError, outside: str) -> str:
+    """Why ``git rev-parse`` in docs_dir failed, in a reader's words (``outside``: not in a repository)."""
+    reason = str(exc)
+    if "not a git repository" in reason:
+        return outside
+    if "unknown revision" in reason or "ambiguous argument 'HEAD'" in reason:
+        return "the git repository has no commits yet"
+    return reason
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag reachable from HEAD: its name, the commit it names and that commit's date."""
+
+    name: str
+    commit: str
+    date: dt.date
+    timestamp: int  # the commit's time, to order tags
+
+
+@dataclass(frozen=True)
+class Tags:
+    """The tags of a trend, oldest first, or why there are none."""
+
+    tags: tuple[Tag, ...] = ()
+    unavailable: str | None = None
+
+
+# Per tag, NUL-separated: its name, the object it names, and for an annotated tag (a tag object) the
+# object that one names; the date of the commit named, for a lightweight tag and for an annotated one.
+_TAG_FORMAT = "%00".join(
+    ("%(refname)", "%(objectname)", "%(*objectname)", "%(*objecttype)", "%(committerdate:unix)",
+     "%(committerdate:short)", "%(*committerdate:unix)", "%(*committerdate:short)")
+)  # fmt: skip
+
+
+def read_tags(docs_dir: Path, pattern: str = "*", limit: int = 20) -> Tags:
+    """The newest ``limit`` tags reachable from HEAD whose names match the shell-style ``pattern``,
+    oldest first by the date of the commit each names: one ``rev-parse`` and one ``for-each-ref``.
+
+    A shallow clone has no answer (its tags may name commits it lacks), nor has a folder outside git.
+    """
+    if shutil.which("git") is None:
+        return Tags(unavailable=NO_GIT)
+    docs_dir = docs_dir.resolve()
+    try:
+        shallow = git(["rev-parse", "--is-shallow-repository", "HEAD"], docs_dir).decode().split("\n")[0]
+    except GitError as exc:
+        return Tags(unavailable=_why_unavailable(exc, "docs_dir is not in a git repository"))
+    if shallow == "true":
+        return Tags(unavailable=SHALLOW)
+    try:
+        out = git(["for-each-ref", "--merged", "HEAD", f"--format={_TAG_FORMAT}", "refs/tags/"], docs_dir)
+    except GitError as exc:
+        return Tags(unavailable=f"the tags cannot be read: {exc}")
+    found = []
+    for line in out.decode("utf-8", "replace").splitlines():
+        fields = line.split("\0")
+        if len(fields) != 8:
+            continue
+        ref, target, peeled, peeled_type, stamp, day, peeled_stamp, peeled_day = fields
+        name = ref.removeprefix("refs/tags/")
+        if peeled:  # an annotated tag: the commit is the object it points at
+            if peeled_type != "commit":
+                continue
+            target, stamp, day = peeled, peeled_stamp, peeled_day
+        if not fnmatch.fnmatchcase(name, pattern) or not stamp:
+            continue
+        found.append(Tag(name, target, dt.date.fromisoformat(day), int(stamp)))
+    if not found:
+        which = "no tag" if pattern == "*" else f"no tag matching '{pattern}'"
+        return Tags(unavailable=f"{which} is reachable from HEAD")
+    found.sort(key=lambda tag: (tag.timestamp, tag.name))
+    return Tags(tuple(found[-limit:]) if limit > 0 else ())
 
 
 def default_ref(docs_dir: Path) -> str | None:
@@ -164,10 +241,86 @@ def files_at(docs_dir: Path, ref: str, wanted: Callable[[str], bool]) -> tuple[s
     ``wanted`` accepts, read from git objects: one ``ls-tree`` and one ``cat-file`` stream."""
     root, prefix = repository(docs_dir)
     commit = resolve_commit(root, ref)
-    listing = git(["ls-tree", "-r", "-z", "--name-only", commit, "--", prefix or "."], root).decode()
-    paths = [path for path in listing.split("\0") if path and wanted(path[len(prefix) :])]
-    blobs = read_blobs(root, [(commit, path) for path in paths])
-    return commit, {path[len(prefix) :]: raw for (_, path), raw in blobs.items()}
+    (ids,) = tree_blobs(root, prefix, [commit], wanted)
+    blobs = read_objects(root, sorted(set(ids.values())))
+    return commit, {path: blobs[blob] for path, blob in ids.items()}
+
+
+def tree_blobs(root: Path, prefix: str, commits: list[str], wanted: Callable[[str], bool]) -> list[dict[str, str]]:
+    """For each of ``commits``, its files under ``prefix`` that ``wanted`` accepts, as path (relative to
+    ``prefix``) -> blob id: one ``ls-tree`` of the first commit, and one ``diff-tree --stdin`` for what
+    changed from each commit to the next, however many there are."""
+    listing = git(["ls-tree", "-r", "-z", commits[0], "--", prefix or "."], root)
+    first: dict[str, str] = {}
+    for entry in listing.split(b"\0"):
+        info, _, name = entry.partition(b"\t")
+        fields = info.split()
+        path = name.decode("utf-8", "replace")[len(prefix) :]
+        # Submodules are commits, not files.
+        if len(fields) == 3 and fields[1] == b"blob" and wanted(path):
+            first[path] = fields[2].decode("ascii")
+    result = [first]
+    if len(commits) == 1:
+        return result
+    # A line "B A" diffs A against B (B taken as a commit whose parent is A): the entries say B's blobs.
+    request = "".join(f"{new} {old}\n" for old, new in itertools.pairwise(commits)).encode("ascii")
+    out = git(["diff-tree", "--stdin", "-r", "-z", "--no-renames", "--", prefix or "."], root, stdin=request)
+    # Each commit's entries: (status, new mode, new blob id, path).
+    changes: dict[str, list[tuple[str, str, str, str]]] = {}
+    tokens = out.decode("utf-8", "replace").split("\0")
+    current: list[tuple[str, str, str, str]] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.startswith(":"):  # ":old-mode new-mode old-id new-id status", then the path
+            _, mode, _, blob, status = token[1:].split()
+            current.append((status[0], mode, blob, tokens[index + 1][len(prefix) :]))
+            index += 2
+            continue
+        if token:  # the commit whose changes follow
+            current = changes.setdefault(token.strip(), [])
+        index += 1
+    for commit in commits[1:]:
+        files = dict(result[-1])
+        for status, mode, blob, path in changes.get(commit, []):
+            # Deleted, or now a submodule (a commit, not a file), or a file no page is made of.
+            if status == "D" or mode == "160000" or not wanted(path):
+                files.pop(path, None)
+            else:
+                files[path] = blob
+        result.append(files)
+    return result
+
+
+def read_objects(root: Path, ids: list[str]) -> dict[str, bytes]:
+    """The contents of the blobs ``ids``, through one ``git cat-file --batch``."""
+    found: dict[str, bytes] = {}
+    for blob, raw in zip(ids, _cat_file(root, ids), strict=True):
+        if raw is None:
+            raise GitError(f"object {blob} cannot be read")
+        found[blob] = raw
+    return found
+
+
+def _cat_file(root: Path, names: list[str]) -> list[bytes | None]:
+    """The blob each object name (an id, or ``commit:path``) names, None for one that is missing or not a
+    file (e.g. a submodule): one ``git cat-file --batch`` for them all."""
+    if not names:
+        return []
+    out = git(["cat-file", "--batch", "--buffer"], root, stdin="".join(f"{name}\n" for name in names).encode())
+    found: list[bytes | None] = []
+    position = 0
+    for _ in names:
+        end = out.index(b"\n", position)
+        header = out[position:end].split()
+        position = end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            found.append(None)
+            continue
+        size = int(header[2])
+        found.append(out[position : position + size])
+        position += size + 1
+    return found
 
 
 def resolve_commit(cwd: Path, ref: str) -> str:
@@ -243,19 +396,10 @@ def read_blobs(root: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str
         name = f"{commit}:{path}" if "\n" not in path else _blob_id(root, commit, path)
         if name is not None:
             names[(commit, path)] = name
-    request = "".join(f"{name}\n" for name in names.values()).encode("utf-8")
-    out = git(["cat-file", "--batch", "--buffer"], root, stdin=request)
     blobs: dict[tuple[str, str], bytes] = {}
-    position = 0
-    for key in names:
-        end = out.index(b"\n", position)
-        header = out[position:end].split()
-        position = end + 1
-        if len(header) < 3 or header[1] != b"blob":
-            continue  # missing (e.g. a submodule) or not a file
-        size = int(header[2])
-        blobs[key] = out[position : position + size]
-        position += size + 1
+    for key, raw in zip(names, _cat_file(root, list(names.values())), strict=True):
+        if raw is not None:
+            blobs[key] = raw
     return blobs
 
 

@@ -8,7 +8,7 @@ checkout). Two snapshots of the same tree hold the same bytes, so every face rea
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +16,7 @@ import pathspec
 
 from mkdocs_sms.model.defaults import META_FILE
 from mkdocs_sms.read.files import read_metas, read_pages
-from mkdocs_sms.read.git import files_at
+from mkdocs_sms.read.git import files_at, read_objects, repository, tree_blobs
 from mkdocs_sms.read.mkdocs_yml import MARKDOWN_SUFFIXES, Project
 from mkdocs_sms.rules import Finding
 
@@ -47,17 +47,47 @@ def of_project(project: Project) -> Snapshot:
     return of_files(WORKING_TREE, project.docs_dir, ((path, project.docs_dir) for path in project.page_paths()))
 
 
-def at_ref(docs_dir: Path, exclude: pathspec.PathSpec, ref: str) -> Snapshot:  # type: ignore[type-arg]
-    """The pages and folder defaults of ``docs_dir`` at the git ``ref``; raises GitError when it cannot
-    be read. The same pages as MkDocs would build from a checkout of ``ref``: every Markdown suffix,
-    ``exclude`` (MkDocs' defaults and ``exclude_docs``) applied.
-    """
+def _wanted(exclude: pathspec.PathSpec) -> Callable[[str], bool]:  # type: ignore[type-arg]
+    """Whether a file is one MkDocs would build as a page (``exclude`` applied), or a ``.meta.yml``."""
 
     def wanted(path: str) -> bool:
         is_page = path.endswith(MARKDOWN_SUFFIXES) and not exclude.match_file(path)
         return is_page or posixpath.basename(path) == META_FILE
 
-    commit, files = files_at(docs_dir, ref, wanted)
-    pages = {path: raw for path, raw in files.items() if posixpath.basename(path) != META_FILE}
-    metas = {posixpath.dirname(path): raw for path, raw in files.items() if posixpath.basename(path) == META_FILE}
-    return Snapshot(ref, pages, metas, commit=commit)
+    return wanted
+
+
+def _of_git(label: str, commit: str, files: Mapping[str, bytes]) -> Snapshot:
+    pages, metas = {}, {}
+    for path, raw in files.items():
+        if path.endswith(META_FILE) and posixpath.basename(path) == META_FILE:
+            metas[posixpath.dirname(path)] = raw
+        else:
+            pages[path] = raw
+    return Snapshot(label, pages, metas, commit=commit)
+
+
+def at_ref(docs_dir: Path, exclude: pathspec.PathSpec, ref: str) -> Snapshot:  # type: ignore[type-arg]
+    """The pages and folder defaults of ``docs_dir`` at the git ``ref``; raises GitError when it cannot
+    be read. The same pages as MkDocs would build from a checkout of ``ref``: every Markdown suffix,
+    ``exclude`` (MkDocs' defaults and ``exclude_docs``) applied.
+    """
+    commit, files = files_at(docs_dir, ref, _wanted(exclude))
+    return _of_git(ref, commit, files)
+
+
+def at_commits(
+    docs_dir: Path,
+    exclude: pathspec.PathSpec,  # type: ignore[type-arg]
+    commits: Sequence[str],
+) -> Iterator[Snapshot]:
+    """:func:`at_ref` for each of ``commits`` (ids), in turn, labelled with its id: four git processes
+    in all (where the repository is, the files of the first commit, what changed from each commit to the
+    next, and one ``cat-file`` stream of every blob they hold, each read once)."""
+    if not commits:
+        return
+    root, prefix = repository(docs_dir)
+    trees = tree_blobs(root, prefix, list(commits), _wanted(exclude))
+    blobs = read_objects(root, sorted({blob for tree in trees for blob in tree.values()}))
+    for commit, tree in zip(commits, trees, strict=True):
+        yield _of_git(commit, commit, {path: blobs[blob] for path, blob in tree.items()})

@@ -23,6 +23,7 @@ from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.analysis.implementation import Plan
 from mkdocs_sms.analysis.nonconformities import grade_order
 from mkdocs_sms.analysis.progress import group_of
+from mkdocs_sms.analysis.trend import NOW, Trend
 from mkdocs_sms.catalogue import Catalogue, Requirement, clause_ref
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.read.git import History, commit_url
@@ -146,6 +147,10 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
         "## Target state",
         "",
         PLACEHOLDER.format("implementation:target"),
+        "",
+        "## Trend over the tagged editions",
+        "",
+        PLACEHOLDER.format("trend"),
         "",
     ]
     for index, catalogue in enumerate(handbook.catalogues):
@@ -383,6 +388,43 @@ def _assessment(handbook: Handbook, links: Links) -> str:
     )  # fmt: skip
 
 
+# The trend chart: x from the first point to the last, two panels (coverage share; counts) of one height.
+_TREND_X, _TREND_WIDTH, _PANEL = 70, 630, 140
+_COVERAGE_BOTTOM, _COUNTS_BOTTOM = 180, 400
+
+
+def _nice_ceiling(value: int) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50... at least ``value``: the top of the counts axis."""
+    scale = 1
+    while True:
+        for step in (1, 2, 5):
+            if step * scale >= value:
+                return step * scale
+        scale *= 10
+
+
+def render_trend(trend: Trend | None) -> str:
+    """The trend section of the implementation page: the chart and its table, or why there is none."""
+    if trend is None:
+        return ""
+    points = trend.points
+    series = [("errors", "Errors"), ("warnings", "Warnings")]
+    if points and points[0].open_nonconformities is not None:
+        series.append(("open_nonconformities", "Open nonconformities"))
+    top = _nice_ceiling(max([1, *(getattr(p, key) or 0 for p in points for key, _ in series)]))
+    step = _TREND_WIDTH / (len(points) - 1) if len(points) > 1 else 0
+    xs = [round(_TREND_X + (i * step if len(points) > 1 else _TREND_WIDTH / 2), 1) for i in range(len(points))]
+    coverage_ys = [round(_COVERAGE_BOTTOM - _PANEL * p.share, 1) for p in points]
+    count_ys = {
+        key: [round(_COUNTS_BOTTOM - _PANEL * (getattr(p, key) or 0) / top, 1) for p in points] for key, _ in series
+    }
+    return _env.get_template("trend.html").render(
+        trend=trend, points=points, xs=xs, coverage_ys=coverage_ys, count_ys=count_ys, series=series, top=top,
+        now=NOW, pct=_pct, coverage_bottom=_COVERAGE_BOTTOM, counts_bottom=_COUNTS_BOTTOM, panel=_PANEL,
+        labelled=len(points) <= 12, names=["now (this build)" if p.label == NOW else p.label for p in points],
+    )  # fmt: skip
+
+
 def render_panel(document: Document, handbook: Handbook, links: Links) -> str:
     """The metadata panel shown above a document's content."""
     return _env.get_template("panel.html").render(
@@ -536,10 +578,12 @@ def target_json(handbook: Handbook) -> dict[str, Any]:
     }
 
 
-def handbook_json(handbook: Handbook) -> dict[str, Any]:
-    """The machine-readable export: ``sms.json`` and ``mkdocs-sms check --format json``."""
+def handbook_json(handbook: Handbook, trend: Trend | None = None) -> dict[str, Any]:
+    """The machine-readable export: ``sms.json`` (with the ``trend`` a build reads) and
+    ``mkdocs-sms check --format json``."""
     plan = handbook.settings.implementation or Plan()
     audit = handbook.readiness
+    extra = {"trend": trend.to_json()} if trend is not None else {}
     return {
         "schema": SCHEMA_VERSION,
         "today": handbook.settings.today.isoformat(),
@@ -584,6 +628,7 @@ def handbook_json(handbook: Handbook) -> dict[str, Any]:
         },
         "assessments": [_assessment_json(item) for item in handbook.assessments],
         "findings": [finding.to_json() for finding in handbook.findings],
+        **extra,
     }
 
 
