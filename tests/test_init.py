@@ -49,8 +49,9 @@ def test_init_creates_a_baseline_that_builds(tmp_path: Path) -> None:
     assert status == {"draft", "deferred"}
     assert {row["clause"].split(".")[0] for row in data["coverage"] if row["status"] == "draft"} <= {"4", "5", "6", "7"}
     assert {(f["code"], f["severity"]) for f in data["findings"]} == {("SMS102", "info"), ("SMS202", "warning")}
-    # One draft per row, plus the business case and the baseline gap assessment of the initiation step.
-    assert len(data["documents"]) == len(data["coverage"]) + 2
+    # One draft per row, plus the business case, the target state and the baseline gap assessment of the
+    # initiation step.
+    assert len(data["documents"]) == len(data["coverage"]) + 3
     build = run_build(root / "mkdocs.yml", site_dir=str(tmp_path / "site"))
     assert build.ok, build.error
     coverage = (tmp_path / "site/sms/coverage/index.html").read_text()
@@ -123,7 +124,7 @@ def test_init_starts_with_the_initiation_step_of_iso_20000_5(tmp_path: Path) -> 
     root = tmp_path / "sms"
     result = run_cli("init", str(root), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "a business case and a baseline gap assessment" in result.stdout
+    assert "a business case, a target state and a baseline gap assessment" in result.stdout
     case = (root / "docs" / "plans" / "business-case.md").read_text("utf-8")
     assert "id: PLN-BUS-01" in case and "## Benefits" in case and "## Sponsor and decision" in case
     assessment = (root / "docs" / "assessments" / "baseline-gap-assessment.md").read_text("utf-8")
@@ -131,7 +132,10 @@ def test_init_starts_with_the_initiation_step_of_iso_20000_5(tmp_path: Path) -> 
     data = json.loads(run_cli("check", "--format", "json", "-f", str(root / "mkdocs.yml"), cwd=root).stdout)
     ids = {d["id"]: d for d in data["documents"]}
     assert ids["PLN-BUS-01"]["status"] == "draft" and ids["ASM-BASE-01"]["type"] == "assessment"
-    starter = [f for f in data["findings"] if f["document"] in ("PLN-BUS-01", "ASM-BASE-01")]
+    target = (root / "docs" / "plans" / "target-state.md").read_text("utf-8")
+    assert "target:\n  scope:" in target and "levels: {default: 1}" in target
+    assert data["target"]["status"] == "cannot be assessed" and data["target"]["unapproved"] == ["PLN-TGT-01"]
+    starter = [f for f in data["findings"] if f["document"] in ("PLN-BUS-01", "ASM-BASE-01", "PLN-TGT-01")]
     assert starter == []
     # The same template by name for a later document; a name that does not exist says so.
     made = run_cli("new", "plan", "--id", "PLN-BUS-02", "--title", "Case for 27001", "--template", "business-case",

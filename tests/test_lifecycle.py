@@ -343,9 +343,9 @@ def test_an_sms_lifecycle_from_init_to_its_first_edition(tmp_path: Path, monkeyp
     _branch(site, "last-drafts")
     _, _, data = _check(site)
     drafts = [d["path"] for d in data["documents"] if d["status"] == "draft"]
-    # One per row (68 required, 3 recommended), two replaced, three approved; and the business case and the
-    # baseline gap assessment that init wrote for the initiation step.
-    assert len(drafts) == 71 - 5 + 2
+    # One per row (68 required, 3 recommended), two replaced, three approved; and the business case, the
+    # target state and the baseline gap assessment that init wrote for the initiation step.
+    assert len(drafts) == 71 - 5 + 3
     gaps = sorted((r["clause"], r["status"], "covered") for r in data["coverage"] if r["status"] != "covered")
     for path in drafts:
         _set_front(site, path, status="approved", approved_by="Managing Director", approved_on=dt.date(2027, 3, 20),

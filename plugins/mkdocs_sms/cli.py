@@ -289,15 +289,22 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         render_document(templates, "plan", case, catalogues, [], "business-case"),
         make_folders=True,
     )
+    target_state = {**template_values(settings, "PLN-TGT-01", "SMS target state", [], None),
+                    "target_date": targets["evaluation"]}  # fmt: skip
+    write_file(
+        docs / "plans" / "target-state.md",
+        render_document(templates, "plan", target_state, catalogues, [], "target-state"),
+        make_folders=True,
+    )
     baseline = template_values(settings, "ASM-BASE-01", "Baseline gap assessment", [], None)
     write_file(docs / "assessments" / "baseline-gap-assessment.md", assessment_text(baseline, catalogues, [])[0],
                make_folders=True)  # fmt: skip
     count = len(starter_documents(catalogues))
     where = shlex.quote(str(root))
     out.write(
-        f"Created a starter SMS in {root}: {count} draft documents, one per requirement, a business case and a "
-        f"baseline gap assessment to start from, and an implementation plan in three phases (targets "
-        f"{targets['foundation']}, {targets['operation']} and "
+        f"Created a starter SMS in {root}: {count} draft documents, one per requirement, a business case, a "
+        "target state and a baseline gap assessment to start from, and an implementation plan in three phases "
+        f"(targets {targets['foundation']}, {targets['operation']} and "
         f"{targets['evaluation']}; change them in mkdocs.yml).\n"
         f"Next: cd {where} && git init && git add -A && git commit -m 'Starter SMS handbook' && mkdocs serve\n"
     )
