@@ -664,3 +664,19 @@ def test_sms108_a_phase_that_starts_processes_must_also_audit_and_review_them(
     # level-2 row joins it, SMS111).
     levels = {"phases": [{"name": "Managed", "target": "2027-06-30", "level": 1}]}
     assert codes(make_site(complete(), options(implementation=levels)).check_json()) == ["SMS111"]
+
+
+def test_a_nonconformity_records_its_correction_cause_action_and_check(make_site: Any) -> None:
+    closed = nc("NC-CLO-01", grade="minor", state="closed", correction="Records fixed", root_cause="No owner",
+                corrective_action="Owner named", effectiveness_checked="2026-11-20")  # fmt: skip
+    planned = nc("NC-PLN-01", grade="minor", state="action planned", due="2026-12-31",
+                 corrective_action="Weekly <b>reconciliation</b>")  # fmt: skip
+    bad = nc("NC-BAD-01", grade="minor", state="open", root_cause=["a", "list"])
+    site = make_site({**complete(), "records/a.md": closed, "records/b.md": planned, "records/c.md": bad}, options())
+    findings = site.check_json()["findings"]
+    assert [(f["code"], f["document"]) for f in findings] == [("SMS003", "NC-BAD-01")]  # no SMS110: checked
+    assert "'root_cause' must be text" in findings[0]["message"]
+    assert site.build().ok
+    page = site.site_file("sms/nonconformities/index.html")
+    assert "Action: Weekly &lt;b&gt;reconciliation&lt;/b&gt;" in page
+    assert "2026-11-20" in page.split('id="closed"', 1)[1]

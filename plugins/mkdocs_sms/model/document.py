@@ -58,6 +58,10 @@ class Document:
     source: str | None = None
     due: dt.date | None = None
     effectiveness: str | None = None
+    effectiveness_checked: dt.date | None = None
+    correction: str | None = None
+    root_cause: str | None = None
+    corrective_action: str | None = None
     assessor: str | None = None
     judgements: tuple[Judgement, ...] = ()
     target: Target | None = None
@@ -98,9 +102,10 @@ class Document:
 
     @property
     def unverified_closure(self) -> bool:
-        """Closed (or verified) with no effectiveness check written (SMS110); observations and
-        opportunities for improvement need none."""
-        return self.state in STATES[2:] and self.grade not in GRADES[2:] and not (self.effectiveness or "").strip()
+        """Closed (or verified) with no effectiveness check written, neither ``effectiveness`` nor
+        ``effectiveness_checked`` (SMS110); observations and opportunities for improvement need none."""
+        checked = bool((self.effectiveness or "").strip()) or self.effectiveness_checked is not None
+        return self.state in STATES[2:] and self.grade not in GRADES[2:] and not checked
 
     def line_of(self, key: str, index: int | None = None) -> int:
         """The line of ``key`` (or of item ``index`` of a list key), 1 when unknown."""
@@ -296,6 +301,10 @@ def _document_page(
         source=values.get("source"),
         due=values.get("due"),
         effectiveness=values.get("effectiveness"),
+        effectiveness_checked=values.get("effectiveness_checked"),
+        correction=values.get("correction"),
+        root_cause=values.get("root_cause"),
+        corrective_action=values.get("corrective_action"),
         assessor=values.get("assessor"),
         judgements=values.get("judgements", ()),
         target=values.get("target"),

@@ -77,6 +77,10 @@ FIELDS: tuple[Field, ...] = (
     Field("judgements", "judgements", "A gap assessment's judgement of each clause activity: "
           "activity (\"8.6.1/2\"), result (conforms, partial, not, n/a with a reason), level, evidence, note."),
     Field("effectiveness", "text", "How the corrective action was shown to work: what was checked, by whom, when."),
+    Field("effectiveness_checked", "date", "Date the corrective action of a nonconformity was checked to work."),
+    Field("correction", "text", "What was done at once to contain a nonconformity."),
+    Field("root_cause", "text", "The cause of a nonconformity, as found."),
+    Field("corrective_action", "text", "What is done so that a nonconformity does not recur."),
     Field("target", "target", "Target state of a plan: scope (text), levels per clause with a default "
           "(e.g. {\"8.5\": 3, default: 2}) and the date.", only_if=("type", TARGET_TYPE)),
     Field("audited", "clauses", "Internal audit record: the clauses the audit covered, e.g. [\"4\", \"8.5.1\"]."),
