@@ -680,3 +680,18 @@ def test_a_nonconformity_records_its_correction_cause_action_and_check(make_site
     page = site.site_file("sms/nonconformities/index.html")
     assert "Action: Weekly &lt;b&gt;reconciliation&lt;/b&gt;" in page
     assert "2026-11-20" in page.split('id="closed"', 1)[1]
+
+
+def test_a_nonconformity_names_the_requirements_not_met(make_site: Any) -> None:
+    record = nc("NC-REQ-01", grade="minor", state="open", not_met=["8.6.1", "8.99"])
+    site = make_site({**complete(), "records/a.md": record}, options())
+    (finding,) = [f for f in site.check_json()["findings"] if f["code"] == "SMS005"]
+    assert "'not_met': clause '8.99' is not in phased" in finding["message"] and finding["document"] == "NC-REQ-01"
+    lines = record.splitlines()
+    assert finding["line"] == lines.index("- '8.99'") + 1
+    assert site.build().ok
+    open_part = site.site_file("sms/nonconformities/index.html").split('id="open-by-weight-and-age"', 1)[1]
+    assert "<td>8.6.1, 8.99</td>" in open_part
+    # A nonconformity about 8.6.1 is no evidence of 8.6.1: coverage of its rows is unchanged.
+    rows_with = rows(site.check_json())
+    assert rows_with == rows(make_site(complete(), options()).check_json())

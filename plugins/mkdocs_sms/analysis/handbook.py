@@ -266,14 +266,15 @@ def _document_findings(
                 document=document.id,
             )
     yield from target_findings(document, catalogues)
-    for index, clause in enumerate(document.audited or ()):
-        if resolve_clause(clause, catalogues) is None:
-            yield RULES["SMS005"].finding(
-                f"'audited': {unresolved(clause, catalogues)}",
-                path=document.path,
-                line=document.line_of("audited", index),
-                document=document.id,
-            )
+    for key, refs in (("audited", document.audited or ()), ("not_met", document.not_met)):
+        for index, clause in enumerate(refs):
+            if resolve_clause(clause, catalogues) is None:
+                yield RULES["SMS005"].finding(
+                    f"'{key}': {unresolved(clause, catalogues)}",
+                    path=document.path,
+                    line=document.line_of(key, index),
+                    document=document.id,
+                )
     yield from _unknown_inputs(document, catalogues)
     for item in coverage.uncounted(document, catalogues):
         yield RULES["SMS107"].finding(

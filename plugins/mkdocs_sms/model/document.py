@@ -62,6 +62,7 @@ class Document:
     correction: str | None = None
     root_cause: str | None = None
     corrective_action: str | None = None
+    not_met: tuple[str, ...] = ()
     assessor: str | None = None
     judgements: tuple[Judgement, ...] = ()
     target: Target | None = None
@@ -305,6 +306,7 @@ def _document_page(
         correction=values.get("correction"),
         root_cause=values.get("root_cause"),
         corrective_action=values.get("corrective_action"),
+        not_met=values.get("not_met", ()),
         assessor=values.get("assessor"),
         judgements=values.get("judgements", ()),
         target=values.get("target"),

@@ -78,6 +78,7 @@ FIELDS: tuple[Field, ...] = (
           "activity (\"8.6.1/2\"), result (conforms, partial, not, n/a with a reason), level, evidence, note."),
     Field("effectiveness", "text", "How the corrective action was shown to work: what was checked, by whom, when."),
     Field("effectiveness_checked", "date", "Date the corrective action of a nonconformity was checked to work."),
+    Field("not_met", "clauses", "Nonconformity record: the requirements not met, as clauses, e.g. [\"8.2.6\"]."),
     Field("correction", "text", "What was done at once to contain a nonconformity."),
     Field("root_cause", "text", "The cause of a nonconformity, as found."),
     Field("corrective_action", "text", "What is done so that a nonconformity does not recur."),
