@@ -383,7 +383,15 @@ def test_the_implementation_path_pages_as_a_reader_sees_them(browser: Browser, h
     screenshot(page, "implementation-assessment")
 
     page = visit(browser, handbook, "sms/audit/")
-    assert page.get_by_text("Ready for the certification audit").first.is_visible()
+    headline = {
+        "ready": "Ready for the certification audit",
+        "not ready": "Not ready for the certification audit",
+        "cannot be assessed": "Readiness for the certification audit cannot be assessed",
+    }
+    title = page.locator(".sms-verdict__title")
+    assert title.is_visible() and title.inner_text() == headline[handbook.data["audit"]["verdict"]]
+    failed = handbook.data["audit"]["failed"]
+    assert all(page.get_by_text(name).first.is_visible() for name in failed)
     screenshot(page, "audit")
     assert browser.errors == []
 
