@@ -316,10 +316,10 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config_file = Path(args.config_file)
     _, handbook = load_project_handbook(config_file)
     configured = baseline_path(handbook.settings)
-    plan = handbook.settings.implementation
-    if plan is not None and plan.baseline in handbook.by_id and not args.file:
+    named = handbook.baseline_document
+    if named is not None and not args.file:
         err.write(
-            f"mkdocs-sms: error: 'implementation: baseline:' names the assessment {plan.baseline}, not a file; "
+            f"mkdocs-sms: error: 'implementation: baseline:' names the assessment {named.id}, not a file; "
             "give the file to save to with --file\n"
         )
         return EXIT_UNUSABLE

@@ -69,6 +69,12 @@ class Handbook:
         return progress(self)
 
     @cached_property
+    def by_clause(self) -> dict[tuple[str, str], list[Document]]:
+        """Documents by the (catalogue, clause) their ``clauses`` name, computed once (see
+        :func:`mkdocs_sms.analysis.coverage.clause_index`)."""
+        return coverage.clause_index(self.catalogues, self.documents)
+
+    @cached_property
     def assessments(self) -> list[assessment.Assessment]:
         """The approved gap assessments, oldest first (the newest is "now")."""
         withheld = set(self.source.by_id) - set(self.by_id) if self.source is not None else set()
@@ -77,9 +83,13 @@ class Handbook:
     @cached_property
     def assessment_baseline(self) -> assessment.Assessment | None:
         """The approved assessment the implementation plan's ``baseline`` names, if it names one."""
-        plan = self.settings.implementation
-        name = plan.baseline if plan else None
-        return next((a for a in self.assessments if a.document.id == name), None)
+        named = self.baseline_document
+        return next((a for a in self.assessments if named is not None and a.document.id == named.id), None)
+
+    @property
+    def baseline_document(self) -> Document | None:
+        """The document the plan's ``baseline`` names (an assessment, or a mistake: SMS106), if any."""
+        return baseline_document(self.by_id, self.settings)
 
     @cached_property
     def target(self) -> TargetState:
@@ -394,10 +404,15 @@ def shown_to(settings: Settings, page: Page) -> bool:
     return not page.classification or settings.shows(page.classification)
 
 
+def baseline_document(by_id: Mapping[str, Document], settings: Settings) -> Document | None:
+    """The document the implementation plan's ``baseline`` names, when it names one rather than a file."""
+    plan = settings.implementation
+    return by_id.get(plan.baseline) if plan else None
+
+
 def _baseline_assessment_findings(by_id: dict[str, Document], settings: Settings) -> Iterable[Finding]:
     """SMS106 when the plan's ``baseline`` names a document that is not an approved assessment."""
-    plan = settings.implementation
-    document = by_id.get(plan.baseline) if plan else None
+    document = baseline_document(by_id, settings)
     if document is None:
         return
     if document.type != assessment.ASSESSMENT or not document.approved:

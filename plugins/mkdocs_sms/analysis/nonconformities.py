@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mkdocs_sms.analysis.coverage import clause_index
 from mkdocs_sms.catalogue import Catalogue
-from mkdocs_sms.model.document import NONCONFORMITY_GRADES, STATES, Document
+from mkdocs_sms.model.document import CLOSED_STATES, NONCONFORMITY_GRADES, STATES, Document
 from mkdocs_sms.model.vocabulary import GRADES
 
 if TYPE_CHECKING:  # only types flow this way
@@ -94,7 +93,7 @@ class Register:
     @property
     def finished(self) -> tuple[Entry, ...]:
         """Closed or verified, newest first."""
-        done = [e for e in self.entries if e.document.state in STATES[2:]]
+        done = [e for e in self.entries if e.document.state in CLOSED_STATES]
         return tuple(sorted(done, key=lambda e: (e.document.date or dt.date.min, e.document.id), reverse=True))
 
     @property
@@ -123,7 +122,7 @@ class Register:
 def register(handbook: Handbook) -> Register:
     """The nonconformity records of ``handbook`` (of this audience's view when it is one)."""
     today = handbook.settings.today
-    index = clause_index(handbook.catalogues, handbook.documents)
+    index = handbook.by_clause
     entries: list[Entry] = []
     seen: set[str] = set()
     for catalogue in handbook.catalogues:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs_sms.analysis import nonconformities
-from mkdocs_sms.analysis.coverage import COVERED, CoverageRow, citing_clause, clause_index
+from mkdocs_sms.analysis.coverage import COVERED, CoverageRow, citing_clause
 from mkdocs_sms.catalogue import OPERATION_KEY, Catalogue, resolve_clause, within
 from mkdocs_sms.model.dates import Interval, parse_date
 from mkdocs_sms.model.document import EVIDENCE_TYPES, Document
@@ -244,7 +244,7 @@ def _assess(handbook: Handbook) -> Readiness:
     audit_date = preparation.audit_date(today)
     checks: list[Check] = []
     open_ncs: list[Document] = []
-    index = clause_index(handbook.catalogues, handbook.documents)
+    index = handbook.by_clause
     several = len(handbook.catalogues) > 1
     for catalogue, rows in zip(handbook.catalogues, handbook.rows_by_catalogue().values(), strict=True):
         label = f" ({catalogue.name})" if several else ""

@@ -26,6 +26,7 @@ DOCUMENT_KEYS = ("type", "owner", "status", "clauses")
 # those that are nonconformities first; where it came from.
 STATES = ("open", "action planned", "closed", "verified")
 OPEN_STATES = STATES[:2]
+CLOSED_STATES = STATES[2:]
 NONCONFORMITY_GRADES = GRADES[:2]
 
 
@@ -106,7 +107,7 @@ class Document:
         """Closed (or verified) with no effectiveness check written, neither ``effectiveness`` nor
         ``effectiveness_checked`` (SMS110); observations and opportunities for improvement need none."""
         checked = bool((self.effectiveness or "").strip()) or self.effectiveness_checked is not None
-        return self.state in STATES[2:] and self.grade not in GRADES[2:] and not checked
+        return self.state in CLOSED_STATES and self.grade in (*NONCONFORMITY_GRADES, None) and not checked
 
     def line_of(self, key: str, index: int | None = None) -> int:
         """The line of ``key`` (or of item ``index`` of a list key), 1 when unknown."""

@@ -372,8 +372,7 @@ def _assessment(handbook: Handbook, links: Links) -> str:
     first = baseline is None and len(handbook.assessments) > 1
     if first:
         baseline = handbook.assessments[0]
-    plan = handbook.settings.implementation
-    named = plan.baseline if plan and plan.baseline in handbook.by_id else None
+    named = handbook.baseline_document.id if handbook.baseline_document else None
     by_clause: dict[str, list[Any]] = {}
     several = len(handbook.catalogues) > 1
     for item in now.judged if now else ():
@@ -490,7 +489,7 @@ def _coverage_group(handbook: Handbook, catalogue: Catalogue, group: str, links:
     for row in rows:
         first_rows.setdefault(row.requirement.clause, row)
     with_rows = {row.requirement.clause for row in rows}
-    index = coverage.clause_index(handbook.catalogues, handbook.documents)
+    index = handbook.by_clause
     other = [
         (clause, index.get((catalogue.name, clause.number), []))
         for clause in catalogue.clauses
