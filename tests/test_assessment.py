@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import openpyxl
 import yaml
 
-from conftest import approved, front
+from conftest import Site, approved, front, write_config
+from test_history import commit_all, git
 
 ISO = {"catalogues": ["iso20000-1:2018"]}
 
@@ -161,3 +163,95 @@ def test_evidence_naming_a_withheld_document_says_only_that(make_site: Any) -> N
     page_html = site.site_file("sms/implementation/index.html")
     assert "REC-PEN-01" not in page_html and "(a document withheld from this audience)" in page_html
     assert "REC-PEN-01" in json.dumps(site.check_json()["assessments"])  # check reads the whole SMS
+
+
+def test_judgements_may_be_kept_in_a_yaml_file_that_is_never_published(make_site: Any) -> None:
+    site = make_site({"index.md": "# Home\n"}, {**ISO, "audience": "internal"})
+    made = site.cli(
+        "assess", "init", "--clauses", "8.6.1", "--id", "ASM-2026-01", "--title", "Now", "--judgements-file"
+    )
+    assert made.returncode == 0, made.stderr
+    assert "(judgements in now.judgements.yml)" in made.stdout
+    page, data = site.docs / "assessments" / "now.md", site.docs / "assessments" / "now.judgements.yml"
+    assert yaml.safe_load(page.read_text("utf-8").split("---\n")[1])["judgements"] == "now.judgements.yml"
+    assert [item["activity"] for item in yaml.safe_load(data.read_text("utf-8"))["judgements"]] == [
+        f"8.6.1/{n}" for n in range(1, 7)
+    ]
+    # Judged in the file; the page is approved and confidential.
+    data.write_text(_judge(data.read_text("utf-8"), {
+        "8.6.1/1": {"result": "conforms"}, "8.6.1/2": {"result": "partial", "note": "secret remark"},
+    }), "utf-8")  # fmt: skip
+    page.write_text(_approve(page.read_text("utf-8")), "utf-8")
+    report = site.check_json()
+    assert [f for f in report["findings"] if (f["path"] or "").startswith("assessments/")] == []
+    (now,) = report["assessments"]
+    assert now["counts"] == {"conforms": 1, "partial": 1, "not": 0, "n/a": 0, "not judged": 4}
+    assert site.build().ok
+    assert not (site.root / "site" / "assessments" / "now.judgements.yml").exists()
+    assert "secret remark" in site.site_file("sms/implementation/index.html")
+    # Withheld from the audience: neither the page, nor the file, nor its judgements anywhere in the site.
+    page.write_text(page.read_text("utf-8").replace("classification: internal", "classification: confidential"))
+    assert site.build().ok
+    published = [p for p in (site.root / "site").rglob("*") if p.is_file()]
+    assert not [p for p in published if "judgements" in p.name]
+    assert not [p for p in published if p.suffix in (".html", ".json") and "secret remark" in p.read_text("utf-8")]
+    # A new assessment never overwrites a judgements file either.
+    data_again = site.cli("assess", "init", "--id", "ASM-2026-09", "--path", str(site.docs / "assessments" / "now.md"),
+                          "--judgements-file")  # fmt: skip
+    assert data_again.returncode == 2 and "now.judgements.yml already exists" in data_again.stderr
+
+
+def test_a_judgements_file_is_checked_with_its_own_lines(make_site: Any) -> None:
+    judgements = (
+        "# judged on site\n"
+        "judgements:\n"
+        '  - {activity: "8.6.1/1", result: conforms}\n'
+        '  - {activity: "8.6.1/2", result: mostly}\n'
+        '  - {activity: "8.6.1/99", result: not}\n'
+        '  - {activity: "8.6.1/1", result: partial}\n'
+        "assessor: nobody\n"
+    )
+    pages = {
+        "index.md": "# Home\n",
+        "a/asm.md": approved("ASM-2026-01", "assessment", [], date="2026-11-01", judgements="../data/asm.yml"),
+        "data/asm.yml": judgements,
+        "b.md": approved("ASM-2026-02", "assessment", [], date="2026-11-01", judgements="missing.yml"),
+        "c.md": approved("ASM-2026-03", "assessment", [], date="2026-11-01", judgements="../../outside.yaml"),
+        "d.md": approved("ASM-2026-04", "assessment", [], date="2026-11-01", judgements="/data/broken.yml"),
+        "data/broken.yml": 'judgements:\n  - {activity: "8.6.1/1"\n',
+        "e.md": approved("ASM-2026-05", "assessment", [], date="2026-11-01", judgements="notes.txt"),
+    }
+    site = make_site(pages, ISO)
+    found = {(f["code"], f["path"], f["line"]): f["message"] for f in site.check_json()["findings"]}
+    assert "'result' 'mostly' is not one of" in found[("SMS003", "data/asm.yml", 4)]
+    assert "clause 8.6.1 of iso20000-1:2018 has 6 activities" in found[("SMS005", "data/asm.yml", 5)]
+    assert "judges activity 8.6.1/1 twice" in found[("SMS003", "data/asm.yml", 6)]
+    assert "key 'assessor' is not read" in found[("SMS003", "data/asm.yml", 7)]
+    line_b = pages["b.md"].splitlines().index("judgements: missing.yml") + 1
+    assert "names the file 'missing.yml', which is no readable file of docs_dir" in found[("SMS003", "b.md", line_b)]
+    assert "which leads outside docs_dir" in next(m for (c, p, _), m in found.items() if p == "c.md")
+    broken = [(c, line) for (c, p, line) in found if p == "data/broken.yml"]
+    assert broken and all(code == "SMS001" for code, _ in broken)
+    assert "or name a YAML file of docs_dir" in next(m for (c, p, _), m in found.items() if p == "e.md")
+    (judged,) = [a for a in site.check_json()["assessments"] if a["id"] == "ASM-2026-01"]
+    assert judged["counts"]["conforms"] == 1  # the good items count, the first of a twice-judged one
+
+
+def test_a_judgements_file_is_read_from_git_at_each_tag(tmp_path: Path) -> None:
+    """The trend analyses each tag from git objects: the judgements file comes from the same commit."""
+    site = Site(tmp_path / "repo")
+    site.root.mkdir()
+    git(site.root, "init", "-q", "-b", "main")
+    write_config(site.root, {**ISO, "history": True})
+    site.write("index.md", "# Home\n")
+    site.write("asm.md", approved("ASM-2026-01", "assessment", [], date="2026-11-01", judgements="asm.yml"))
+    bad = '  - {activity: "8.6.1/1", result: mostly}\n  - {activity: "8.6.1/2", result: often}\n'
+    site.write("asm.yml", "judgements:\n" + bad)
+    commit_all(site.root, "Assessment with two wrong judgements", "2026-11-02")
+    git(site.root, "tag", "v1")
+    site.write("asm.yml", 'judgements:\n  - {activity: "8.6.1/1", result: conforms}\n')
+    assert site.build().ok
+    tagged, now = json.loads(site.site_file("sms.json"))["trend"]["points"]
+    assert tagged["tag"] == "v1" and now["tag"] is None
+    # Two wrong items at the tag (had the file not been read there, one finding would say it is missing).
+    assert tagged["errors"] - now["errors"] == 2

@@ -38,6 +38,12 @@ CASES = {
     ),
     "audited names an unknown clause": approved("REC-IA-02", "record", ["9.2"], date="2026-01-05", audited=["5.9"]),
     "inputs neither a list nor a mapping": approved("REC-MR-02", "record", ["9.2"], date="2026-01-05", inputs="all"),
+    "judgements naming a file that is not YAML": approved(
+        "ASM-1-01", "assessment", [], date="2026-01-05", judgements="judged.txt"
+    ),
+    "judgements naming an address": approved(
+        "ASM-1-02", "assessment", [], date="2026-01-05", judgements="https://example.org/judged.yml"
+    ),
 }
 
 

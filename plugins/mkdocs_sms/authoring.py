@@ -178,12 +178,13 @@ def render_document(
 
 
 def assessment_text(
-    values: Mapping[str, object], catalogues: Sequence[Catalogue], clauses: Sequence[str]
+    values: Mapping[str, object], catalogues: Sequence[Catalogue], clauses: Sequence[str], file: str | None = None
 ) -> tuple[str, int]:
     """A new gap assessment (``mkdocs-sms assess init``): every activity of the catalogues (or of the
     clauses named and those beneath them), unjudged, each under a comment giving its text; and how
-    many activities it lists."""
-    named = [resolved for ref in clauses if (resolved := resolve_clause(ref, catalogues))]
+    many activities it lists. With ``file``, the front-matter names that judgements file instead
+    (see :func:`judgements_file_text`)."""
+    judged, count = _judgement_lines(catalogues, clauses)
     lines = [
         "---",
         f"id: {values['id']}",
@@ -195,10 +196,40 @@ def assessment_text(
         f"classification: {values['classification']}",
         f"date: {values['today']}",
         f"assessor: {json.dumps(values['owner'], ensure_ascii=False)}",
-        "# Judge each activity: result conforms, partial, not or n/a (n/a needs a reason); level 1-3;",
-        "# evidence: document ids or addresses; note: what you saw. Leave result empty until judged.",
-        "judgements:",
     ]
+    if file is None:
+        lines += [*_JUDGING, "judgements:", *judged]
+    else:
+        lines.append(f"judgements: {json.dumps(file, ensure_ascii=False)}  # the judgements are in this file")
+    lines += [
+        "---",
+        "",
+        "This assessment judges how far the service management system carries out each activity of the",
+        "catalogue, as the gap analysis of ISO/IEC 20000-5 asks. Record what you saw under each judgement;",
+        "once approved, it appears on the implementation page (and can be named as the plan's baseline).",
+        "",
+    ]
+    return "\n".join(lines), count
+
+
+def judgements_file_text(values: Mapping[str, object], catalogues: Sequence[Catalogue], clauses: Sequence[str]) -> str:
+    """The judgements file of a new assessment: what :func:`assessment_text` would put in the front-matter."""
+    judged, _ = _judgement_lines(catalogues, clauses)
+    title = one_line(str(values["title"]))
+    head = f"# The judgements of {values['id']} ({title}): read with its page, never published."
+    return "\n".join([head, *_JUDGING, "judgements:", *judged, ""])
+
+
+_JUDGING = (
+    "# Judge each activity: result conforms, partial, not or n/a (n/a needs a reason); level 1-3;",
+    "# evidence: document ids or addresses; note: what you saw. Leave result empty until judged.",
+)
+
+
+def _judgement_lines(catalogues: Sequence[Catalogue], clauses: Sequence[str]) -> tuple[list[str], int]:
+    """One unjudged item per activity of the catalogues (or of ``clauses`` and beneath), under comments."""
+    named = [resolved for ref in clauses if (resolved := resolve_clause(ref, catalogues))]
+    lines = []
     count = 0
     for catalogue in catalogues:
         for clause in catalogue.clauses:
@@ -212,15 +243,7 @@ def assessment_text(
                 lines.append(f"  #   {number}. {one_line(activity.text)}")
                 lines.append(f'  - {{activity: {json.dumps(f"{ref}/{number}")}, result: null, evidence: [], note: ""}}')
                 count += 1
-    lines += [
-        "---",
-        "",
-        "This assessment judges how far the service management system carries out each activity of the",
-        "catalogue, as the gap analysis of ISO/IEC 20000-5 asks. Record what you saw under each judgement;",
-        "once approved, it appears on the implementation page (and can be named as the plan's baseline).",
-        "",
-    ]
-    return "\n".join(lines), count
+    return lines, count
 
 
 # The starter repository of `mkdocs-sms init` ------------------------------------------------------

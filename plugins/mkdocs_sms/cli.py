@@ -24,6 +24,7 @@ from mkdocs_sms.authoring import (
     assessment_text,
     file_name,
     folder_for,
+    judgements_file_text,
     packaged_ci_examples,
     packaged_templates,
     render_document,
@@ -231,17 +232,23 @@ def cmd_assess(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         problems.append(f"{target} is outside docs_dir ({project.docs_dir}); choose a --path inside it")
     elif target.exists():
         problems.append(f"{target} already exists; choose another --path")
+    data = target.with_suffix(".judgements.yml") if args.judgements_file else None
+    if data is not None and data.exists():
+        problems.append(f"{data} already exists; choose another --path")
     values = template_values(settings, doc_id, title, clauses, args.owner)
-    text, count = assessment_text(values, handbook.catalogues, clauses)
+    text, count = assessment_text(values, handbook.catalogues, clauses, data.name if data else None)
     if not count and not problems:
         problems.append("the catalogues give no activities for these clauses: nothing to assess")
     if problems:
         for problem in problems:
             err.write(f"mkdocs-sms: error: {one_line(problem)}\n")
         return EXIT_UNUSABLE
+    if data is not None:
+        write_file(data, judgements_file_text(values, handbook.catalogues, clauses), overwrite=False, make_folders=True)
     write_file(target, text, overwrite=False, make_folders=True)
+    where = f" (judgements in {data.name})" if data is not None else ""
     out.write(
-        f"Created {target} ({doc_id}, draft 0.1) with {count} activities to judge. Write a result for each, "
+        f"Created {target} ({doc_id}, draft 0.1) with {count} activities to judge{where}. Write a result for each, "
         "have it approved, then see the implementation page.\n"
     )
     return EXIT_OK
@@ -467,6 +474,11 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("--clauses", metavar="LIST", help="comma-separated clauses, e.g. 8.5,8.6 (default: all)")
     assess.add_argument("--owner", metavar="ROLE", help="the assessor's role")
     assess.add_argument("--path", metavar="FILE", help="default: docs_dir/assessments/<title>.md")
+    assess.add_argument(
+        "--judgements-file",
+        action="store_true",
+        help="keep the judgements in a YAML file beside the page (<name>.judgements.yml), which is never published",
+    )
     _config_file_option(assess)
     assess.set_defaults(handler=cmd_assess)
     init = commands.add_parser(

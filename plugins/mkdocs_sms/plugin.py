@@ -155,6 +155,14 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             level = log.info if finding.severity is Severity.INFO else log.warning
             level(finding.message)
 
+        # An assessment's judgements file is read into the analysis and shown through the generated pages,
+        # which leave out what the audience may not see; the file itself, with every id, is never published.
+        for page in handbook.pages:
+            if page.document is not None and page.document.judgements_path is not None:
+                found = files.get_file_from_path(page.document.judgements_path)
+                if found is not None and not found.is_documentation_page():
+                    files.remove(found)
+
         # Everything from here on is rendered from what the audience may see; pages above it go.
         view = published(handbook)
         self._withheld = {p.path for p in handbook.pages} - {p.path for p in view.pages}

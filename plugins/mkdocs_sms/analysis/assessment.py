@@ -9,17 +9,22 @@ catalogues is done. Only approved assessments count. The newest one is "now"; th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+import posixpath
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from mkdocs_sms.analysis.progress import group_of
 from mkdocs_sms.catalogue import Activity, Catalogue, Clause, resolve_clause
+from mkdocs_sms.model import frontmatter
 from mkdocs_sms.model.assessment import RESULTS, Judgement
 from mkdocs_sms.model.document import Document
+from mkdocs_sms.model.schema import ItemErrors, read_judgements
 from mkdocs_sms.rules import RULES, Finding
 
 ASSESSMENT = "assessment"
 NOT_JUDGED = "not judged"
+# The one key a judgements file holds: the list the front-matter's ``judgements`` would hold.
+FILE_KEY = "judgements"
 
 
 @dataclass(frozen=True)
@@ -160,13 +165,13 @@ def findings(document: Document, catalogues: Sequence[Catalogue]) -> Iterable[Fi
     """SMS005 for a judgement of an activity the catalogues do not have; SMS003 for one judged twice."""
     seen: dict[tuple[str, str, int], int] = {}
     for index, judgement in enumerate(document.judgements):
-        line = document.line_of("judgements", index)
+        path, line = document.judgement_place(index)
         resolved = resolve_clause(judgement.clause, catalogues)
         if resolved is None:
             yield RULES["SMS005"].finding(
                 f"judgement of '{judgement.activity}': clause '{judgement.clause}' is in no loaded catalogue "
                 "(or is ambiguous)",
-                path=document.path, line=line, document=document.id,
+                path=path, line=line, document=document.id,
             )  # fmt: skip
             continue
         catalogue, number = resolved
@@ -175,7 +180,7 @@ def findings(document: Document, catalogues: Sequence[Catalogue]) -> Iterable[Fi
             have = f"has {len(clause.activities)} activities" if clause.activities else "has no activities"
             yield RULES["SMS005"].finding(
                 f"judgement of '{judgement.activity}': clause {number} of {catalogue.name} {have}",
-                path=document.path, line=line, document=document.id,
+                path=path, line=line, document=document.id,
             )  # fmt: skip
             continue
         key = (catalogue.name, number, judgement.number)
@@ -183,7 +188,66 @@ def findings(document: Document, catalogues: Sequence[Catalogue]) -> Iterable[Fi
             yield RULES["SMS003"].finding(
                 f"'judgements' judges activity {judgement.activity} twice (first at line {seen[key]}): "
                 "the first counts",
-                path=document.path, line=line, document=document.id,
+                path=path, line=line, document=document.id,
             )  # fmt: skip
         else:
             seen[key] = line
+
+
+def file_path(document: Document) -> str | None:
+    """The path in docs_dir of the judgements file ``document`` names (relative to its page, or from
+    docs_dir with a leading ``/``); None when it names none or the path leads outside docs_dir."""
+    if document.judgements_file is None:
+        return None
+    name = document.judgements_file
+    joined = name.lstrip("/") if name.startswith("/") else posixpath.join(posixpath.dirname(document.path), name)
+    path = posixpath.normpath(joined)
+    return None if path == ".." or path.startswith("../") else path
+
+
+def read_file(document: Document, data: Mapping[str, bytes]) -> tuple[Document, list[Finding]]:
+    """``document`` with the judgements of the file it names (from ``data``, the YAML files of the
+    snapshot by path), and what is wrong with the file: SMS003 on the page when it names no file of
+    docs_dir, SMS001 for a file that is not YAML, SMS003 on the file's lines for wrong items."""
+    where = {"document": document.id}
+    line = document.line_of("judgements")
+    path = file_path(document)
+    raw = data.get(path) if path is not None else None
+    if path is None or raw is None:
+        missing = "leads outside docs_dir" if path is None else "is no readable file of docs_dir"
+        finding = RULES["SMS003"].finding(
+            f"'judgements' names the file '{document.judgements_file}', which {missing}: no activity is judged",
+            path=document.path, line=line, **where,
+        )  # fmt: skip
+        return document, [finding]
+    read = replace(document, judgements_path=path)
+    try:
+        parsed = frontmatter.parse_mapping(frontmatter.decode(raw))
+    except frontmatter.UnreadableText as exc:
+        return read, [RULES["SMS009"].finding(f"cannot be read: {exc.reason}", path=path, line=exc.line, **where)]
+    if parsed.error is not None:
+        text = f"the judgements file of {document.id} {parsed.error}"
+        return read, [RULES["SMS001"].finding(text, path=path, line=parsed.error_line or 1, **where)]
+    found = []
+    for key in parsed.data:
+        if key != FILE_KEY:
+            text = f"key '{key}' is not read: a judgements file holds only '{FILE_KEY}', the list of judgements"
+            found.append(RULES["SMS003"].finding(text, path=path, line=parsed.lines[key], **where))
+    items = parsed.data.get(FILE_KEY)
+    if not isinstance(items, list):
+        text = f"'{FILE_KEY}' must be the list of judgements, e.g. - {{activity: \"8.6.1/1\", result: partial}}"
+        found.append(RULES["SMS003"].finding(text, path=path, line=parsed.lines.get(FILE_KEY, 1), **where))
+        return read, found
+    lines = parsed.item_lines.get(FILE_KEY, [])
+    try:
+        judgements = read_judgements(items)
+    except ItemErrors as exc:
+        judgements = exc.value
+        found.extend(
+            RULES["SMS003"].finding(f"'{FILE_KEY}' {text}", path=path, line=lines[index], **where)
+            for index, text in exc.errors
+        )
+        # The lines of the items that were read, in the order of the judgements they gave.
+        wrong = {index for index, _ in exc.errors}
+        lines = [line for index, line in enumerate(lines) if index not in wrong]
+    return replace(read, judgements=judgements, judgement_lines=tuple(lines)), found

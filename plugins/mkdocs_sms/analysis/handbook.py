@@ -206,6 +206,12 @@ def analyse(
         key=lambda p: p.path,
     )
     found.extend(finding for page in pages for finding in page.findings)
+    # Assessments that keep their judgements in a file of docs_dir: read it now, never cached with the page.
+    for position, page in enumerate(pages):
+        if page.document is not None and page.document.judgements_file is not None:
+            judged, problems = assessment.read_file(page.document, snapshot.data)
+            pages[position] = replace(page, document=judged)
+            found.extend(problems)
 
     by_id: dict[str, Document] = {}
     for page in pages:

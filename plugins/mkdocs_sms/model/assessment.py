@@ -4,7 +4,10 @@ An assessment (``type: assessment``) lists, in its front-matter under ``judgemen
 catalogue activity it judges: ``activity: "8.6.1/2"`` (clause, slash, the activity's place in the
 clause's list, from 1; ``isms:9.2/1`` for another catalogue), ``result`` (conforms, partial, not, n/a
 with a ``reason``; empty until judged), ``level`` (1-3), ``evidence`` (document ids or addresses) and
-``note``. Pure: which activities exist is the catalogue's business (see mkdocs_sms.analysis.assessment).
+``note``. The list may instead be kept in a YAML file of docs_dir that ``judgements`` names (a path
+relative to the page, or from docs_dir with a leading ``/``), under the same key: long assessments
+stay out of the front-matter, and the file is never published (see mkdocs_sms.analysis.assessment).
+Pure: which activities exist is the catalogue's business.
 """
 
 from __future__ import annotations
@@ -18,6 +21,27 @@ from mkdocs_sms.text import shown
 RESULTS = ("conforms", "partial", "not", "n/a")
 JUDGEMENT_KEYS = ("activity", "result", "level", "evidence", "note", "reason")
 _ACTIVITY = re.compile(r"^(?P<clause>\S+)/(?P<number>[1-9][0-9]{0,2})$")
+# A judgements file: a relative or docs_dir-rooted path to a YAML file, not an address.
+JUDGEMENTS_FILE_PATTERN = r"^(?![A-Za-z][A-Za-z0-9+.-]*:)[^\s]([^\n]*[^\s])?\.ya?ml$"
+_FILE = re.compile(JUDGEMENTS_FILE_PATTERN)
+
+
+@dataclass(frozen=True)
+class JudgementsFile:
+    """``judgements`` naming a YAML file rather than listing the judgements, as written."""
+
+    name: str
+
+
+def judgements_file(value: str) -> str:
+    """The file name ``judgements`` gives; raise ValueError unless it names a YAML file by a path."""
+    name = value.strip()
+    if not _FILE.match(name):
+        raise ValueError(
+            f"must list the judgements, or name a YAML file of docs_dir that holds them (e.g. "
+            f"judgements: 2026-11-judgements.yml), not {shown(value)}"
+        )
+    return name
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mkdocs_sms.model import frontmatter, references
-from mkdocs_sms.model.assessment import Judgement
+from mkdocs_sms.model.assessment import Judgement, JudgementsFile
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import FIELDS, validate
 from mkdocs_sms.model.target import Target
@@ -66,6 +66,11 @@ class Document:
     not_met: tuple[str, ...] = ()
     assessor: str | None = None
     judgements: tuple[Judgement, ...] = ()
+    # ``judgements`` naming a YAML file: the name as written; once the analysis has read it, its path in
+    # docs_dir and the line of each judgement there.
+    judgements_file: str | None = None
+    judgements_path: str | None = None
+    judgement_lines: tuple[int, ...] = ()
     target: Target | None = None
     # An internal audit record's audited clauses and a management review record's checklist of inputs
     # (key, covered); None when not written, which is not the same as none.
@@ -114,6 +119,13 @@ class Document:
         if index is not None and key in self.item_lines and index < len(self.item_lines[key]):
             return self.item_lines[key][index]
         return self.lines.get(key, 1)
+
+    def judgement_place(self, index: int) -> tuple[str, int]:
+        """Where ``judgements[index]`` is written: this page and its line, or the judgements file and its line."""
+        if self.judgements_path is not None:
+            lines = self.judgement_lines
+            return self.judgements_path, lines[index] if index < len(lines) else 1
+        return self.path, self.line_of("judgements", index)
 
 
 @dataclass(frozen=True)
@@ -281,6 +293,7 @@ def _document_page(
         next_review = interval.after(approved_on)
     title = values.get("title") or doc_id
     declared = {f.key for f in FIELDS}
+    judged = values.get("judgements", ())
     document = Document(
         id=doc_id,
         path=path,
@@ -309,7 +322,8 @@ def _document_page(
         corrective_action=values.get("corrective_action"),
         not_met=values.get("not_met", ()),
         assessor=values.get("assessor"),
-        judgements=values.get("judgements", ()),
+        judgements=() if isinstance(judged, JudgementsFile) else judged,
+        judgements_file=judged.name if isinstance(judged, JudgementsFile) else None,
         target=values.get("target"),
         audited=values.get("audited"),
         inputs=values.get("inputs"),

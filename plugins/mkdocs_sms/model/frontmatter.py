@@ -158,14 +158,20 @@ def parse(text: str) -> FrontMatter:
     source = split(text).block
     if source is None:
         return FrontMatter()
-    result = FrontMatter(present=True, end_line=FIRST_LINE + source.count("\n"))
+    return parse_mapping(source, FIRST_LINE)
+
+
+def parse_mapping(source: str, first_line: int = 1) -> FrontMatter:
+    """Parse YAML text that should hold a mapping (a front-matter block, or a data file such as an
+    assessment's judgements), whose first line is line ``first_line`` of its file."""
+    result = FrontMatter(present=True, end_line=first_line + source.count("\n"))
     loader = SafeLoader(source)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         result.error = _describe(exc, source)
-        result.error_line = FIRST_LINE + _error_mark_line(exc)
+        result.error_line = first_line + _error_mark_line(exc)
         guess = _ID_LINE.search(source)
         result.guessed_id = guess.group(1).strip() or None if guess else None
         return result
@@ -173,11 +179,11 @@ def parse(text: str) -> FrontMatter:
         # A character YAML does not allow (a NUL, a BOM inside the text...): blame its line.
         character = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
         result.error = f"cannot be read: the character {shown(character)} is not allowed in YAML"
-        result.error_line = FIRST_LINE + source[: max(source.find(character), 0)].count("\n")
+        result.error_line = first_line + source[: max(source.find(character), 0)].count("\n")
         return result
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
         result.error = f"cannot be read: {exc}"
-        result.error_line = FIRST_LINE
+        result.error_line = first_line
         return result
     finally:
         loader.dispose()
@@ -185,18 +191,18 @@ def parse(text: str) -> FrontMatter:
         return result
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         result.error = f"must be a mapping of keys to values, not a {type(data).__name__}"
-        result.error_line = FIRST_LINE
+        result.error_line = first_line
         return result
     seen: dict[str, int] = {}
     for key_node, value_node in node.value:
         key = str(key_node.value)
-        line = FIRST_LINE + key_node.start_mark.line
+        line = first_line + key_node.start_mark.line
         if key in seen:
             # YAML keeps the last value, as MkDocs does; the page stays a document, but it is reported.
             result.duplicates.append((key, line, seen[key]))
         seen[key] = line
         if isinstance(value_node, yaml.SequenceNode):
-            result.item_lines[key] = [FIRST_LINE + item.start_mark.line for item in value_node.value]
+            result.item_lines[key] = [first_line + item.start_mark.line for item in value_node.value]
     result.data = {str(key): value for key, value in data.items()}
     result.lines = seen
     return result

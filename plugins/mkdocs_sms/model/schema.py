@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from mkdocs_sms.catalogue import LEVELS
-from mkdocs_sms.model.assessment import RESULTS, Judgement, read_judgement
+from mkdocs_sms.model.assessment import (
+    JUDGEMENTS_FILE_PATTERN,
+    RESULTS,
+    Judgement,
+    JudgementsFile,
+    judgements_file,
+    read_judgement,
+)
 from mkdocs_sms.model.dates import INTERVAL_PATTERN, Interval, parse_date
 from mkdocs_sms.model.frontmatter import FrontMatter
 from mkdocs_sms.model.target import TARGET_TYPE, parse_target
@@ -75,7 +82,8 @@ FIELDS: tuple[Field, ...] = (
     Field("due", "date", "Date by which a nonconformity's corrective action is to be finished."),
     Field("assessor", "text", "Who carried out a gap assessment (type assessment)."),
     Field("judgements", "judgements", "A gap assessment's judgement of each clause activity: "
-          "activity (\"8.6.1/2\"), result (conforms, partial, not, n/a with a reason), level, evidence, note."),
+          "activity (\"8.6.1/2\"), result (conforms, partial, not, n/a with a reason), level, evidence, note; "
+          "or the path of a YAML file in docs_dir that holds them under 'judgements'."),
     Field("effectiveness", "text", "How the corrective action was shown to work: what was checked, by whom, when."),
     Field("effectiveness_checked", "date", "Date the corrective action of a nonconformity was checked to work."),
     Field("not_met", "clauses", "Nonconformity record: the requirements not met, as clauses, e.g. [\"8.2.6\"]."),
@@ -181,8 +189,15 @@ def _clauses(value: Any, field: Field, vocabulary: Vocabulary) -> tuple[str, ...
     return tuple(clauses)
 
 
-def _judgements(value: Any, field: Field, vocabulary: Vocabulary) -> tuple[Judgement, ...]:
-    items = _list(value)
+def _judgements(value: Any, field: Field, vocabulary: Vocabulary) -> tuple[Judgement, ...] | JudgementsFile:
+    if isinstance(value, str):
+        return JudgementsFile(judgements_file(value))
+    return read_judgements(_list(value))
+
+
+def read_judgements(items: list[Any]) -> tuple[Judgement, ...]:
+    """The judgements of a list of items (front-matter or a judgements file); :class:`ItemErrors` with
+    the judgements that could be read when some items are wrong."""
     judgements, errors = [], []
     for index, item in enumerate(items):
         try:
@@ -302,6 +317,27 @@ _TARGET = {
 }
 
 
+# The judgements of an assessment, written in its front-matter.
+_JUDGEMENT_LIST: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["activity"],
+        "additionalProperties": False,
+        "properties": {
+            "activity": {"type": "string", "pattern": r"^\S+/[1-9][0-9]{0,2}$"},
+            "result": {"enum": [*RESULTS, None]},
+            "level": {"enum": list(LEVELS)},
+            "evidence": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+            "note": {"type": "string"},
+            "reason": {"type": "string"},
+        },
+        "if": {"properties": {"result": {"const": "n/a"}}, "required": ["result"]},
+        "then": {"required": ["reason"]},
+    },
+}
+
+
 def _kind_schema(field: Field, vocabulary: Vocabulary, clauses: list[str]) -> dict[str, Any]:
     """The JSON Schema of one field, from the same declaration the checker uses."""
     text = {"type": "string", "pattern": r"\S"}
@@ -318,22 +354,7 @@ def _kind_schema(field: Field, vocabulary: Vocabulary, clauses: list[str]) -> di
         "ids": lambda: {"type": "array", "items": {"type": "string"}},
         "level": lambda: {"enum": list(LEVELS)},
         "judgements": lambda: {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["activity"],
-                "additionalProperties": False,
-                "properties": {
-                    "activity": {"type": "string", "pattern": r"^\S+/[1-9][0-9]{0,2}$"},
-                    "result": {"enum": [*RESULTS, None]},
-                    "level": {"enum": list(LEVELS)},
-                    "evidence": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
-                    "note": {"type": "string"},
-                    "reason": {"type": "string"},
-                },
-                "if": {"properties": {"result": {"const": "n/a"}}, "required": ["result"]},
-                "then": {"required": ["reason"]},
-            },
+            "anyOf": [{"type": "string", "pattern": JUDGEMENTS_FILE_PATTERN}, _JUDGEMENT_LIST],
         },
         "target": lambda: _TARGET,
         "inputs": lambda: {

@@ -10,6 +10,7 @@ says so.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -19,6 +20,8 @@ from pathlib import Path, PurePosixPath
 from mkdocs_sms.model.defaults import META_FILE
 from mkdocs_sms.rules import RULES, Finding
 
+# Data files documents may name (an assessment's judgements): read with the pages, never published.
+DATA_SUFFIXES = (".yml", ".yaml")
 PAGE_NOT_READ = "the page is not read, so it is not checked and is in no register (MkDocs still publishes it)"
 
 
@@ -98,21 +101,32 @@ def read_pages(pages: Iterable[tuple[str, Path]]) -> tuple[list[tuple[str, bytes
     return sources, problems
 
 
-def read_metas(docs_dir: Path) -> tuple[dict[str, bytes], list[Finding]]:
+def read_metas(docs_dir: Path) -> tuple[dict[str, bytes], dict[str, bytes], list[Finding]]:
     """The bytes of every folder's ``.meta.yml`` by folder (relative to docs_dir, '' for docs_dir itself),
-    and a finding for each one that lies outside docs_dir (SMS301)."""
+    the bytes of every other YAML file of docs_dir by path (the data files documents may name, such as an
+    assessment's judgements), and a finding for each folder-defaults file that lies outside docs_dir
+    (SMS301) or cannot be read (SMS009). A data file that cannot be read is left out: the document that
+    names it says so."""
     files: dict[str, bytes] = {}
+    data: dict[str, bytes] = {}
     unread: list[Finding] = []
+    real_dirs: dict[str, str] = {}
     for root, dirs, names in os.walk(docs_dir):
         dirs.sort()
-        if META_FILE in names:
-            folder = Path(root).relative_to(docs_dir).as_posix()
-            folder = "" if folder == "." else folder
-            path = f"{folder}/{META_FILE}" if folder else META_FILE
+        folder = Path(root).relative_to(docs_dir).as_posix()
+        folder = "" if folder == "." else folder
+        for name in sorted(names):
+            if name != META_FILE and not name.endswith(DATA_SUFFIXES):
+                continue
+            path = f"{folder}/{name}" if folder else name
+            if name != META_FILE:
+                with contextlib.suppress(OutsideLink, OSError):  # the document naming it says it is missing
+                    data[path] = read_inside(docs_dir, path, real_dirs)
+                continue
             try:
-                files[folder] = read_inside(docs_dir, path)
+                files[folder] = read_inside(docs_dir, path, real_dirs)
             except OutsideLink as link:
                 unread.append(outside_link_finding(path, link, "the folder defaults are not read"))
             except OSError as exc:
                 unread.append(RULES["SMS009"].finding(f"cannot be read: {exc.strerror or exc}", path=path))
-    return files, unread
+    return files, data, unread

@@ -15,7 +15,7 @@ from pathlib import Path
 import pathspec
 
 from mkdocs_sms.model.defaults import META_FILE
-from mkdocs_sms.read.files import read_metas, read_pages
+from mkdocs_sms.read.files import DATA_SUFFIXES, read_metas, read_pages
 from mkdocs_sms.read.git import files_at, read_objects, repository, tree_blobs
 from mkdocs_sms.read.mkdocs_yml import MARKDOWN_SUFFIXES, Project
 from mkdocs_sms.rules import Finding
@@ -25,21 +25,23 @@ WORKING_TREE = "working tree"
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The pages (path relative to docs_dir -> bytes) and ``.meta.yml`` files (folder -> bytes) of a
-    handbook, with a finding for each page or file that could not be read."""
+    """The pages (path relative to docs_dir -> bytes), ``.meta.yml`` files (folder -> bytes) and other
+    YAML files (path -> bytes: the data files documents may name) of a handbook, with a finding for each
+    page or file that could not be read."""
 
     label: str
     pages: Mapping[str, bytes]
     metas: Mapping[str, bytes] = field(default_factory=dict)
     unread: tuple[Finding, ...] = ()
     commit: str | None = None
+    data: Mapping[str, bytes] = field(default_factory=dict)
 
 
 def of_files(label: str, docs_dir: Path, pages: Iterable[tuple[str, Path]]) -> Snapshot:
     """The pages given as (path relative to its folder, the folder), and the ``.meta.yml`` of docs_dir."""
     sources, unread = read_pages(pages)
-    metas, unread_metas = read_metas(docs_dir)
-    return Snapshot(label, dict(sources), metas, (*unread, *unread_metas))
+    metas, data, unread_metas = read_metas(docs_dir)
+    return Snapshot(label, dict(sources), metas, (*unread, *unread_metas), data=data)
 
 
 def of_project(project: Project) -> Snapshot:
@@ -48,23 +50,26 @@ def of_project(project: Project) -> Snapshot:
 
 
 def _wanted(exclude: pathspec.PathSpec) -> Callable[[str], bool]:  # type: ignore[type-arg]
-    """Whether a file is one MkDocs would build as a page (``exclude`` applied), or a ``.meta.yml``."""
+    """Whether a file is one MkDocs would build as a page (``exclude`` applied), a ``.meta.yml`` or
+    another YAML file (a data file a document may name)."""
 
     def wanted(path: str) -> bool:
         is_page = path.endswith(MARKDOWN_SUFFIXES) and not exclude.match_file(path)
-        return is_page or posixpath.basename(path) == META_FILE
+        return is_page or path.endswith(DATA_SUFFIXES)
 
     return wanted
 
 
 def _of_git(label: str, commit: str, files: Mapping[str, bytes]) -> Snapshot:
-    pages, metas = {}, {}
+    pages, metas, data = {}, {}, {}
     for path, raw in files.items():
-        if path.endswith(META_FILE) and posixpath.basename(path) == META_FILE:
+        if posixpath.basename(path) == META_FILE:
             metas[posixpath.dirname(path)] = raw
+        elif path.endswith(DATA_SUFFIXES):
+            data[path] = raw
         else:
             pages[path] = raw
-    return Snapshot(label, pages, metas, commit=commit)
+    return Snapshot(label, pages, metas, commit=commit, data=data)
 
 
 def at_ref(docs_dir: Path, exclude: pathspec.PathSpec, ref: str) -> Snapshot:  # type: ignore[type-arg]
