@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve check test test-fast lint bench clean
+.PHONY: setup site serve check test test-fast lint bench demo clean
 
 setup: $(STAMP)
 
@@ -30,8 +30,8 @@ check: $(STAMP)
 	$(BIN)/mkdocs-sms check
 
 lint: $(STAMP)
-	$(BIN)/ruff check plugins tests benchmarks
-	$(BIN)/ruff format --check plugins tests benchmarks
+	$(BIN)/ruff check plugins tests benchmarks examples
+	$(BIN)/ruff format --check plugins tests benchmarks examples
 	$(BIN)/mypy
 
 # Every tier, the slow one too (wheel, compatibility venvs, browser, pre-commit, full property runs):
@@ -49,5 +49,11 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/run.py --memory --serve --navigation --history --diff --profile 2000 5000
 
+# The example with two years of back-dated git history in demo/, both tagged editions published with mike
+# (gh-pages branch of demo/) and the newest state built into demo/site.
+demo: $(STAMP)
+	$(BIN)/python examples/demo/make_demo.py --output demo --force --deploy
+	@echo "The lived example is in demo/ (open demo/site/index.html; 'cd demo && ../$(BIN)/mike serve' shows both editions)."
+
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache dist build
+	rm -rf site demo .pytest_cache .mypy_cache .ruff_cache dist build
