@@ -108,13 +108,17 @@ class Anchors:
 
 
 def stylesheet() -> str:
-    """The CSS for panels, badges and tables."""
-    return (resources.files(__package__) / "templates" / "sms.css").read_text("utf-8")
+    """The CSS for panels, badges and tables, on screen and on paper."""
+    return _asset("sms.css") + "\n" + _asset("sms-print.css")
 
 
 def script() -> str:
-    """The JavaScript that sorts the register by a column when its header is clicked."""
-    return (resources.files(__package__) / "templates" / "sms.js").read_text("utf-8")
+    """The JavaScript that sorts the register by a column when its header is clicked, and dates a print."""
+    return _asset("sms.js") + "\n" + _asset("sms-print.js")
+
+
+def _asset(name: str) -> str:
+    return (resources.files(__package__) / "templates" / name).read_text("utf-8")
 
 
 # Generated page sources ------------------------------------------------------------------------
