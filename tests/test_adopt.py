@@ -171,6 +171,14 @@ def test_a_mapping_file_decides_labels_and_vocabularies(repo: Path, tmp_path: Pa
     assert result.returncode == 2
     assert "classifications: 'Public' maps to 'everyone', not one of public, internal" in result.stderr
     assert "Traceback" not in result.stderr
+    for broken, message in (
+        ("types: 5\n", "'types' must be a list of rules"),
+        ("labels: [\n", "not valid YAML"),
+        ("labels: {author: [Author]}\n", "'author' is not a key adopt writes"),
+    ):
+        mapping.write_text(broken)
+        result = adopt(repo, "isms", "--dry-run", "--mapping", str(mapping))
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
 def _unchanged(repo: Path, head: str, before: dict[str, bytes]) -> None:

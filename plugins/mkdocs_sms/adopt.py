@@ -121,7 +121,10 @@ def read_mapping(text: str, origin: str, settings: Settings) -> AdoptionMapping:
             )
         classes[_norm(str(word))] = str(value)
     rules = []
-    for rule in data.get("types") or []:
+    type_rules = data.get("types") or []
+    if not isinstance(type_rules, list):
+        raise AdoptError(f"{origin}: 'types' must be a list of rules")
+    for rule in type_rules:
         if not isinstance(rule, dict) or rule.get("type") not in settings.types:
             raise AdoptError(
                 f"{origin}: types: each rule is {{folder: [...] or name: [...], type: <a configured type>}}"
