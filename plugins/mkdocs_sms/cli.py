@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from mkdocs_sms import __version__
+from mkdocs_sms.adopt import AdoptError, adopt, format_report
 from mkdocs_sms.analysis.audience import published
 from mkdocs_sms.authoring import (
     STARTER_CONFIG,
@@ -318,6 +319,23 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_adopt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``mkdocs-sms adopt SRC``: existing Markdown into docs_dir, history kept, front-matter from its metadata."""
+    adoption = adopt(
+        Path(args.source),
+        Path(args.into) if args.into else None,
+        Path(args.config_file),
+        Path(args.mapping) if args.mapping else None,
+        dry_run=args.dry_run,
+        keep_approvals=args.keep_approvals,
+    )
+    if args.format == "json":
+        out.write(json.dumps(adoption.to_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        format_report(adoption, out)
+    return EXIT_OK
+
+
 def cmd_baseline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms baseline save``: record coverage, findings and statuses as the implementation baseline."""
     config_file = Path(args.config_file)
@@ -490,6 +508,31 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("directory", metavar="DIR")
     init.add_argument("--name", default="Our", help="organisation name for the site title (default: Our)")
     init.set_defaults(handler=cmd_init)
+    adopt_ = commands.add_parser(
+        "adopt",
+        help="bring existing Markdown documents into the handbook, history kept",
+        description="Move the Markdown files of SRC (a folder of the git repository) into docs_dir in a commit "
+        "of renames only, then add front-matter read from their metadata (header lines, tables, "
+        "document-control footers) through a mapping, with mkdocs.yml and .gitignore when missing, in a "
+        "second commit. Every document comes in as a draft. The report names the file and line of every "
+        "guessed or unreadable value and every conflict. Exit 0: done (or planned, with --dry-run); 2: "
+        "refused (uncommitted changes, SRC outside the repository, files already at the targets, no git), "
+        "nothing changed.",
+    )
+    adopt_.add_argument("source", metavar="SRC", help="the folder of existing Markdown")
+    adopt_.add_argument("--into", metavar="DIR", help="docs_dir (default: mkdocs.yml's docs_dir, else docs)")
+    adopt_.add_argument("--dry-run", action="store_true", help="report what would be done; write nothing")
+    adopt_.add_argument(
+        "--mapping", metavar="FILE", help="labels, vocabularies and type rules (default: the shipped one)"
+    )
+    adopt_.add_argument(
+        "--keep-approvals",
+        action="store_true",
+        help="carry approvals found in the text (default: every document a draft)",
+    )
+    adopt_.add_argument("--format", choices=("text", "json"), default="text")
+    _config_file_option(adopt_)
+    adopt_.set_defaults(handler=cmd_adopt)
     baseline = commands.add_parser(
         "baseline",
         help="record the implementation baseline (the gap analysis) to compare progress with",
@@ -537,7 +580,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         # The reader went away (`mkdocs-sms schema | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except (SettingsError, CatalogueError, GitError, OutputError) as exc:
+    except (SettingsError, CatalogueError, GitError, OutputError, AdoptError) as exc:
         # The configuration, a catalogue, a ref, git or an output file cannot be used: say why, exit 2.
         err.write(f"mkdocs-sms: error: {exc}\n")
         return EXIT_UNUSABLE
