@@ -176,7 +176,10 @@ def test_malformed_catalogue_stops_build_and_check(make_site: Any) -> None:
     assert not result.ok
     assert any("'clauses' must be a non-empty list" in m for m in result.messages)
     missing = make_site(complete_mini(), {"catalogues": ["nowhere.yml"]}).check()
-    assert missing.returncode == 2 and "no such catalogue file (built-in catalogues: iso20000-1:2018)" in missing.stderr
+    assert (
+        missing.returncode == 2
+        and "no such catalogue file (built-in catalogues: iso20000-1:2018, iso27001:2022)" in missing.stderr
+    )
 
 
 def test_own_catalogue_beside_the_bundled_one(make_site: Any) -> None:

@@ -36,6 +36,7 @@ def test_wheel_contains_catalogue_templates_and_entry_points(wheel: Path) -> Non
 
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "mkdocs_sms/catalogue/catalogues/iso20000-1-2018.yml" in names
+    assert "mkdocs_sms/catalogue/catalogues/iso27001-2022.yml" in names
     assert "mkdocs_sms/render/templates/panel.html" in names
     assert "mkdocs_sms/render/templates/sms.css" in names
     assert "mkdocs_sms/sms_templates/policy.md.j2" in names

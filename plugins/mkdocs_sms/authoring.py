@@ -65,12 +65,56 @@ def starter_documents(catalogues: Sequence[Catalogue]) -> list[tuple[str, str, s
                 doc_type = next((t for t in requirement.types if t in ("register", "report")), doc_type)
             number = requirement.key.replace(".", "-").upper()
             if catalogue is not catalogues[0]:  # ids stay unique when two catalogues share clause numbers
-                number = f"{catalogue.name.upper()}-{number}"
+                number = re.sub(r"[^A-Z0-9]+", "-", catalogue.name.upper()) + f"-{number}"
             doc_id = f"{PREFIXES.get(doc_type, 'DOC')}-{re.sub(r'[^A-Z0-9-]', '', number)}"
             documents.append(
-                (doc_type, doc_id, requirement.name, clause_ref(catalogue, requirement.clause, catalogues))
+                (doc_type, doc_id, requirement.name, starter_ref(catalogue, requirement.clause, catalogues))
             )
     return documents
+
+
+def starter_ref(catalogue: Catalogue, number: str, catalogues: Sequence[Catalogue]) -> str:
+    """How the starter writes a clause: the number alone with one catalogue, else always ``name:number``,
+    so that every reference says its standard and none turns ambiguous when another catalogue is added."""
+    return number if len(catalogues) == 1 else f"{catalogue.name}:{number}"
+
+
+def starter_file(clause: str, title: str) -> str:
+    """The file name of a starter draft: its clause reference, then its title
+    (``iso27001:2022:6.1.3``, ``Statement of applicability`` ->
+    ``iso27001-2022-6-1-3-statement-of-applicability.md``)."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", clause) + "-" + file_name(title)
+
+
+# The phases of the starter's implementation plan: the top-level clauses each brings in, for every
+# catalogue that has them.
+STARTER_PHASES = {
+    "foundation": ("4", "5", "6", "7"), "operation": ("8", "9.1", "9.2", "9.3"), "evaluation": ("9", "10"),
+}  # fmt: skip
+
+
+def starter_phase_clauses(catalogues: Sequence[Catalogue]) -> dict[str, str]:
+    """Each starter phase's clauses as a YAML flow list, written as :func:`starter_ref` writes them."""
+    return {
+        f"{phase}_clauses": json.dumps(
+            [starter_ref(c, n, catalogues) for c in catalogues for n in numbers if c.has_clause(n)]
+        )
+        for phase, numbers in STARTER_PHASES.items()
+    }
+
+
+def starter_readme(catalogues: Sequence[Catalogue]) -> str:
+    """The starter's README for its authors, with clause references written as the starter writes them."""
+    note = ""
+    if len(catalogues) > 1:
+        note = (
+            "- With several catalogues, every clause is written with its catalogue first\n"
+            f"  (`{starter_ref(catalogues[-1], '5.2', catalogues)}`): a number several of them have names nothing"
+            " without it\n  (SMS005), unless `default_catalogue` in `mkdocs.yml` names the catalogue it means.\n"
+        )
+    names = ", ".join(catalogue.name for catalogue in catalogues)
+    example = starter_ref(catalogues[0], "5.2", catalogues)
+    return STARTER_README.format(catalogues=names, clause_example=example, qualified_note=note)
 
 
 def folder_for(doc_type: str) -> str:
@@ -256,7 +300,7 @@ theme:
 plugins:
   - search
   - sms:
-      catalogues: [iso20000-1:2018]
+      catalogues: [{catalogues}]
       # The implementation plan (ISO/IEC 20000-5): the rows of a phase not yet under way are deferred;
       # a row its phase needed and that is not covered once the phase's target date has passed is an
       # error (SMS105). Set your own phases and dates.
@@ -264,15 +308,15 @@ plugins:
         phases:
           - name: SMS foundation
             target: {foundation}
-            clauses: ["4", "5", "6", "7"]
+            clauses: {foundation_clauses}
             description: Scope, policy, objectives, risks, plans and support
           - name: Service operation
             target: {operation}
-            clauses: ["8", "9.1", "9.2", "9.3"]
+            clauses: {operation_clauses}
             description: The processes of clause 8, and the monitoring, audit and review that check them
           - name: Evaluation and improvement
             target: {evaluation}
-            clauses: ["9", "10"]
+            clauses: {evaluation_clauses}
             description: Service reporting, nonconformities, corrective action and continual improvement
       # Drafts of the phase under way are work in progress, listed on the coverage page but not a
       # warning: 'mkdocs build --strict' stays green until something breaks or a target date is missed.
@@ -291,7 +335,7 @@ site/
 STARTER_README = """\
 # Our service management handbook
 
-This repository holds the documented information of our service management system (ISO/IEC 20000-1),
+This repository holds the documented information of our management system (catalogues: {catalogues}),
 as Markdown with front-matter, published with MkDocs and checked by mkdocs-sms.
 
 - `docs/` holds one draft per requirement of the standard: the coverage page (`sms/coverage/`) shows
@@ -302,10 +346,10 @@ as Markdown with front-matter, published with MkDocs and checked by mkdocs-sms.
   The phase that starts the processes also holds their first internal audit and management review, so
   that it checks what it put in place (SMS108 warns of a phase that does not).
   Adjust the phases and dates to your plan; `sms/implementation/` shows the progress.
-- `mkdocs-sms new policy --id POL-XXX-01 --title "..." --clauses 5.2` writes a new draft from
+- `mkdocs-sms new policy --id POL-XXX-01 --title "..." --clauses {clause_example}` writes a new draft from
   `sms_templates/`; adapt those templates to your organisation. A new record has an empty `date:`:
   write the date of the event it evidences.
-- `mkdocs-sms check` reports what is missing, unapproved or out of date; `mkdocs serve` previews the
+{qualified_note}- `mkdocs-sms check` reports what is missing, unapproved or out of date; `mkdocs serve` previews the
   handbook; `mkdocs build --strict` fails on any error or warning (drafts of the phase under way are
   shown, not warned about).
 - Propose every change as a pull request. `mkdocs-sms diff --base "$(git merge-base HEAD origin/HEAD)"`

@@ -20,7 +20,6 @@ from mkdocs_sms.analysis.audience import published
 from mkdocs_sms.authoring import (
     STARTER_CONFIG,
     STARTER_GITIGNORE,
-    STARTER_README,
     AuthoringError,
     assessment_text,
     file_name,
@@ -30,9 +29,13 @@ from mkdocs_sms.authoring import (
     packaged_templates,
     render_document,
     starter_documents,
+    starter_file,
+    starter_phase_clauses,
+    starter_readme,
+    starter_ref,
     template_values,
 )
-from mkdocs_sms.catalogue import CatalogueError, accepted_refs, catalogue_text
+from mkdocs_sms.catalogue import BUILTIN, CatalogueError, accepted_refs, catalogue_text
 from mkdocs_sms.catalogue.parse import advice, read_catalogue
 from mkdocs_sms.catalogue.schema import catalogue_schema
 from mkdocs_sms.load import compare_sides, load_configuration, load_project_handbook, load_side
@@ -261,16 +264,31 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         err.write(f"mkdocs-sms: error: {root} is not an empty folder; init writes only into a new or empty one\n")
         return EXIT_UNUSABLE
-    settings = Settings.from_options({}, base_dir=root)
-    catalogues = settings.load_catalogues()
+    names = [name.strip() for name in args.catalogues.split(",")]
+    unknown = [name for name in names if name not in BUILTIN]
+    twice = [name for index, name in enumerate(names) if name in names[:index]]
+    if unknown or twice:
+        problem = (
+            f"{unknown[0]!r} is not a built-in catalogue ({', '.join(BUILTIN)}); add catalogue files of your own "
+            "to mkdocs.yml after init"
+            if unknown
+            else f"{twice[0]!r} is named twice"
+        )
+        err.write(f"mkdocs-sms: error: --catalogues: {problem}\n")
+        return EXIT_UNUSABLE
+    settings = Settings.from_options({"catalogues": names}, base_dir=root)
+    catalogues = settings.load_catalogues()  # a catalogue named twice stops here, before anything is written
     today = settings.today
     targets = {
         phase: Interval(months, "month").after(today).isoformat()
         for phase, months in (("foundation", 3), ("operation", 9), ("evaluation", 12))
     }
     docs = root / "docs"
-    write_file(root / "mkdocs.yml", STARTER_CONFIG.format(name=args.name, **targets), make_folders=True)
-    write_file(root / "README.md", STARTER_README)
+    config = STARTER_CONFIG.format(
+        name=args.name, catalogues=", ".join(names), **targets, **starter_phase_clauses(catalogues)
+    )
+    write_file(root / "mkdocs.yml", config, make_folders=True)
+    write_file(root / "README.md", starter_readme(catalogues))
     write_file(root / ".gitignore", STARTER_GITIGNORE)
     try:
         shutil.copytree(packaged_templates(), root / "sms_templates")
@@ -288,7 +306,7 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     templates = [root / "sms_templates"]
     for doc_type, doc_id, title, clause in starter_documents(catalogues):
         values = template_values(settings, doc_id, title, [clause], None)
-        target = docs / folder_for(doc_type) / (clause.replace(".", "-") + "-" + file_name(title))
+        target = docs / folder_for(doc_type) / starter_file(clause, title)
         write_file(target, render_document(templates, doc_type, values, catalogues, [clause]), make_folders=True)
     # The initiation step of ISO/IEC 20000-5: the case for the SMS, and the baseline gap assessment.
     case = template_values(settings, "PLN-BUS-01", "Business case for the service management system", [], None)
@@ -297,7 +315,8 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         render_document(templates, "plan", case, catalogues, [], "business-case"),
         make_folders=True,
     )
-    target_state = {**template_values(settings, "PLN-TGT-01", "SMS target state", [], None),
+    scope = [starter_ref(catalogues[0], "4.4", catalogues)] if catalogues[0].has_clause("4.4") else []
+    target_state = {**template_values(settings, "PLN-TGT-01", "SMS target state", scope, None),
                     "target_date": targets["evaluation"]}  # fmt: skip
     write_file(
         docs / "plans" / "target-state.md",
@@ -507,6 +526,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument("directory", metavar="DIR")
     init.add_argument("--name", default="Our", help="organisation name for the site title (default: Our)")
+    init.add_argument(
+        "--catalogues",
+        metavar="LIST",
+        default="iso20000-1:2018",
+        help=f"comma-separated built-in catalogues to start from ({', '.join(BUILTIN)}; default: iso20000-1:2018)",
+    )
     init.set_defaults(handler=cmd_init)
     adopt_ = commands.add_parser(
         "adopt",

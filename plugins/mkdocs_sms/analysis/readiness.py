@@ -343,10 +343,12 @@ def _undeclared_check(catalogue: Catalogue, label: str) -> Check:
 def _recent_check(
     catalogue: Catalogue, rows: list[CoverageRow], key: str, what: str, label: str, today: dt.date
 ) -> Check:
-    """Whether the newest approved record of the audit or review clause is within its interval."""
+    """Whether the newest approved record of the audit or review clause is within its interval. The
+    record rows may sit beneath the declared clause (ISO/IEC 27001:2022 asks for audit results in 9.2.2
+    and review results in 9.3.3, under 9.2 and 9.3)."""
     assert catalogue.audit is not None
     number = catalogue.audit[key]
-    record_rows = [r for r in rows if r.requirement.clause == number and r.requirement.kind == "record"]
+    record_rows = [r for r in rows if within(r.requirement.clause, number) and r.requirement.kind == "record"]
     interval = next((r.requirement.max_age for r in record_rows if r.requirement.max_age), DEFAULT_INTERVAL)
     title = f"{what} within {interval}{label}"
     evidence = [r.evidence for r in record_rows if r.evidence is not None]

@@ -1,8 +1,9 @@
 """Requirement catalogues: which documented information a standard asks for, clause by clause.
 
-A catalogue is a YAML file (format in the README). ``iso20000-1:2018`` ships inside the package;
-users add their own files by path. A malformed catalogue stops with :class:`CatalogueError`, whose
-message names the file, the line and the problem; ``mkdocs-sms catalogue check`` lists every problem.
+A catalogue is a YAML file (format in the README). ``iso20000-1:2018`` and ``iso27001:2022`` ship
+inside the package; users add their own files by path. A malformed catalogue stops with
+:class:`CatalogueError`, whose message names the file, the line and the problem; ``mkdocs-sms
+catalogue check`` lists every problem.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ __all__ = [
     "within",
 ]  # fmt: skip
 
-BUILTIN = {"iso20000-1:2018": "iso20000-1-2018.yml"}
+BUILTIN = {"iso20000-1:2018": "iso20000-1-2018.yml", "iso27001:2022": "iso27001-2022.yml"}
 
 
 def load_catalogues(
