@@ -161,3 +161,12 @@ def test_init_with_27001_alone_writes_plain_clause_numbers(tmp_path: Path) -> No
     assert [f for f in data["findings"] if f["severity"] == "error"] == []
     policy = next(d for d in data["documents"] if d["title"] == "Information security policy")
     assert policy["clauses"] == ["5.2"] and policy["path"] == "policies/5-2-information-security-policy.md"
+
+
+def test_a_new_target_state_names_no_clause_it_was_not_given(make_site: Any) -> None:
+    """With both catalogues, a clause the author did not choose would be ambiguous (SMS005)."""
+    site = make_site({"index.md": "# Home\n"}, {"catalogues": ["iso20000-1:2018", "iso27001:2022"]})
+    made = site.cli("new", "plan", "--id", "PLN-TGT-02", "--title", "Target state", "--template", "target-state")
+    assert made.returncode == 0, made.stderr
+    findings = [f for f in site.check_json()["findings"] if f["path"] == "plans/target-state.md"]
+    assert [f for f in findings if f["code"] in ("SMS003", "SMS005")] == []
