@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve check test test-fast lint bench demo clean
+.PHONY: setup site manual serve check test test-fast lint bench demo clean
 
 setup: $(STAMP)
 
@@ -23,6 +23,11 @@ site: $(STAMP)
 	$(BIN)/mkdocs build --strict
 	@echo "The example handbook is in site/ (open site/index.html, or run 'make serve')."
 
+# The manual (mkdocs.manual.yml, manual/): guides by hand, reference pages written from the code.
+manual: $(STAMP)
+	$(BIN)/mkdocs build --strict -f mkdocs.manual.yml
+	@echo "The manual is in manual-site/ (open manual-site/index.html)."
+
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
 
@@ -30,8 +35,8 @@ check: $(STAMP)
 	$(BIN)/mkdocs-sms check
 
 lint: $(STAMP)
-	$(BIN)/ruff check plugins tests benchmarks examples
-	$(BIN)/ruff format --check plugins tests benchmarks examples
+	$(BIN)/ruff check plugins tests benchmarks examples manual
+	$(BIN)/ruff format --check plugins tests benchmarks examples manual
 	$(BIN)/mypy
 
 # Every tier, the slow one too (wheel, compatibility venvs, browser, pre-commit, full property runs):
@@ -56,4 +61,4 @@ demo: $(STAMP)
 	@echo "The lived example is in demo/ (open demo/site/index.html; 'cd demo && ../$(BIN)/mike serve' shows both editions)."
 
 clean:
-	rm -rf site demo .pytest_cache .mypy_cache .ruff_cache dist build
+	rm -rf site demo manual-site .pytest_cache .mypy_cache .ruff_cache dist build
