@@ -1,9 +1,12 @@
 """Git-based document control: one pass over the history of docs_dir.
 
-Whatever the number of documents, reading the history costs three git processes: ``rev-parse`` (where
-the repository is, whether it is shallow, HEAD), one ``log --name-status -M`` over docs_dir, and one
-``cat-file --batch`` stream for the front-matter of each document as it was in each commit. Renames are
-followed from the ``R`` entries of the log, so a moved document keeps its history.
+Whatever the number of documents, reading the history costs a few git processes: ``rev-parse`` (where
+the repository is, whether it is shallow, HEAD), one ``log --name-status -M`` over docs_dir, one
+``diff-tree`` over the commits that added a page, and one ``cat-file --batch`` stream for the front-matter
+of each document as it was in each commit. Renames are followed from the ``R`` entries of the log, so a
+moved document keeps its history. A move into docs_dir from elsewhere in the repository shows in a log
+limited to docs_dir as an addition: the ``diff-tree`` of the whole tree finds where such pages came from,
+and the log is read again with those paths added (once more for each level of moves found).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import itertools
+import posixpath
 import shutil
 import subprocess
 import tempfile
@@ -21,7 +25,7 @@ from pathlib import Path
 from mkdocs_sms.model import frontmatter
 
 _RECORD, _FIELD = "\x1e", "\x1f"
-_LOG_FORMAT = "%x1e%H%x1f%ad%x1f%an%x1f%s"
+_LOG_FORMAT = "%x1e%H%x1f%P%x1f%ad%x1f%an%x1f%s"
 
 
 @dataclass(frozen=True)
@@ -125,11 +129,7 @@ def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None 
         return previous
     root, prefix = _root_and_prefix(Path(top), docs_dir)
     try:
-        log = git(
-            ["log", "-z", "--name-status", "-M", "--date=short", f"--format={_LOG_FORMAT}", head, "--", prefix or "."],
-            root,
-        )
-        entries = _follow(_parse_log(log.decode("utf-8", "replace")), {prefix + p: p for p in wanted})
+        entries = _walk(root, head, prefix, wanted)
         blobs = read_blobs(root, [(rev.commit, rev.path) for revs in entries.values() for rev in revs])
     except GitError as exc:
         return History(head=head, unavailable=f"git history cannot be read: {exc}")
@@ -357,17 +357,77 @@ def _parse_log(text: str) -> list[tuple[list[str], list[tuple[str, ...]]]]:
     return commits
 
 
+def _walk(root: Path, head: str, prefix: str, wanted: frozenset[str]) -> dict[str, list[Revision]]:
+    """The revisions of the pages at ``wanted`` (docs_dir-relative), newest first, each with the path the
+    page had in the repository at that commit: renames followed within docs_dir and into it.
+
+    A log limited to docs_dir shows a page moved in from elsewhere as added. Each commit that added a
+    page (other than a root commit, which renames nothing) is looked at once, in one ``diff-tree`` of the
+    whole tree; when pages came from paths outside docs_dir, the log is read again with those paths.
+    """
+    current = {prefix + path: path for path in wanted}
+    pathspec = [prefix or "."]
+    moves: dict[str, dict[str, str]] = {}
+    sources: set[str] = set()
+    commits = None
+    while True:
+        if commits is None:
+            log = git(["log", "-z", "--name-status", "-M", "--date=short", f"--format={_LOG_FORMAT}", head, "--",
+                       *pathspec], root)  # fmt: skip
+            commits = _parse_log(log.decode("utf-8", "replace"))
+        found, added = _follow(commits, current, moves)
+        if not added:
+            return found
+        moves.update(_renames(root, sorted({commit for commit, _ in added})))
+        moved = {moves[commit][path] for commit, path in added if path in moves[commit]}
+        if not moved:
+            return found
+        # A page moved out of docs_dir and back is in this log already: it is walked again.
+        sources |= {path for path in moved if not path.startswith(prefix)}
+        wider = [prefix or ".", *_folders_and_files(sources)]
+        if wider != pathspec:
+            pathspec, commits = wider, None
+
+
+# Up to this many paths moved into docs_dir from one top-level folder are named one by one in the log's
+# pathspec; more are named by the folder that holds them all: git compares every path it reads with
+# every path named, so 2,000 names make the log slower than the folder would.
+_NAMED_PATHS = 8
+
+
+def _folders_and_files(paths: set[str]) -> list[str]:
+    """A short pathspec that takes in ``paths``: for each top-level folder, its paths, or the folder
+    that holds them all when there are more than a few; files at the top level one by one."""
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        top, _, rest = path.partition("/")
+        groups.setdefault(top if rest else "", []).append(path)
+    items: set[str] = set()
+    for top, group in groups.items():
+        if not top or len(group) <= _NAMED_PATHS:
+            items.update(f":(literal){path}" for path in group)
+        else:
+            folder = posixpath.commonpath([posixpath.dirname(path) for path in group])
+            items.add(f":(literal){folder}/")
+    return sorted(items)
+
+
 def _follow(
-    commits: list[tuple[list[str], list[tuple[str, ...]]]], current: dict[str, str]
-) -> dict[str, list[Revision]]:
+    commits: list[tuple[list[str], list[tuple[str, ...]]]],
+    current: dict[str, str],
+    moves: Mapping[str, Mapping[str, str]],
+) -> tuple[dict[str, list[Revision]], list[tuple[str, str]]]:
     """Walk the log from newest to oldest, following renames back to each page's earlier paths.
 
-    ``current`` maps repository paths to the docs_dir-relative paths the pages have now.
+    ``current`` maps repository paths to the docs_dir-relative paths the pages have now; ``moves`` holds
+    the renames found outside the log, by commit (new path -> old path). Also returns the (commit, path)
+    of each addition of a page, in a commit with a parent, that ``moves`` does not explain yet.
     """
     names = dict(current)
     found: dict[str, list[Revision]] = {path: [] for path in current.values()}
+    added: list[tuple[str, str]] = []
     for fields, changes in commits:
-        commit, date, author, subject = [*fields, "", "", "", ""][:4]
+        commit, parents, date, author, subject = [*fields, "", "", "", "", ""][:5]
         for change in changes:
             status, path = change[0], change[-1]
             owner = names.get(path)
@@ -378,10 +438,36 @@ def _follow(
                 del names[path]
                 continue
             found[owner].append(Revision(commit, date, author, subject, path))
-            if status == "R":
-                names[change[1]] = names.pop(path)
-            elif status == "A":
-                del names[path]
+            if status not in "RA":  # changed in place (or copied to here): the same path before
+                continue
+            del names[path]
+            source = change[1] if status == "R" else moves.get(commit, {}).get(path)
+            if source is not None:
+                names[source] = owner
+            elif parents and commit not in moves:
+                added.append((commit, path))
+    return found, added
+
+
+def _renames(root: Path, commits: list[str]) -> dict[str, dict[str, str]]:
+    """The renames each of ``commits`` (none a merge) made anywhere in the repository, as new path -> old
+    path: one ``diff-tree --stdin`` of the whole tree for them all."""
+    found: dict[str, dict[str, str]] = {commit: {} for commit in commits}
+    request = "".join(f"{commit}\n" for commit in commits).encode("ascii")
+    out = git(["diff-tree", "--stdin", "-r", "-z", "-M", "--diff-filter=R", "--name-status"], root, stdin=request)
+    tokens = out.decode("utf-8", "replace").split("\0")
+    renames: dict[str, str] = {}
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        # A status ("R" and a similarity) is followed by the old and new paths; a commit id (hex) by them.
+        if token.startswith("R") and index + 2 < len(tokens):
+            renames[tokens[index + 2]] = tokens[index + 1]
+            index += 3
+            continue
+        if token:
+            renames = found.setdefault(token, {})
+        index += 1
     return found
 
 
