@@ -335,9 +335,10 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             unfilled, filled = self._filled.get(uri, (None, ""))
             if page.content != unfilled:
                 links = self._links(page)
+                trend = render.render_trend(self._trend, self.handbook.catalogues)
                 filled = page.content.replace(
                     render.PLACEHOLDER.format("changes"), render.render_changes(self._changes, links)
-                ).replace(render.PLACEHOLDER.format("trend"), render.render_trend(self._trend))
+                ).replace(render.PLACEHOLDER.format("trend"), trend)
                 filled = render.fill(filled, self.handbook, links)
                 self._filled[uri] = (page.content, filled)
             page.content = filled
