@@ -27,6 +27,7 @@ from mkdocs_sms.analysis.trend import NOW, Trend
 from mkdocs_sms.catalogue import Catalogue, Requirement, clause_ref
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.read.git import History, commit_url
+from mkdocs_sms.rules import RULES, Finding
 from mkdocs_sms.settings import Settings
 from mkdocs_sms.text import md_text, slug
 
@@ -34,6 +35,7 @@ SCHEMA_VERSION = 1
 PLACEHOLDER = "<!-- mkdocs-sms:{} -->"
 PANEL_MARKER = PLACEHOLDER.format("panel")
 HISTORY_MARKER = PLACEHOLDER.format("history")
+FINDINGS_MARKER = PLACEHOLDER.format("findings")
 BANNERS = {
     "draft": ("Draft.", "This document is not approved yet; do not rely on it."),
     "review": ("In review.", "This document is awaiting approval; it may still change."),
@@ -434,10 +436,12 @@ def render_trend(trend: Trend | None, catalogues: Iterable[Catalogue] = ()) -> s
     )  # fmt: skip
 
 
-def render_panel(document: Document, handbook: Handbook, links: Links) -> str:
-    """The metadata panel shown above a document's content."""
+def render_panel(document: Document, handbook: Handbook, links: Links, findings: int = 0) -> str:
+    """The metadata panel shown above a document's content; its status badge counts the page's
+    ``findings`` when they are shown on the page."""
     return _env.get_template("panel.html").render(
         doc=document,
+        findings=findings,
         banners=BANNERS,
         overdue=document.overdue(handbook.settings.today),
         by_id=handbook.by_id,
@@ -445,6 +449,16 @@ def render_panel(document: Document, handbook: Handbook, links: Links) -> str:
         uncounted={item.index: item for item in coverage.uncounted(document, handbook.catalogues)},
         links=links,
     )
+
+
+def render_findings(findings: Iterable[Finding]) -> str:
+    """The warning block at the top of a page with findings: each one's code, line, text and fix."""
+    found = list(findings)
+    if not found:
+        return ""
+    codes = {finding.code for finding in found}
+    fixes = {code: rule.fix for code, rule in RULES.items() if code in codes}
+    return _env.get_template("findings.html").render(findings=found, fixes=fixes)
 
 
 def render_edition(settings: Settings) -> str:
