@@ -120,7 +120,7 @@ def test_a_pack_entry_the_handbook_lacks_says_so(make_site: Any) -> None:
     site = make_site(prepared(), {"catalogues": [str(FIXTURES / "mini-catalogue.yml")]})
     assert site.build().ok
     pack = pack_rows(site.site_file("sms/audit/index.html"))
-    assert pack["Scope of the SMS"] == ("no loaded catalogue names its clause (audit: scope)", [])
+    assert pack["Scope of the SMS"] == ("no catalogue of this handbook says which clause asks for it", [])
 
 
 def test_records_of_every_operational_process_within_the_window(make_site: Any) -> None:
@@ -201,7 +201,7 @@ def test_an_audit_record_without_audited_cannot_be_assessed(make_site: Any) -> N
     row = check_of(site.site_file("sms/audit/index.html"), PROGRAMME)
     assert row.startswith(
         "cannot be assessed 1 internal audit record(s) since 2023-11-29 do not say which clauses they audited "
-        "(front-matter key 'audited'); 6 of 9 clauses are not shown audited REC-AUD-2026-06"
+        "(they list no audited clauses); 6 of 9 clauses are not shown audited REC-AUD-2026-06"
     )
     # Without any internal audit record, there is nothing to read either.
     pages = {k: v for k, v in prepared().items() if not k.startswith("records/audit")}

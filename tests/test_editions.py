@@ -82,7 +82,7 @@ def test_renamed_document_is_the_same_document(repo: Site) -> None:  # noqa: F81
 
 
 def test_no_earlier_tag_is_said_plainly(repo: Site) -> None:  # noqa: F811
-    assert "no earlier tag to compare with" in _changes_html(repo)
+    assert "no earlier tagged edition to compare with" in _changes_html(repo)
     write_config(repo.root, {"history": True, "changes_since": "no-such-ref"})
     assert "&#39;no-such-ref&#39; is not a commit, branch or tag" in _changes_html(repo)
 

@@ -417,7 +417,7 @@ def test_evidence_fresh_cannot_be_assessed_without_evidence(make_site: Any) -> N
     assert data["audit"]["unassessed"] == ["Evidence fresh"] and data["audit"]["verdict"] == "not ready"
     assert site.build().ok
     audit = site.site_file("sms/audit/index.html")
-    assert "1 of 2 record row(s) with a max_age have no approved evidence yet" in audit
+    assert "1 of 2 records that must be kept recent have no approved evidence yet" in audit
     assert "Not ready for the certification audit" in audit and "1 of 8 checks cannot be assessed" in audit
 
 
@@ -537,17 +537,22 @@ def test_two_catalogues_with_qualified_clauses(make_site: Any) -> None:
         "isms 9.2 Internal audit (record: ISMS internal audit results): phase 'ISMS'" in data["findings"][0]["message"]
     )
     assert data["findings"][0]["message"].endswith("it is stale (REC-ISA-2026-02)")
+    isms_title = "(Information security management system (test))"
     assert data["audit"]["failed"] == [
-        "Coverage complete (isms)", "Evidence fresh (isms)", "An internal audit within 6 months (isms)",
-        "No nonconformity blocks the audit (isms)", "No errors in the handbook",
+        f"Coverage complete {isms_title}", f"Evidence fresh {isms_title}",
+        f"An internal audit within 6 months {isms_title}", f"No nonconformity blocks the audit {isms_title}",
+        "No errors in the handbook",
     ]  # fmt: skip
 
     assert site.build().ok
     implementation = site.site_file("sms/implementation/index.html")
-    assert "isms: Progress per phase" in implementation and "phased: Progress per phase" in implementation
+    assert "Information security management system (test): Progress per phase" in implementation
+    assert "A catalogue for implementation tests: Progress per phase" in implementation
+    assert "isms: Progress" not in implementation and "phased: Progress" not in implementation
     assert len(svgs(implementation)) == 4  # bars and heat map for each catalogue
     audit = site.site_file("sms/audit/index.html")
-    assert "Coverage complete (isms)" in audit and "Coverage complete (phased)" in audit
+    assert f"Coverage complete {isms_title}" in audit
+    assert "Coverage complete (A catalogue for implementation tests)" in audit
     panel = site.site_file("policies/infosec/index.html")
     assert 'href="../../sms/coverage/#clause-isms-5-2"' in panel
     assert 'id="clause-isms-5-2"' in site.site_file("sms/coverage/index.html")
@@ -605,18 +610,21 @@ def test_nonconformities_are_read_where_the_catalogue_says(make_site: Any) -> No
     site = make_site(pages, options(catalogues=[PHASED, "isms.yml"], default_catalogue="phased"))
     (site.root / "isms.yml").write_text(ISMS, "utf-8")
     audit = site.check_json()["audit"]
-    assert "No nonconformity blocks the audit (isms)" in audit["failed"] and audit["verdict"] == "not ready"
+    isms_title = "(Information security management system (test))"
+    assert f"No nonconformity blocks the audit {isms_title}" in audit["failed"] and audit["verdict"] == "not ready"
     undeclared = ISMS.replace('audit: {internal_audit: "9.2", nonconformity: "10.2"}\n', "")
     (site.root / "isms.yml").write_text(undeclared, "utf-8")
     pages["records/isms-nc.md"] = pages["records/isms-nc.md"].replace("state: open", "state: closed")
     site.write("records/isms-nc.md", pages["records/isms-nc.md"])
     audit = site.check_json()["audit"]
-    assert "Audits, reviews and nonconformities (isms)" in audit["unassessed"]
+    assert f"Audits, reviews and nonconformities {isms_title}" in audit["unassessed"]
     assert audit["verdict"] != "ready"
     assert site.build().ok
     page = site.site_file("sms/audit/index.html")
-    assert "does not declare which of its clauses hold internal audits" in page
-    assert "No nonconformity blocks the audit (isms)" not in page
+    assert (
+        "Information security management system (test) does not say which of its clauses hold internal audits" in page
+    )
+    assert "No nonconformity blocks the audit (Information security" not in page
 
 
 def test_the_nonconformities_page_puts_what_blocks_first_and_counts_what_it_withholds(make_site: Any) -> None:

@@ -92,7 +92,7 @@ def test_the_trend_follows_coverage_findings_and_nonconformities_over_the_tags(e
     section = trend_section(editions)
     (svg,) = [ET.fromstring(s) for s in re.findall(r'<svg class="sms-svg sms-trend".*?</svg>', section, re.S)]
     assert svg.get("role") == "img"
-    assert "coverage of phased" in (svg.findtext(f"{SVG}title") or "")
+    assert "coverage of A catalogue for implementation tests," in (svg.findtext(f"{SVG}title") or "")
     labels = [text.text for text in svg.iter(f"{SVG}text")]
     assert {"2026.1", "2026.2", "2026.3", "now", "25%", "75%", "88%", "100%"} <= set(labels)
     assert "Open nonconformities (0 now)" in labels
@@ -117,7 +117,7 @@ def test_which_tags_and_how_many_are_configurable(editions: Site) -> None:
     assert tags == ["2026.3", "v2", None] or tags == ["v2", "2026.3", None]  # the same commit, the same date
     write_config(editions.root, {"catalogues": [PHASED], "history": True, "trend_limit": 0})
     assert editions.build().ok
-    assert "No trend can be drawn: it is turned off (trend_limit: 0)." in trend_section(editions)
+    assert "No trend can be drawn: it is turned off for this handbook." in trend_section(editions)
     write_config(editions.root, {"catalogues": [PHASED], "history": True, "trend_limit": -1})
     result = editions.check()
     assert result.returncode == 2 and "option 'trend_limit' must be a whole number" in result.stderr
@@ -162,7 +162,7 @@ def test_outside_git_or_without_git_there_is_no_trend(tmp_path: Path, monkeypatc
         site.write(path, page)
     _says_why(site, "docs_dir is not in a git repository")
     write_config(site.root, {"catalogues": [PHASED], "history": False})
-    _says_why(site, "reading git is turned off (history: false)")
+    _says_why(site, "this handbook is built without its git history")
     write_config(site.root, {"catalogues": [PHASED], "history": True})
     empty = tmp_path / "no-programs"
     empty.mkdir()

@@ -93,7 +93,7 @@ def load_changes(
         return Changes(ref, unavailable=str(exc)), None
     ref = ref or default_ref(docs_dir)
     if ref is None:
-        return Changes(None, unavailable="no earlier tag to compare with (set 'changes_since' to a git ref)"), None
+        return Changes(None, unavailable="no earlier tagged edition to compare with"), None
     settings, catalogues = head.handbook.settings, head.handbook.catalogues
     try:
         commit = resolve_commit(docs_dir, ref)
@@ -145,9 +145,9 @@ def load_trend(
     settings, catalogues = head.settings, head.catalogues
     trend = Trend(catalogues[0].name)
     if not settings.history:
-        return replace(trend, unavailable="reading git is turned off (history: false)")
+        return replace(trend, unavailable="this handbook is built without its git history")
     if settings.trend_limit == 0:
-        return replace(trend, unavailable="it is turned off (trend_limit: 0)")
+        return replace(trend, unavailable="it is turned off for this handbook")
     tags = read_tags(docs_dir, settings.trend_tags, settings.trend_limit)
     if tags.unavailable:
         return replace(trend, unavailable=tags.unavailable)

@@ -50,6 +50,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("classifications", (list,), list(DEFAULT_CLASSIFICATIONS), "lowest to highest"),
     Option("id_pattern", (str,), DEFAULT_ID_PATTERN, "regular expression every document id must match"),
     Option("due_soon_days", (int,), 90, 'window of the "due soon" list on the review schedule'),
+    Option("show_findings", (bool,), None,
+           "findings at the top of each page: null = under `mkdocs serve` only; true = in builds too"),
     Option("history", (bool,), True, "read the git history: revision tables and SMS201/SMS202"),
     Option("history_details", (str,), "dates",
            "full | dates: what an audience build shows of a commit that also changed a withheld page"),

@@ -43,7 +43,7 @@ from mkdocs_sms.read.files import OutsideLink, read_inside
 from mkdocs_sms.read.git import History
 from mkdocs_sms.read.mkdocs_yml import exclusion
 from mkdocs_sms.read.snapshot import of_files
-from mkdocs_sms.rules import Severity
+from mkdocs_sms.rules import Finding, Severity
 from mkdocs_sms.settings import Settings, SettingsError
 from mkdocs_sms.text import md_cell, shown
 
@@ -84,9 +84,15 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._panels: dict[str, tuple[tuple[Any, ...], str, str]] = {}
         self._filled_for: tuple[Any, ...] | None = None
         self._filled: dict[str, tuple[str, str]] = {}
+        self._serving = False  # under `mkdocs serve`, where pages show their findings by default
+        self._show_findings = False
+        self._told_hidden = False  # whether the log has said why pages show no findings
+        self._page_findings: dict[str, tuple[Finding, ...]] = {}  # by page path, when they are shown
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds."""
+        """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds; the command decides
+        whether pages show their findings by default."""
+        self._serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Validate the options and load the catalogues once, before any file is read."""
@@ -99,6 +105,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             self.catalogues = self.settings.load_catalogues()
         except (SettingsError, CatalogueError) as exc:
             raise PluginError(f"sms: {exc}") from None
+        self._show_findings = self._findings_shown(self.settings)
         # Tooltips of Material's status icons in the navigation (the user's own titles win).
         titles = config.extra.setdefault("status", {})
         if isinstance(titles, dict):
@@ -118,6 +125,23 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             # A baseline saved again while `mkdocs serve` runs shows at once on the implementation page.
             config.watch.append(str(baseline))
         return config
+
+    def _findings_shown(self, settings: Settings) -> bool:
+        """Whether pages show their findings: as ``show_findings`` says, under ``mkdocs serve`` when it
+        says nothing. ``mkdocs serve`` is the author's own preview and shows only the findings its
+        audience's sms.json carries anyway; a build for an audience below the highest classification never
+        shows them, so that no published page carries them."""
+        if settings.show_findings is None:
+            return self._serving
+        if settings.show_findings and not self._serving and settings.audience != settings.classifications[-1]:
+            if not self._told_hidden:  # once
+                log.info(
+                    f"show_findings is ignored: this build is for the audience '{settings.audience}', below the "
+                    f"highest classification ('{settings.classifications[-1]}'), so pages do not show their findings"
+                )
+                self._told_hidden = True
+            return False
+        return settings.show_findings
 
     @event_priority(-50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -179,6 +203,11 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._trend = published_trend(view, trend)
         handbook = self.handbook = view
         self._documents_by_path = {p.path: p.document for p in handbook.pages if p.document}
+        self._page_findings = {}
+        if self._show_findings:
+            for finding in handbook.findings:
+                if finding.path is not None:
+                    self._page_findings[finding.path] = (*self._page_findings.get(finding.path, ()), finding)
 
         self._generated = set()
         pages = render.page_sources(handbook)
@@ -318,6 +347,8 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         if self.handbook is None or self.settings is None:
             return html
         top = render.render_edition(self.settings)
+        if page.file.src_uri in self._page_findings:
+            top += render.FINDINGS_MARKER  # filled after indexing: search should not find the findings
         document = self._documents_by_path.get(page.file.src_uri)
         if document is not None:
             top += render.PANEL_MARKER + render.render_search_keys(document)
@@ -343,19 +374,24 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             unfilled, filled = self._filled.get(uri, (None, ""))
             if page.content != unfilled:
                 links = self._links(page)
+                trend = render.render_trend(self._trend, self.handbook.catalogues)
                 filled = page.content.replace(
                     render.PLACEHOLDER.format("changes"), render.render_changes(self._changes, links)
-                ).replace(render.PLACEHOLDER.format("trend"), render.render_trend(self._trend))
+                ).replace(render.PLACEHOLDER.format("trend"), trend)
                 filled = render.fill(filled, self.handbook, links)
                 self._filled[uri] = (page.content, filled)
             page.content = filled
             return context
+        findings = self._page_findings.get(uri, ())
+        if findings:
+            page.content = page.content.replace(render.FINDINGS_MARKER, render.render_findings(findings), 1)
         document = self._documents_by_path.get(uri)
         if document is None or render.PANEL_MARKER not in page.content:
             return context
         handbook = self.handbook
         rendered_from = (
             page.url,
+            len(findings),
             document,
             [handbook.by_id.get(ref) for ref in document.related],
             handbook.referenced_by.get(document.id, ()),
@@ -363,7 +399,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         )
         kept, panel, history = self._panels.get(uri, (None, "", ""))
         if rendered_from != kept:
-            panel = render.render_panel(document, handbook, self._links(page))
+            panel = render.render_panel(document, handbook, self._links(page), len(findings))
             history = render.render_history(document, handbook)
             self._panels[uri] = (rendered_from, panel, history)
         page.content = page.content.replace(render.PANEL_MARKER, panel, 1).replace(render.HISTORY_MARKER, history, 1)

@@ -60,6 +60,8 @@ class Settings:
     base_dir: Path = Path(".")
     trend_tags: str = "*"
     trend_limit: int = 20
+    # Whether pages show their findings: None leaves it to the face (the plugin shows them under `serve`).
+    show_findings: bool | None = None
 
     statuses: tuple[str, ...] = STATUSES
     states: tuple[str, ...] = STATES
@@ -95,6 +97,8 @@ class Settings:
         due_soon = values["due_soon_days"]
         if not isinstance(due_soon, int) or isinstance(due_soon, bool) or due_soon < 0:
             raise SettingsError("option 'due_soon_days' must be a whole number of days, e.g. 90")
+        if values["show_findings"] is not None and not isinstance(values["show_findings"], bool):
+            raise SettingsError("option 'show_findings' must be true, false or null")
         if not isinstance(values["history"], bool):
             raise SettingsError("option 'history' must be true or false")
         if values["history_details"] not in HISTORY_DETAILS:
@@ -150,6 +154,7 @@ class Settings:
             base_dir=base_dir,
             trend_tags=values["trend_tags"],
             trend_limit=trend_limit,
+            show_findings=values["show_findings"],
         )
 
     def rank(self, classification: str | None) -> int:

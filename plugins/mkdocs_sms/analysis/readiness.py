@@ -247,7 +247,7 @@ def _assess(handbook: Handbook) -> Readiness:
     index = handbook.by_clause
     several = len(handbook.catalogues) > 1
     for catalogue, rows in zip(handbook.catalogues, handbook.rows_by_catalogue().values(), strict=True):
-        label = f" ({catalogue.name})" if several else ""
+        label = f" ({catalogue.title})" if several else ""
         checks.append(_coverage_check(catalogue, rows, label))
         evidence = _evidence_check(catalogue, rows, label)
         if evidence is not None:
@@ -309,33 +309,39 @@ def _coverage_check(catalogue: Catalogue, rows: list[CoverageRow], label: str) -
 
 def _evidence_check(catalogue: Catalogue, rows: list[CoverageRow], label: str) -> Check | None:
     """Whether the newest evidence of every row with a ``max_age`` is recent enough; None when the
-    catalogue sets no ``max_age``. A required row with no evidence at all cannot be judged recent."""
+    catalogue sets no ``max_age``. A required row with no evidence at all cannot be judged recent.
+    The details call such rows "records kept recent", the way a reader of the audit page knows them."""
     timed = [row for row in rows if row.requirement.max_age is not None]
     if not timed:
         return None
     title = f"Evidence fresh{label}"
     stale = tuple(row for row in timed if row.evidence_stale)
     if stale:
-        detail = f"{len(stale)} of {len(timed)} record row(s) with a max_age rest on evidence older than it"
+        detail = f"{len(stale)} of {len(timed)} {_kept_recent(len(timed))} rest on evidence older than allowed"
         return Check(title, FAIL, detail, catalogue.name, rows=stale, about="evidence")
     absent = tuple(row for row in timed if row.evidence is None and row.requirement.required)
     if absent:
-        detail = f"{len(absent)} of {len(timed)} record row(s) with a max_age have no approved evidence yet"
+        detail = f"{len(absent)} of {len(timed)} {_kept_recent(len(timed))} have no approved evidence yet"
         return Check(title, UNASSESSED, detail, catalogue.name, rows=absent, about="evidence")
     if not any(row.evidence is not None for row in timed):
         return Check(
-            title, UNASSESSED, "no record row with a max_age has evidence yet", catalogue.name, about="evidence"
+            title, UNASSESSED, "no record that must be kept recent has evidence yet", catalogue.name, about="evidence"
         )
-    detail = f"the newest evidence of all {len(timed)} record row(s) with a max_age is recent enough"
+    detail = f"the newest evidence of all {len(timed)} {_kept_recent(len(timed))} is recent enough"
     return Check(title, PASS, detail, catalogue.name, about="evidence")
+
+
+def _kept_recent(count: int) -> str:
+    """Catalogue rows with a ``max_age``, in a reader's words."""
+    return "record that must be kept recent" if count == 1 else "records that must be kept recent"
 
 
 def _undeclared_check(catalogue: Catalogue, label: str) -> Check:
     """A catalogue that does not say where its audits, reviews and nonconformities are: standards
     number them differently, so no clause is assumed."""
     detail = (
-        f"catalogue {catalogue.name} does not declare which of its clauses hold internal audits, management "
-        "reviews and nonconformities: add 'audit:' to it (or 'audit: {}' when it has none)"
+        f"{catalogue.title} does not say which of its clauses hold internal audits, management reviews and "
+        "nonconformities, so they cannot be checked"
     )
     return Check(f"Audits, reviews and nonconformities{label}", UNASSESSED, detail, catalogue.name, about="audit")
 
@@ -480,7 +486,7 @@ def _operation_check(
         marks.append(Mark(titles.get(clause, ""), bool(recent), clause, catalogue.name, recent))
     words = ("recent records", f"no record since {start.isoformat()}")
     if not processes:
-        detail = f"catalogue {catalogue.name} has no record rows under clause {number}"
+        detail = f"{catalogue.title} asks for no records under clause {number}"
         return Check(title, UNASSESSED, detail, catalogue.name, about=OPERATION_KEY)
     if not any_record:
         detail = f"no approved record of a clause {number} process is in the handbook"
@@ -544,7 +550,7 @@ def _programme_check(
     if unlabelled:
         detail = (
             f"{len(unlabelled)} internal audit record(s) {since} do not say which clauses they audited "
-            f"(front-matter key 'audited'); {len(gaps)} of {len(marks)} clauses are not shown audited"
+            f"(they list no audited clauses); {len(gaps)} of {len(marks)} clauses are not shown audited"
         )
         return Check(title, UNASSESSED, detail, catalogue.name, documents=unlabelled, **common)
     if not in_cycle:
@@ -569,12 +575,12 @@ def _inputs_check(
     newest = records[-1]
     if newest.inputs is None:
         detail = (
-            f"the latest management review record ({newest.id}) has no 'inputs' checklist of the "
+            f"the latest management review record ({newest.id}) has no checklist of the "
             f"{len(catalogue.review_inputs)} inputs"
         )
         return Check(
             title, UNASSESSED, detail, catalogue.name, documents=(newest,), about="review_inputs",
-            withheld_detail="the latest management review record is withheld from this audience; it has no 'inputs'",
+            withheld_detail="the latest management review record is withheld from this audience; it has no checklist",
         )  # fmt: skip
     covered = {key for key, done in newest.inputs if done}
     marks = tuple(Mark(text, key in covered, sources=(newest.id,)) for key, text in catalogue.review_inputs)
@@ -609,7 +615,7 @@ def stage1_pack(
             continue
         declaring = [c for c in catalogues if key in (c.audit or {})]
         if not declaring:
-            items.append(PackItem(title, note=f"no loaded catalogue names its clause (audit: {key})"))
+            items.append(PackItem(title, note="no catalogue of this handbook says which clause asks for it"))
             continue
         found: dict[str, Document] = {}
         for catalogue in declaring:

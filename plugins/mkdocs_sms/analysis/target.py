@@ -71,7 +71,7 @@ class TargetState:
             ids = ", ".join(d.id for d in self.unapproved)
             verb = "is" if len(self.unapproved) == 1 else "are"
             return f"the target state ({ids}) {verb} not approved; only an approved target state counts"
-        return f"no approved document of type {TARGET_TYPE} has a 'target:' block"
+        return f"no approved {TARGET_TYPE} sets a target state"
 
     @property
     def achieved(self) -> int:

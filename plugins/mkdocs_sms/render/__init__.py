@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,6 +27,7 @@ from mkdocs_sms.analysis.trend import NOW, Trend
 from mkdocs_sms.catalogue import Catalogue, Requirement, clause_ref
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.read.git import History, commit_url
+from mkdocs_sms.rules import RULES, Finding
 from mkdocs_sms.settings import Settings
 from mkdocs_sms.text import md_text, slug
 
@@ -34,6 +35,7 @@ SCHEMA_VERSION = 1
 PLACEHOLDER = "<!-- mkdocs-sms:{} -->"
 PANEL_MARKER = PLACEHOLDER.format("panel")
 HISTORY_MARKER = PLACEHOLDER.format("history")
+FINDINGS_MARKER = PLACEHOLDER.format("findings")
 BANNERS = {
     "draft": ("Draft.", "This document is not approved yet; do not rely on it."),
     "review": ("In review.", "This document is awaiting approval; it may still change."),
@@ -133,14 +135,14 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
         for group in _groups(catalogue):
             heading = _group_heading(catalogue, group)
             if several:
-                heading = f"{catalogue.name}: {heading}"
+                heading = f"{catalogue.title}: {heading}"
             coverage_md += [
                 f"## {md_text(heading)}",
                 "",
                 PLACEHOLDER.format(f"coverage:{index}:{group}"),
                 "",
             ]
-    several_md = (lambda c, title: f"{c.name}: {title}") if several else (lambda c, title: title)
+    several_md = (lambda c, title: f"{c.title}: {title}") if several else (lambda c, title: title)
     implementation_md = [
         "---",
         "title: Implementation progress",
@@ -227,6 +229,13 @@ def _pct(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
+def catalogue_title(catalogues: Iterable[Catalogue]) -> Callable[[str], str]:
+    """A function from a catalogue's name to its title, which readers know it by (a name no catalogue has
+    stays as it is)."""
+    titles = {c.name: c.title for c in catalogues}
+    return lambda name: titles.get(name, name)
+
+
 def _template_helpers(handbook: Handbook) -> dict[str, Any]:
     """Functions the implementation and audit templates share."""
     plan = handbook.settings.implementation or Plan()
@@ -241,6 +250,7 @@ def _template_helpers(handbook: Handbook) -> dict[str, Any]:
     return {
         "ref": ref, "phase_name": phase_name, "pct": _pct, "heat": _heat, "colours": _STATE_COLOURS,
         "basis_label": basis_label, "level_name": plan.level_name,
+        "catalogue_title": catalogue_title(handbook.catalogues),
     }  # fmt: skip
 
 
@@ -295,7 +305,7 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
         yield "register", render_register(handbook, links)
     if PLACEHOLDER.format("coverage-summary") in html:
         summaries = [
-            (c.name, coverage.summary(r for r in handbook.coverage if r.requirement.catalogue == c.name))
+            (c.title, coverage.summary(r for r in handbook.coverage if r.requirement.catalogue == c.name))
             for c in handbook.catalogues
         ]
         yield (
@@ -331,7 +341,7 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
         for part in ("summary", *(name for name, _ in _NONCONFORMITY_PARTS)):
             yield f"nonconformities:{part}", _env.get_template("nonconformities.html").render(
                 part=part, register=register, today=today, links=links, ageing=ageing, widest=widest,
-                ordered=grade_order(register.open),
+                ordered=grade_order(register.open), catalogue_title=catalogue_title(handbook.catalogues),
             )  # fmt: skip
     if PLACEHOLDER.format("reviews:summary") in html:
         overdue, due = handbook.reviews
@@ -406,8 +416,9 @@ def _nice_ceiling(value: int) -> int:
         scale *= 10
 
 
-def render_trend(trend: Trend | None) -> str:
-    """The trend section of the implementation page: the chart and its table, or why there is none."""
+def render_trend(trend: Trend | None, catalogues: Iterable[Catalogue] = ()) -> str:
+    """The trend section of the implementation page: the chart and its table, or why there is none.
+    ``catalogues`` give the title of the catalogue whose coverage is drawn."""
     if trend is None:
         return ""
     points = trend.points
@@ -422,16 +433,19 @@ def render_trend(trend: Trend | None) -> str:
         key: [round(_COUNTS_BOTTOM - _PANEL * (getattr(p, key) or 0) / top, 1) for p in points] for key, _ in series
     }
     return _env.get_template("trend.html").render(
-        trend=trend, points=points, xs=xs, coverage_ys=coverage_ys, count_ys=count_ys, series=series, top=top,
+        trend=trend, catalogue_title=catalogue_title(catalogues)(trend.catalogue), points=points, xs=xs,
+        coverage_ys=coverage_ys, count_ys=count_ys, series=series, top=top,
         now=NOW, pct=_pct, coverage_bottom=_COVERAGE_BOTTOM, counts_bottom=_COUNTS_BOTTOM, panel=_PANEL,
         labelled=len(points) <= 12, names=["now (this build)" if p.label == NOW else p.label for p in points],
     )  # fmt: skip
 
 
-def render_panel(document: Document, handbook: Handbook, links: Links) -> str:
-    """The metadata panel shown above a document's content."""
+def render_panel(document: Document, handbook: Handbook, links: Links, findings: int = 0) -> str:
+    """The metadata panel shown above a document's content; its status badge counts the page's
+    ``findings`` when they are shown on the page."""
     return _env.get_template("panel.html").render(
         doc=document,
+        findings=findings,
         banners=BANNERS,
         overdue=document.overdue(handbook.settings.today),
         by_id=handbook.by_id,
@@ -439,6 +453,16 @@ def render_panel(document: Document, handbook: Handbook, links: Links) -> str:
         uncounted={item.index: item for item in coverage.uncounted(document, handbook.catalogues)},
         links=links,
     )
+
+
+def render_findings(findings: Iterable[Finding]) -> str:
+    """The warning block at the top of a page with findings: each one's code, line, text and fix."""
+    found = list(findings)
+    if not found:
+        return ""
+    codes = {finding.code for finding in found}
+    fixes = {code: rule.fix for code, rule in RULES.items() if code in codes}
+    return _env.get_template("findings.html").render(findings=found, fixes=fixes)
 
 
 def render_edition(settings: Settings) -> str:
