@@ -121,7 +121,7 @@ def test_example_audit_page_reads_the_open_nonconformities(built: tuple[Any, Pat
     closed_part = page.split('id="closed"', 1)[1]
     assert "The failover test of 2026-09-19 met the RTO and RPO" in closed_part
     register = (site_dir / "registers/nonconformities.html").read_text()
-    assert all(f'href="../../records/nonconformities/{doc_id.lower()}/"' in register for doc_id in ncs)
+    assert all(f'href="../records/nonconformities/{doc_id.lower()}.html"' in register for doc_id in ncs)
 
 
 def test_example_implementation_page_shows_the_movement_between_two_assessments(built: tuple[Any, Path]) -> None:
