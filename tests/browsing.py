@@ -99,9 +99,11 @@ def serve_folder(site_dir: Path) -> Iterator[Handbook]:
         thread.join(timeout=10)
 
 
-def open_browser(tmp_path_factory: pytest.TempPathFactory, width: int = 1280, height: int = 900) -> Iterator[Browser]:
-    """A fresh Chromium profile with one tab (``width`` x ``height``) that records console errors and
-    requests leaving the site."""
+def open_browser(
+    tmp_path_factory: pytest.TempPathFactory, width: int = 1280, height: int = 900, javascript: bool = True
+) -> Iterator[Browser]:
+    """A fresh Chromium profile with one tab (``width`` x ``height``, JavaScript on or off) that records
+    console errors and requests leaving the site (served on 127.0.0.1, or opened from disk)."""
     need_chromium()
     with sync_playwright() as playwright:
         context: BrowserContext = playwright.chromium.launch_persistent_context(
@@ -110,13 +112,14 @@ def open_browser(tmp_path_factory: pytest.TempPathFactory, width: int = 1280, he
             headless=True,
             args=CHROMIUM_ARGS,
             viewport={"width": width, "height": height},
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(15_000)
         tab = Browser(context.pages[0] if context.pages else context.new_page())
 
         def only_the_site(route: Route, request: Request) -> None:
-            # The machine has no internet: answer Material's web-font requests with nothing, and note them.
-            if request.url.startswith(LOCAL):
+            # The machine has no internet: answer anything else with nothing, and note it.
+            if request.url.startswith((LOCAL, "file://")):
                 route.continue_()
             else:
                 tab.outside.append((request.resource_type, request.url))

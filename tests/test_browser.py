@@ -63,7 +63,7 @@ def browser(handbook: Handbook, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 def test_register_lists_every_document(browser: Browser, handbook: Handbook) -> None:
-    page = visit(browser, handbook, "sms/register/")
+    page = visit(browser, handbook, "sms/register.html")
     rows = page.locator(".sms-register tbody tr")
     documents = handbook.data["documents"]
     assert rows.count() == len(documents) > 40
@@ -74,7 +74,7 @@ def test_register_lists_every_document(browser: Browser, handbook: Handbook) -> 
 
 
 def test_register_sorts_by_next_review_when_its_header_is_clicked(browser: Browser, handbook: Handbook) -> None:
-    page = visit(browser, handbook, "sms/register/")
+    page = visit(browser, handbook, "sms/register.html")
     before = column(page, "Next review")
     by_id = column(page, "Id")
     next_review = header(page, "Next review")
@@ -100,7 +100,7 @@ def test_register_sorts_by_next_review_when_its_header_is_clicked(browser: Brows
 
 
 def test_register_sorts_from_the_keyboard(browser: Browser, handbook: Handbook) -> None:
-    page = visit(browser, handbook, "sms/register/")
+    page = visit(browser, handbook, "sms/register.html")
     version = header(page, "Version")
     version.focus()
     assert page.evaluate("document.activeElement.cellIndex") == header_names(page).index("Version")
@@ -120,10 +120,10 @@ def test_register_sorts_from_the_keyboard(browser: Browser, handbook: Handbook) 
 
 
 def test_an_id_in_the_register_opens_its_document_with_its_metadata_panel(browser: Browser, handbook: Handbook) -> None:
-    page = visit(browser, handbook, "sms/register/")
+    page = visit(browser, handbook, "sms/register.html")
     document = handbook.document("POL-CHG-01")
     page.locator("#doc-POL-CHG-01 td").first.get_by_role("link", name="POL-CHG-01").click()
-    page.wait_for_url(handbook.url + "policies/change-management/")
+    page.wait_for_url(handbook.url + "policies/change-management.html")
     assert page.locator("article h1").first.inner_text() == document["title"]
 
     panel = page.locator(".sms-panel")
@@ -160,7 +160,7 @@ def test_search_finds_a_policy_by_a_word_of_its_title(browser: Browser, handbook
 def test_coverage_shows_status_badges_and_panel_clause_links_land_on_their_row(
     browser: Browser, handbook: Handbook
 ) -> None:
-    page = visit(browser, handbook, "sms/coverage/")
+    page = visit(browser, handbook, "sms/coverage.html")
     coverage = handbook.data["coverage"]
     badges_by_row: list[list[str]] = page.locator(".sms-coverage tbody tr").evaluate_all(
         "rows => rows.map(row => [...row.querySelectorAll('.sms-badge')].map(badge => badge.textContent.trim()))"
@@ -171,12 +171,12 @@ def test_coverage_shows_status_badges_and_panel_clause_links_land_on_their_row(
     assert page.locator(".sms-coverage .sms-badge--covered").first.is_visible()
     screenshot(page, "coverage")
 
-    page = visit(browser, handbook, "processes/incident-management/")
+    page = visit(browser, handbook, "processes/incident-management.html")
     link = page.locator(".sms-panel a.sms-clause", has_text="8.6.1")
     href = link.get_attribute("href") or ""
-    assert href.endswith("sms/coverage/#clause-8-6-1")
+    assert href.endswith("sms/coverage.html#clause-8-6-1")
     link.click()
-    page.wait_for_url(handbook.url + "sms/coverage/#clause-8-6-1")
+    page.wait_for_url(handbook.url + "sms/coverage.html#clause-8-6-1")
     target: dict[str, Any] = page.evaluate(
         """() => {
             const target = document.querySelector(':target');
@@ -203,7 +203,7 @@ def test_coverage_rows_say_why_they_exist_and_clause_guidance_opens_on_demand(
     collapsed until opened, and the document-control statement stands in the clause 7 group."""
     catalogue = load_catalogue("iso20000-1:2018", ROOT, DEFAULT_TYPES)
     expected = [basis_label(requirement) for requirement in catalogue.requirements]
-    page = visit(browser, handbook, "sms/coverage/")
+    page = visit(browser, handbook, "sms/coverage.html")
     labels: list[str] = page.locator(".sms-coverage tbody tr").evaluate_all(
         "rows => rows.map(row => { const b = row.querySelector('.sms-basis');"
         " return b && b.checkVisibility() ? b.textContent.trim() : null; })"
@@ -228,7 +228,7 @@ def test_coverage_rows_say_why_they_exist_and_clause_guidance_opens_on_demand(
 def test_the_implementation_path_pages_as_a_reader_sees_them(browser: Browser, handbook: Handbook) -> None:
     """The nonconformities page (open ones oldest first, the ageing chart), the gap assessment on the
     implementation page (the activity heat map opens on demand) and the audit page, with screenshots."""
-    page = visit(browser, handbook, "sms/nonconformities/")
+    page = visit(browser, handbook, "sms/nonconformities.html")
     ids = page.locator(".sms-ncs").first.locator("tbody tr td:first-child").all_inner_texts()
     open_ncs = [d for d in handbook.data["documents"] if d["path"].startswith("records/nonconformities/")]
     assert len(ids) == 4 and set(ids) <= {d["id"] for d in open_ncs}
@@ -236,7 +236,7 @@ def test_the_implementation_path_pages_as_a_reader_sees_them(browser: Browser, h
     assert chart.is_visible() and chart.bounding_box()["width"] > 300  # type: ignore[index]
     screenshot(page, "nonconformities")
 
-    page = visit(browser, handbook, "sms/implementation/")
+    page = visit(browser, handbook, "sms/implementation.html")
     section = page.locator("#gap-assessment")
     section.scroll_into_view_if_needed()
     heat = page.locator(".sms-heat")
@@ -248,7 +248,7 @@ def test_the_implementation_path_pages_as_a_reader_sees_them(browser: Browser, h
     assert "8.2.6/4" in (partial.first.get_attribute("title") or "")
     screenshot(page, "implementation-assessment")
 
-    page = visit(browser, handbook, "sms/audit/")
+    page = visit(browser, handbook, "sms/audit.html")
     headline = {
         "ready": "Ready for the certification audit",
         "not ready": "Not ready for the certification audit",
@@ -263,17 +263,24 @@ def test_the_implementation_path_pages_as_a_reader_sees_them(browser: Browser, h
 
 
 def test_no_console_errors_and_nothing_fetched_from_outside(browser: Browser, handbook: Handbook) -> None:
-    for path in ("", "sms/register/", "sms/coverage/", "sms/reviews/", "sms/changes/", "policies/change-management/"):
+    for path in (
+        "",
+        "sms/register.html",
+        "sms/coverage.html",
+        "sms/reviews.html",
+        "sms/changes.html",
+        "policies/change-management.html",
+    ):
         visit(browser, handbook, path)
     assert browser.errors == []
-    # Only web fonts may come from outside: the handbook's own scripts are served with it.
-    assert {kind for kind, _ in browser.outside} <= {"stylesheet", "font"}, browser.outside
+    # Nothing comes from outside, web fonts included (theme.font: false): an intranet may have no internet.
+    assert browser.outside == []
     assert browser.page.evaluate("[...document.scripts].some(s => s.src.endsWith('assets/mkdocs-sms/sms.js'))")
 
 
 def test_the_customer_edition_shows_no_trace_of_internal_documents(browser: Browser, customers: Handbook) -> None:
     page = browser.page
-    page.goto(customers.url + "sms/register/")
+    page.goto(customers.url + "sms/register.html")
     rows = page.locator(".sms-register tbody tr")
     assert rows.count() == len(customers.data["documents"]) == 2
     assert "90 further documents of the SMS are classified above public" in page.inner_text("article")
@@ -289,5 +296,5 @@ def test_the_customer_edition_shows_no_trace_of_internal_documents(browser: Brow
     results = page.locator(".md-search-result__list").inner_text()
     assert "Release and deployment policy" not in results and "Change management policy" not in results
     # The internal policy's address is not there at all.
-    response = page.goto(customers.url + "policies/release-and-deployment/")
+    response = page.goto(customers.url + "policies/release-and-deployment.html")
     assert response is not None and response.status == 404

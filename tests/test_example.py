@@ -52,12 +52,12 @@ def test_example_is_a_complete_sms(built: tuple[Any, Path]) -> None:
 def test_example_pages_are_linked_from_home_and_register(built: tuple[Any, Path]) -> None:
     _, site_dir = built
     home = (site_dir / "index.html").read_text()
-    for page in ("sms/register/", "sms/coverage/", "sms/reviews/"):
+    for page in ("sms/register.html", "sms/coverage.html", "sms/reviews.html"):
         assert f'href="{page}"' in home
-    register = (site_dir / "sms/register/index.html").read_text()
+    register = (site_dir / "sms/register.html").read_text()
     data = json.loads((site_dir / "sms.json").read_text())
     assert set(re.findall(r'<tr id="doc-([A-Z0-9-]+)"', register)) == {d["id"] for d in data["documents"]}
-    reviews = (site_dir / "sms/reviews/index.html").read_text()
+    reviews = (site_dir / "sms/reviews.html").read_text()
     assert "0 reviews overdue" in reviews and "No review is overdue." in reviews
     assert 'class="sms-table sms-reviews"' in reviews  # some reviews fall due within 90 days
 
@@ -88,7 +88,7 @@ def test_example_audit_page_reads_the_open_nonconformities(built: tuple[Any, Pat
         ],
         "unassessed": [],
     }
-    audit = (site_dir / "sms/audit/index.html").read_text()
+    audit = (site_dir / "sms/audit.html").read_text()
     assert "Not ready for the certification audit" in audit
     assert "4 minor nonconformity record(s) of clause 10.1 are open with a corrective action planned" in audit
     assert "1 of 15 clause 8 processes have no approved record dated between 2026-08-29 and 2026-11-29" in audit
@@ -99,12 +99,12 @@ def test_example_audit_page_reads_the_open_nonconformities(built: tuple[Any, Pat
     pack = audit.split('class="sms-table sms-pack"', 1)[1].split("</table>", 1)[0]
     for doc_id in ("SCP-SMS-01", "POL-SMS-01", "PLN-SMS-01", "CAT-SVC-01", "REC-AUD-2026-06", "REC-MR-2026-09"):
         assert f">{doc_id}</a>" in pack, doc_id
-    assert 'href="../register/"' in pack and 'href="../coverage/"' in pack
+    assert 'href="register.html"' in pack and 'href="coverage.html"' in pack
     listed = audit.split('id="open-nonconformities"', 1)[1]
     assert [doc_id for doc_id in sorted(ncs) if doc_id in listed] == [
         "NC-2026-006", "NC-2026-008", "NC-2026-009", "NC-2026-010",
     ]  # fmt: skip
-    page = (site_dir / "sms/nonconformities/index.html").read_text()
+    page = (site_dir / "sms/nonconformities.html").read_text()
     assert (
         "10 nonconformity records (4 action planned, 6 closed)" in page
         and "None blocks the certification audit" in page
@@ -120,8 +120,8 @@ def test_example_audit_page_reads_the_open_nonconformities(built: tuple[Any, Pat
     assert [bar.text for bar in bars] == ["1 minor", "2 minor", "1 minor"]  # up to 30, 31-90, 91-180 days
     closed_part = page.split('id="closed"', 1)[1]
     assert "The failover test of 2026-09-19 met the RTO and RPO" in closed_part
-    register = (site_dir / "registers/nonconformities/index.html").read_text()
-    assert all(f'href="../../records/nonconformities/{doc_id.lower()}/"' in register for doc_id in ncs)
+    register = (site_dir / "registers/nonconformities.html").read_text()
+    assert all(f'href="../records/nonconformities/{doc_id.lower()}.html"' in register for doc_id in ncs)
 
 
 def test_example_implementation_page_shows_the_movement_between_two_assessments(built: tuple[Any, Path]) -> None:
@@ -129,7 +129,7 @@ def test_example_implementation_page_shows_the_movement_between_two_assessments(
     data = json.loads((site_dir / "sms.json").read_text())
     assert [a["id"] for a in data["assessments"]] == ["ASM-2025-10", "ASM-2026-11"]
     assert data["assessments"][1]["counts"]["partial"] == 5 and data["assessments"][1]["counts"]["not"] == 0
-    page = (site_dir / "sms/implementation/index.html").read_text()
+    page = (site_dir / "sms/implementation.html").read_text()
     section = page.split('id="gap-assessment"', 1)[1]
     assert "Compared with the first assessment" in section
     row = re.search(r"<td>8 Operation of the service management system</td>(.*?)</tr>", section, re.S)

@@ -52,6 +52,9 @@ log = get_plugin_logger(__name__)
 CSS_URI = "assets/mkdocs-sms/sms.css"
 JS_URI = "assets/mkdocs-sms/sms.js"
 JSON_URI = "sms.json"
+# Search on file:// pages, which Material's offline plugin would otherwise fetch from unpkg.com; its name
+# holds "iframe-worker" so that the offline plugin, seeing one there, adds no other.
+WORKER_URI = "assets/mkdocs-sms/iframe-worker.js"
 # Statuses marked in the navigation, with the tooltip Material shows.
 STATUS_ICONS = {"draft": "Draft: not approved", "review": "In review: not yet approved", "retired": "Retired"}
 
@@ -77,6 +80,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._base: Side | None = None  # the earlier side of the changes page, kept across rebuilds
         self._trend: Trend | None = None
         self._trend_cache = TrendCache()  # the tagged editions analysed, kept across rebuilds
+        self._offline = False  # Material's offline plugin is on: the site is read from disk too
         # What the last build rendered, for a `mkdocs serve` rebuild to reuse while what it shows is
         # unchanged: panels and revision histories by page, with what each was rendered from; the
         # generated pages' content, unfilled and filled.
@@ -117,6 +121,10 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             config.extra_css.append(CSS_URI)
         if JS_URI not in (str(script) for script in config.extra_javascript):  # entries may be {path: ...}
             config.extra_javascript.append(JS_URI)
+        self._offline = _offline(config)
+        if self._offline:
+            polyfills = [str(url) for url in config.extra.get("polyfills") or [] if "iframe-worker" not in str(url)]
+            config.extra["polyfills"] = [*polyfills, WORKER_URI]
         for ref in self.settings.catalogues:
             if ref not in BUILTIN:
                 config.watch.append(str(base_dir / ref))
@@ -216,6 +224,8 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._add(files, config, JSON_URI, json.dumps(render.handbook_json(handbook, self._trend), ensure_ascii=False))
         self._add(files, config, CSS_URI, render.stylesheet())
         self._add(files, config, JS_URI, render.script())
+        if self._offline:
+            self._add(files, config, WORKER_URI, render.frame_worker())
         self._coverage_file = files.get_file_from_path(f"{self.settings.pages_dir}/coverage.md")
         self._generated_files = {
             name.removesuffix(".md"): found
@@ -341,12 +351,15 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         Panels, revision histories and the generated pages' tables are put in place in
         ``on_page_context``, after the search plugin has indexed the content: indexing their markup would
         double the time search takes, and every document is found through its own page anyway. A short
-        line of the document's metadata stays in the indexed content so that search finds it by id or
-        owner.
+        line of the document's metadata stays in the indexed content so that search finds it by id,
+        owner or clause; the coverage page gets one short section per row for search to index, which
+        the filling takes out again.
         """
         if self.handbook is None or self.settings is None:
             return html
         top = render.render_edition(self.settings)
+        if self._coverage_file is not None and page.file.src_uri == self._coverage_file.src_uri:
+            html = render.coverage_search_sections(html, self.handbook)
         if page.file.src_uri in self._page_findings:
             top += render.FINDINGS_MARKER  # filled after indexing: search should not find the findings
         document = self._documents_by_path.get(page.file.src_uri)
@@ -408,6 +421,14 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
     def _links(self, page: Page) -> _PageLinks:
         assert self.handbook is not None
         return _PageLinks(page, self._files_by_id, self._coverage_file, self.handbook, self._generated_files)
+
+
+def _offline(config: MkDocsConfig) -> bool:
+    """Whether Material's offline plugin is on, so that the site will also be opened from disk."""
+    for name, plugin in config.plugins.items():
+        if name.rsplit("/", 1)[-1] == "offline" and getattr(plugin, "config", {}).get("enabled", True):
+            return True
+    return False
 
 
 def _without(nav: list[Any], paths: set[str]) -> list[Any]:

@@ -34,6 +34,8 @@ from mkdocs_sms.text import md_text, slug
 SCHEMA_VERSION = 1
 PLACEHOLDER = "<!-- mkdocs-sms:{} -->"
 PANEL_MARKER = PLACEHOLDER.format("panel")
+# What stands between these two markers is there for search alone (see coverage_search_sections).
+SEARCH_START, SEARCH_END = PLACEHOLDER.format("search"), PLACEHOLDER.format("/search")
 HISTORY_MARKER = PLACEHOLDER.format("history")
 FINDINGS_MARKER = PLACEHOLDER.format("findings")
 BANNERS = {
@@ -115,12 +117,18 @@ def stylesheet() -> str:
 
 
 def script() -> str:
-    """The JavaScript that sorts the register by a column when its header is clicked, and dates a print."""
+    """The JavaScript that sorts the register by a column when its header is clicked, filters the coverage
+    matrix, and dates a print."""
     return _asset("sms.js") + "\n" + _asset("sms-print.js")
 
 
 def _asset(name: str) -> str:
     return (resources.files(__package__) / "templates" / name).read_text("utf-8")
+
+
+def frame_worker() -> str:
+    """The JavaScript that lets Material's search run on a page opened from disk (file://)."""
+    return _asset("iframe-worker.js")
 
 
 # Generated page sources ------------------------------------------------------------------------
@@ -293,6 +301,9 @@ def basis_label(requirement: Requirement) -> str:
 def fill(markdown_html: str, handbook: Handbook, links: Links) -> str:
     """Replace every placeholder in a generated page's HTML with its rendered fragment."""
     html = markdown_html
+    while SEARCH_START in html:
+        start = html.index(SEARCH_START)
+        html = html[:start] + html[html.index(SEARCH_END, start) + len(SEARCH_END) :]
     for name, fragment in _fragments(html, handbook, links):
         html = html.replace(PLACEHOLDER.format(name), fragment)
     return html
@@ -315,7 +326,8 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
                 today=today,
                 deferred=any(counts["deferred"] for _, counts in summaries),
                 level_name=(handbook.settings.implementation or Plan()).level_name,
-            ),
+            )
+            + _coverage_filters(handbook, links, anchors),
         )
     for index, catalogue in enumerate(handbook.catalogues):
         for group in _groups(catalogue):
@@ -493,8 +505,31 @@ def render_search_keys(document: Document) -> str:
     Written as one escaped format string rather than a template: it runs once per page.
     """
     parts = (document.id, document.type or "", f"version {document.version or '—'}", document.status,
-             document.owner or "")  # fmt: skip
+             document.owner or "", *document.clauses)  # fmt: skip
     return f'<p class="sms-search-keys" hidden>{escape(" · ".join(parts))}</p>'
+
+
+def coverage_search_sections(html: str, handbook: Handbook) -> str:
+    """The coverage page's content as search should index it: each requirement row as a section of its
+    own, so that searching a clause number finds the row and leads to it.
+
+    The rows' tables are put in place after search has indexed the page (see ``fill``), so the index
+    would hold only the group headings; these sections stand in for the rows while search reads the
+    page, and ``fill`` takes them out again.
+    """
+    anchors = Anchors(handbook.catalogues)
+    for index, catalogue in enumerate(handbook.catalogues):
+        for group in _groups(catalogue):
+            marker = PLACEHOLDER.format(f"coverage:{index}:{group}")
+            if marker not in html:
+                continue
+            rows = [
+                r for r in handbook.coverage
+                if r.requirement.catalogue == catalogue.name and group_of(r.requirement.clause) == group
+            ]  # fmt: skip
+            sections = _env.get_template("coverage_search.html").render(rows=rows, anchors=anchors)
+            html = html.replace(marker, marker + SEARCH_START + sections + SEARCH_END, 1)
+    return html
 
 
 def render_register(handbook: Handbook, links: Links) -> str:
@@ -533,6 +568,24 @@ def _coverage_group(handbook: Handbook, catalogue: Catalogue, group: str, links:
         rows=rows, first_rows=first_rows, other_clauses=other, catalogue=catalogue, guided=guided,
         document_control=Markup(_env.get_template("document_control.html").render()) if control else "",
         anchors=anchors, links=links, today=handbook.settings.today, **_template_helpers(handbook),
+    )  # fmt: skip
+
+
+# The statuses a reader looks for first: a row no document meets, then one met only by drafts, then one
+# whose documents are past their review or evidence date.
+GAPS = (coverage.MISSING, coverage.DRAFT, coverage.STALE)
+
+
+def _coverage_filters(handbook: Handbook, links: Links, anchors: Anchors) -> str:
+    """The top of the coverage page: the gaps, worst first, and the filters the page's script brings to
+    life (hidden without JavaScript, where every row stays in view)."""
+    gaps = sorted((r for r in handbook.coverage if r.status in GAPS), key=lambda r: GAPS.index(r.status))
+    plan = handbook.settings.implementation or Plan()
+    statuses = [s for s in coverage.STATUSES if any(r.status == s for r in handbook.coverage)]
+    return _env.get_template("coverage_filters.html").render(
+        gaps=gaps, gap_statuses=GAPS, statuses=statuses, phases=list(enumerate(plan.phases)),
+        unphased=any(r.phase is None for r in handbook.coverage) and bool(plan.phases),
+        anchors=anchors, links=links, several=len(handbook.catalogues) > 1, **_template_helpers(handbook),
     )  # fmt: skip
 
 

@@ -1,7 +1,9 @@
-/* mkdocs-sms: sortable tables. A table inside an element with the class "sms-sortable" sorts by a column
-   when its header is clicked, or focused and given Enter or Space; clicking again reverses the order.
-   No dependencies. With Material's instant navigation, pages arrive without a reload, so the tables are
-   set up on every page Material announces through document$; with other themes, once the DOM is ready. */
+/* mkdocs-sms: sortable tables and the coverage page's filters. A table inside an element with the class
+   "sms-sortable" sorts by a column when its header is clicked, or focused and given Enter or Space;
+   clicking again reverses the order. The coverage page's form (gaps only, by status, by phase) shows only
+   the rows that pass. No dependencies. With Material's instant navigation, pages arrive without a reload,
+   so both are set up on every page Material announces through document$; with other themes, once the
+   DOM is ready. */
 (function () {
   "use strict";
 
@@ -79,8 +81,46 @@
     });
   }
 
+  /* Whether a coverage row passes the filters' current values. */
+  function passes(row, form) {
+    var status = row.getAttribute("data-status");
+    var phase = row.getAttribute("data-phase") || "none";
+    var gaps = form.elements.gaps;
+    if (gaps.checked && gaps.getAttribute("data-gaps").split(" ").indexOf(status) < 0) return false;
+    if (form.elements.status.value && form.elements.status.value !== status) return false;
+    var chosen = form.elements.phase ? form.elements.phase.value : "";
+    return !chosen || chosen === phase;
+  }
+
+  /* Show the coverage rows that pass the filters, hide the tables left empty, and say how many show. */
+  function filter(form) {
+    var rows = document.querySelectorAll(".sms-coverage tbody tr[data-status]");
+    var shown = 0;
+    Array.prototype.forEach.call(rows, function (row) {
+      row.hidden = !passes(row, form);
+      if (!row.hidden) shown += 1;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".sms-coverage"), function (box) {
+      box.hidden = !box.querySelector("tbody tr[data-status]:not([hidden])");
+    });
+    var count = form.querySelector(".sms-filters__count");
+    count.textContent = shown === rows.length ? "" : "Showing " + shown + " of " + rows.length + " requirements";
+  }
+
+  /* The coverage page's filters: hidden in the page as built, so that without JavaScript every row shows. */
+  function setUpFilters(form) {
+    if (form.hasAttribute("data-sms-filters")) return;
+    form.setAttribute("data-sms-filters", "");
+    form.hidden = false;
+    form.addEventListener("change", function () { filter(form); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    // The form's values go back to their defaults only after the reset event.
+    form.addEventListener("reset", function () { setTimeout(function () { filter(form); }, 0); });
+  }
+
   function setUpAll() {
     Array.prototype.forEach.call(document.querySelectorAll(".sms-sortable table"), setUp);
+    Array.prototype.forEach.call(document.querySelectorAll("form.sms-filters"), setUpFilters);
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
