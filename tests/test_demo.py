@@ -53,7 +53,7 @@ def test_the_demo_ends_exactly_at_the_example(demo: Path) -> None:
 
 
 def test_a_policy_shows_its_revisions(demo: Path) -> None:
-    page = (demo / "site" / "policies" / "change-management" / "index.html").read_text("utf-8")
+    page = (demo / "site" / "policies" / "change-management.html").read_text("utf-8")
     history = page.split('id="revision-history"', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr>\s*<td>(\d{4}-\d\d-\d\d)</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", history)
     assert [(version, status) for _, version, status in rows] == [
@@ -63,7 +63,7 @@ def test_a_policy_shows_its_revisions(demo: Path) -> None:
 
 
 def test_the_changes_page_shows_a_lived_edition(demo: Path) -> None:
-    changes = (demo / "site" / "sms" / "changes" / "index.html").read_text("utf-8")
+    changes = (demo / "site" / "sms" / "changes.html").read_text("utf-8")
     text = _text(changes)
     summary = re.search(r"Compared with 2026\.06 \(\w+\): (\d+) added, (\d+) changed, 1 renamed, 1 retired", text)
     assert summary is not None and int(summary.group(1)) > 0 and int(summary.group(2)) > 0, text[:400]

@@ -93,7 +93,7 @@ def row_line(sheets: list[str], doc_id: str) -> str:
 def test_the_coverage_matrix_prints_on_a_few_sheets_without_its_guidance(
     browser: Browser, handbook: Handbook, tmp_path: Path
 ) -> None:
-    sheets = print_page(browser, handbook, "sms/coverage/", tmp_path / "coverage.pdf", "print-coverage")
+    sheets = print_page(browser, handbook, "sms/coverage.html", tmp_path / "coverage.pdf", "print-coverage")
     assert len(sheets) <= COVERAGE_SHEETS
     text = "\n".join(sheets)
     # Material opens every <details> before printing; the guidance stays off the paper all the same.
@@ -108,7 +108,7 @@ def test_the_coverage_matrix_prints_on_a_few_sheets_without_its_guidance(
 def test_the_register_prints_every_column_of_every_document(
     browser: Browser, handbook: Handbook, tmp_path: Path
 ) -> None:
-    sheets = print_page(browser, handbook, "sms/register/", tmp_path / "register.pdf", "print-register")
+    sheets = print_page(browser, handbook, "sms/register.html", tmp_path / "register.pdf", "print-register")
     headers = header_line(REGISTER_COLUMNS)
     # The column headers repeat at the top of every sheet the table runs over.
     assert all(headers.search(sheet) for sheet in sheets), "a sheet of the register has no column headers"
@@ -123,7 +123,7 @@ def test_the_register_prints_every_column_of_every_document(
 
 
 def test_the_review_schedule_prints_every_column(browser: Browser, handbook: Handbook, tmp_path: Path) -> None:
-    sheets = print_page(browser, handbook, "sms/reviews/", tmp_path / "reviews.pdf")
+    sheets = print_page(browser, handbook, "sms/reviews.html", tmp_path / "reviews.pdf")
     text = "\n".join(sheets)
     page = browser.page
     rows: list[list[str]] = page.locator(".sms-reviews tbody tr").evaluate_all(
@@ -139,7 +139,7 @@ def test_the_review_schedule_prints_every_column(browser: Browser, handbook: Han
 
 
 # The changes page of the example has no table: it is built without an earlier edition to compare with.
-@pytest.mark.parametrize("path", ["sms/implementation/", "sms/audit/", "sms/nonconformities/"])
+@pytest.mark.parametrize("path", ["sms/implementation.html", "sms/audit.html", "sms/nonconformities.html"])
 def test_the_other_generated_pages_print_every_column(
     browser: Browser, handbook: Handbook, tmp_path: Path, path: str
 ) -> None:
@@ -185,14 +185,15 @@ def test_without_the_plugins_script_every_sheet_still_says_uncontrolled_when_pri
 
 
 def test_a_generated_page_carries_no_controlled_copy_line(browser: Browser, handbook: Handbook, tmp_path: Path) -> None:
-    sheets = print_page(browser, handbook, "sms/reviews/", tmp_path / "reviews.pdf")
+    sheets = print_page(browser, handbook, "sms/reviews.html", tmp_path / "reviews.pdf")
     assert "Uncontrolled when printed" not in "".join(sheets)
 
 
 def doc_path(handbook: Handbook, doc_id: str) -> str:
-    """The site path of a document's page."""
-    source = handbook.document(doc_id)["path"]
-    return source.removesuffix(".md") + "/"
+    """The site path of a document's page: the example is built for reading from disk (no directory
+    URLs, as Material's offline plugin sets), the small handbooks with directory URLs."""
+    source = handbook.document(doc_id)["path"].removesuffix(".md")
+    return f"{source}.html" if (handbook.site_dir / f"{source}.html").exists() else f"{source}/"
 
 
 # A long revision history: rows stay whole, the headers repeat --------------------------------------

@@ -46,7 +46,7 @@ def test_the_home_page_names_every_generated_page_and_counts_them() -> None:
 
 @pytest.mark.slow  # builds the whole example handbook
 def test_generated_pages_name_catalogues_by_title_and_use_no_configuration_words(example: Path) -> None:
-    pages = sorted(example.glob("sms/*/index.html"))
+    pages = sorted(example.glob("sms/*.html"))
     assert len(pages) == 7
     for page in pages:
         text = page.read_text("utf-8")
@@ -54,9 +54,9 @@ def test_generated_pages_name_catalogues_by_title_and_use_no_configuration_words
         assert "iso20000-1:2018" not in content, page
         for word in CONFIGURATION_WORDS:
             assert word not in html.unescape(content), (page, word)
-    coverage = (example / "sms/coverage/index.html").read_text("utf-8")
+    coverage = (example / "sms/coverage.html").read_text("utf-8")
     assert "<strong>ISO/IEC 20000-1:2018 service management system requirements</strong>: 71 of 71" in coverage
-    implementation = (example / "sms/implementation/index.html").read_text("utf-8")
+    implementation = (example / "sms/implementation.html").read_text("utf-8")
     assert "Progress per phase of ISO/IEC 20000-1:2018 service management system requirements" in implementation
 
 
@@ -75,13 +75,13 @@ def _named(cell: str) -> list[tuple[str, str]]:
 def test_documents_are_shown_with_their_titles(example: Path) -> None:
     data: dict[str, Any] = json.loads((example / "sms.json").read_text("utf-8"))
     titles = {d["id"]: d["title"] for d in data["documents"]}
-    coverage = (example / "sms/coverage/index.html").read_text("utf-8")
+    coverage = (example / "sms/coverage.html").read_text("utf-8")
     cells = _documents_cells(coverage)
     assert len(cells) == len(data["coverage"])
     for cell, row in zip(cells, data["coverage"], strict=True):
         assert _named(cell) == [(doc_id, titles[doc_id]) for doc_id in row["documents"]], row["clause"]
     # The panel of the change management policy: what it relates to and what refers to it, by title too.
-    panel = (example / "policies/change-management/index.html").read_text("utf-8")
+    panel = (example / "policies/change-management.html").read_text("utf-8")
     related = panel[panel.index("<dt>Related</dt>") : panel.index("<dt>Referenced by</dt>")]
     assert ("PRC-CHG-01", "Change management process") in _named(related)
     referenced = panel[panel.index("<dt>Referenced by</dt>") : panel.index("</dl>")]
