@@ -109,12 +109,22 @@ class Anchors:
 
 def stylesheet() -> str:
     """The CSS for panels, badges and tables."""
-    return (resources.files(__package__) / "templates" / "sms.css").read_text("utf-8")
+    return template_text("sms.css")
 
 
 def script() -> str:
     """The JavaScript that sorts the register by a column when its header is clicked."""
-    return (resources.files(__package__) / "templates" / "sms.js").read_text("utf-8")
+    return template_text("sms.js")
+
+
+def template(name: str) -> jinja2.Template:
+    """The shipped (or overriding) template ``name``, for outputs made outside a build (the PDF pack)."""
+    return _env.get_template(name)
+
+
+def template_text(name: str) -> str:
+    """The text of the shipped file ``name`` of the templates folder (a stylesheet)."""
+    return (resources.files(__package__) / "templates" / name).read_text("utf-8")
 
 
 # Generated page sources ------------------------------------------------------------------------
