@@ -17,6 +17,7 @@ from typing import TextIO
 from mkdocs_sms import __version__
 from mkdocs_sms.adopt import AdoptError, adopt, format_report
 from mkdocs_sms.analysis.audience import published
+from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.authoring import (
     STARTER_CONFIG,
     STARTER_GITIGNORE,
@@ -39,10 +40,12 @@ from mkdocs_sms.catalogue import BUILTIN, CatalogueError, accepted_refs, catalog
 from mkdocs_sms.catalogue.parse import advice, read_catalogue
 from mkdocs_sms.catalogue.schema import catalogue_schema
 from mkdocs_sms.load import compare_sides, load_configuration, load_project_handbook, load_side
+from mkdocs_sms.model import frontmatter
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import json_schema
 from mkdocs_sms.options import DEFAULT_TYPES
 from mkdocs_sms.read.baseline import baseline_path, baseline_text
+from mkdocs_sms.read.files import OutsideLink, read_inside
 from mkdocs_sms.read.git import GitError
 from mkdocs_sms.read.mkdocs_yml import Project, plugin_options
 from mkdocs_sms.render import handbook_json
@@ -51,6 +54,15 @@ from mkdocs_sms.report.check import failed, format_github, format_markdown, form
 from mkdocs_sms.report.diff import diff_json
 from mkdocs_sms.report.export import TABLES, write_csv, write_xlsx
 from mkdocs_sms.report.output import OutputError, write_file
+from mkdocs_sms.report.pack import (
+    INSTALL_HINT,
+    PackDocument,
+    PackUnavailable,
+    choose,
+    load_weasyprint,
+    pack_html,
+    write_pdf,
+)
 from mkdocs_sms.settings import Settings, SettingsError
 from mkdocs_sms.text import one_line
 
@@ -386,8 +398,19 @@ def cmd_baseline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``mkdocs-sms export``: the register and the coverage matrix for spreadsheets."""
-    _, handbook = load_project_handbook(Path(args.config_file))
+    """``mkdocs-sms export``: the register and the coverage matrix for spreadsheets, or the PDF pack."""
+    if args.format != "pdf" and (args.types or args.documents):
+        err.write("mkdocs-sms: error: --types and --documents choose the documents of a PDF pack (--format pdf)\n")
+        return EXIT_UNUSABLE
+    if args.format == "pdf":
+        if not args.output and out.isatty():
+            err.write("mkdocs-sms: error: a PDF is binary; give --output FILE (or redirect the output)\n")
+            return EXIT_UNUSABLE
+        load_weasyprint()  # before the handbook is read: without it, say so at once
+        if args.output and not Path(args.output).parent.is_dir():
+            folder = Path(args.output).parent
+            raise OutputError(f"cannot write {args.output}: folder {folder} does not exist")
+    project, handbook = load_project_handbook(Path(args.config_file))
     if args.audience is not None:
         if args.audience not in handbook.settings.classifications:
             allowed = ", ".join(handbook.settings.classifications)
@@ -395,6 +418,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         handbook = replace(handbook, settings=replace(handbook.settings, audience=args.audience))
     # Auditors and customers get what the edition for that audience shows, no more.
     handbook = published(handbook)
+    if args.format == "pdf":
+        return _export_pdf(args, project, handbook, out, err)
     if args.format == "xlsx":
         if not args.output and out.isatty():
             err.write("mkdocs-sms: error: an xlsx workbook is binary; give --output FILE (or redirect the output)\n")
@@ -418,6 +443,44 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.output:
         err.write(f"Wrote {args.output}\n")
     return EXIT_OK
+
+
+def _export_pdf(args: argparse.Namespace, project: Project, handbook: Handbook, out: TextIO, err: TextIO) -> int:
+    """``mkdocs-sms export --format pdf``: the controlled documentation pack of the audience's documents."""
+    types = [name for value in args.types or () for name in value.split(",") if name]
+    ids = [doc_id for value in args.documents or () for doc_id in value.split(",") if doc_id]
+    documents, problems = choose(handbook, types, ids)
+    if problems:
+        for problem in problems:
+            err.write(f"mkdocs-sms: error: {one_line(problem)}\n")
+        return EXIT_UNUSABLE
+    scope = next((item.documents for item in handbook.readiness.pack if item.title == "Scope of the SMS"), ())
+    pack = pack_html(
+        handbook,
+        [PackDocument(doc, _body(project, doc.path)) for doc in documents],
+        organisation=project.site_name or "Service management system",
+        docs_dir=project.docs_dir,
+        markdown_extensions=project.markdown_extensions,
+        scope_bodies={doc.id: _body(project, doc.path) for doc in scope},
+    )
+    for note in pack.notes:
+        err.write(f"mkdocs-sms: note: {note}\n")
+    pdf = write_pdf(pack.html, project.docs_dir)
+    if args.output:
+        write_file(Path(args.output), pdf)
+        err.write(f"Wrote {args.output}: {len(documents)} documents, audience {handbook.settings.audience}\n")
+    else:
+        out.flush()
+        getattr(out, "buffer", sys.stdout.buffer).write(pdf)
+    return EXIT_OK
+
+
+def _body(project: Project, path: str) -> str:
+    """The Markdown after the front-matter of the page at ``path`` ('' when it cannot be read: SMS009)."""
+    try:
+        return frontmatter.split(frontmatter.decode(read_inside(project.docs_dir, path))).body
+    except (OSError, OutsideLink, frontmatter.UnreadableText):
+        return ""
 
 
 def _config_file_option(parser: argparse.ArgumentParser) -> None:
@@ -571,15 +634,23 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.set_defaults(handler=cmd_baseline)
     export = commands.add_parser(
         "export",
-        help="write the document register and coverage matrix as CSV or xlsx",
+        help="write the document register and coverage matrix as CSV or xlsx, or a PDF pack",
         description="Write the document register and the coverage matrix for auditors who work in "
-        "spreadsheets: xlsx has both as sheets; csv writes one table (--table).",
+        "spreadsheets: xlsx has both as sheets; csv writes one table (--table). pdf writes a controlled "
+        "documentation pack for a certification body: cover, register, coverage matrix and the documents "
+        f"(--types, --documents), with bookmarks and page numbers; it needs {INSTALL_HINT}.",
     )
-    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument("--format", choices=("csv", "xlsx", "pdf"), default="csv")
     export.add_argument("--table", choices=TABLES, default="register", help="csv only: which table (default: register)")
     export.add_argument("--output", metavar="FILE", help="default: standard output")
     export.add_argument(
         "--audience", metavar="CLASSIFICATION", help="export documents up to this classification (default: audience)"
+    )
+    export.add_argument(
+        "--types", nargs="+", metavar="TYPE", help="pdf only: the documents of these types (default: all)"
+    )
+    export.add_argument(
+        "--documents", nargs="+", metavar="ID", help="pdf only: these documents (default: all of the types)"
     )
     _config_file_option(export)
     export.set_defaults(handler=cmd_export)
@@ -605,7 +676,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         # The reader went away (`mkdocs-sms schema | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except (SettingsError, CatalogueError, GitError, OutputError, AdoptError) as exc:
+    except (SettingsError, CatalogueError, GitError, OutputError, AdoptError, PackUnavailable) as exc:
         # The configuration, a catalogue, a ref, git or an output file cannot be used: say why, exit 2.
         err.write(f"mkdocs-sms: error: {exc}\n")
         return EXIT_UNUSABLE

@@ -21,12 +21,12 @@ from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_sms import render
 from mkdocs_sms.analysis.audience import (
-    WITHHELD_TEXT,
     published,
     published_changes,
     published_trend,
     unlink,
     withheld_attachments,
+    withheld_reference,
 )
 from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.compare import Side
@@ -326,8 +326,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         """``[[ID]]`` as a Markdown link to the document's source file, which MkDocs then resolves."""
         target = self._files_by_id.get(ref)
         if ref in self._withheld_ids:
-            # Plain text, naming neither the id nor the title of a document this audience may not see.
-            return md_cell(text.strip()) if text and text.strip() else WITHHELD_TEXT
+            return withheld_reference(text)
         if target is None or self.handbook is None:
             return f"[[{ref}{'|' + text if text else ''}]]"  # reported as SMS008; left as written
         label = text.strip() if text else self.handbook.by_id[ref].title

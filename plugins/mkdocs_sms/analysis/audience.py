@@ -23,6 +23,7 @@ from mkdocs_sms.model.defaults import META_FILE
 from mkdocs_sms.model.document import Document, Page
 from mkdocs_sms.read.git import History
 from mkdocs_sms.rules import apply_severities, sort_key
+from mkdocs_sms.text import md_cell
 
 # What a [[ID]] link without text to a withheld document reads.
 WITHHELD_TEXT = "(a document not published in this edition)"
@@ -31,6 +32,12 @@ _LINK = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*<?([^)\s>]*)>?(
 
 # Coverage findings name the documents meeting a row; for a view they are made again from its rows.
 _COVERAGE_CODES = {"SMS101", "SMS102", "SMS103", "SMS104", "SMS105"}
+
+
+def withheld_reference(text: str | None) -> str:
+    """Markdown for ``[[ID]]`` or ``[[ID|text]]`` naming a withheld document: its custom text, or
+    :data:`WITHHELD_TEXT`; plain text naming neither the id nor the title."""
+    return md_cell(text.strip()) if text and text.strip() else WITHHELD_TEXT
 
 
 def withheld(handbook: Handbook) -> list[Page]:

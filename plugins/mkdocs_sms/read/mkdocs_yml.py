@@ -67,6 +67,9 @@ class Project:
     repo_url: str | None = None
     site_url: str | None = None
     use_directory_urls: bool = True
+    site_name: str = ""
+    # The Markdown extensions as (name, options), in the order written; the PDF pack converts with them.
+    markdown_extensions: tuple[tuple[str, Mapping[str, Any]], ...] = ()
 
     def page_url(self, path: str) -> str | None:
         """The address of the page built from ``path`` (relative to docs_dir), when site_url is set."""
@@ -108,6 +111,8 @@ def load_project(config_file: Path) -> Project:
         repo_url=repo_url if isinstance(repo_url, str) else None,
         site_url=site_url if isinstance(site_url, str) and site_url else None,
         use_directory_urls=data.get("use_directory_urls", True) is not False,
+        site_name=str(data.get("site_name") or ""),
+        markdown_extensions=tuple(_named_entries(data.get("markdown_extensions"))),
     )  # fmt: skip
 
 
@@ -163,18 +168,29 @@ def load_config_data(config_file: Path, seen: tuple[Path, ...] = ()) -> dict[str
     return merged
 
 
-def _plugin_options(plugins: Any) -> tuple[dict[str, Any], bool]:
-    """The options of the ``sms`` plugin, and whether it is listed."""
+def _entries(items: Any) -> list[tuple[str, Any]]:
+    """(name, options) of a list of plugins or Markdown extensions as MkDocs accepts it: a mapping, or a
+    list of names and one-key mappings; anything else is left out."""
+    if isinstance(items, dict):
+        return [(str(name), options) for name, options in items.items()]
     entries: list[tuple[str, Any]] = []
-    if isinstance(plugins, dict):
-        entries = list(plugins.items())
-    elif isinstance(plugins, list):
-        for item in plugins:
+    if isinstance(items, list):
+        for item in items:
             if isinstance(item, str):
                 entries.append((item, {}))
             elif isinstance(item, dict) and len(item) == 1:
                 entries.extend(item.items())
-    for name, options in entries:
+    return entries
+
+
+def _named_entries(items: Any) -> list[tuple[str, Mapping[str, Any]]]:
+    """The Markdown extensions as (name, options), options {} when none or not a mapping."""
+    return [(name, options if isinstance(options, dict) else {}) for name, options in _entries(items)]
+
+
+def _plugin_options(plugins: Any) -> tuple[dict[str, Any], bool]:
+    """The options of the ``sms`` plugin, and whether it is listed."""
+    for name, options in _entries(plugins):
         if name == "sms":
             if options is None:
                 return {}, True

@@ -113,22 +113,28 @@ class Anchors:
 
 def stylesheet() -> str:
     """The CSS for panels, badges and tables, on screen and on paper."""
-    return _asset("sms.css") + "\n" + _asset("sms-print.css")
+    return template_text("sms.css") + "\n" + template_text("sms-print.css")
 
 
 def script() -> str:
     """The JavaScript that sorts the register by a column when its header is clicked, filters the coverage
     matrix, and dates a print."""
-    return _asset("sms.js") + "\n" + _asset("sms-print.js")
-
-
-def _asset(name: str) -> str:
-    return (resources.files(__package__) / "templates" / name).read_text("utf-8")
+    return template_text("sms.js") + "\n" + template_text("sms-print.js")
 
 
 def frame_worker() -> str:
     """The JavaScript that lets Material's search run on a page opened from disk (file://)."""
-    return _asset("iframe-worker.js")
+    return template_text("iframe-worker.js")
+
+
+def template(name: str) -> jinja2.Template:
+    """The shipped (or overriding) template ``name``, for outputs made outside a build (the PDF pack)."""
+    return _env.get_template(name)
+
+
+def template_text(name: str) -> str:
+    """The text of the shipped file ``name`` of the templates folder (a stylesheet, a script)."""
+    return (resources.files(__package__) / "templates" / name).read_text("utf-8")
 
 
 # Generated page sources ------------------------------------------------------------------------
