@@ -3,6 +3,7 @@ git repositories; SMS206, SMS207 and SMS208; the evidence on the panel, in the r
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -263,3 +264,20 @@ def test_the_ci_recipe_writes_trailers_that_evidence_the_merge(tmp_path: Path) -
     bad = subprocess.run(["sh", str(script), "add", str(message)], input="just a name\n", text=True,
                          capture_output=True, cwd=site.root, check=False)  # fmt: skip
     assert bad.returncode == 2 and "'just a name' is not 'Name <email>'" in bad.stderr
+
+
+def test_an_audience_build_publishes_the_evidence_of_its_documents_only(tmp_path: Path) -> None:
+    site = handbook(tmp_path / "repo", {"evidence": "trailer"})
+    site.write(
+        "policies/change.md",
+        policy("1.0", "approved").replace("type: policy\n", "type: policy\nclassification: public\n"),
+    )
+    sha = commit(site.root, f"Approve\n\nApproved-by: {BOB}")
+    write_config(site.root, {"history": True, "audience": "public", "approvals": {"evidence": "trailer"}})
+    result = run_build(site.config_file)
+    assert result.ok, result.error
+    data = json.loads(site.site_file("sms.json"))
+    assert [(d["id"], d["approval_evidence"]) for d in data["documents"]] == [
+        ("POL-CHG-01", f"trailer in commit {sha[:7]} by Bob Boss on 2026-02-01")
+    ]
+    assert not [f for f in data["findings"] if f["code"] == "SMS206"]
