@@ -37,6 +37,9 @@ mkdocs-git-revision-date-localized-plugin instead (``pip install -e '.[bench]'``
 plain build of the same repository; then the build with the plugin again, with a tag 100 commits back, so
 that the "what changed" page reads and analyses that edition and compares it with this one.
 
+With ``--approvals`` it times ``mkdocs-sms check`` of the history repository (2,000 documents, 200 commits,
+every other one with an ``Approved-by:`` trailer) with ``approvals: {evidence: any}`` and without.
+
 With ``--diff`` it times ``mkdocs-sms diff`` between two refs of a 2,000-document handbook in which a
 branch revises 50 documents.
 
@@ -55,7 +58,7 @@ Everything measured is written to ``results.md`` (the tables) and ``results.json
 output folder after each table, and each ``mkdocs serve`` log to ``serve-*.log``.
 
 Usage: ``python benchmarks/run.py [--sizes 100 500 2000 5000] [--repeat 5] [--repeat-large 3] [--memory]
-[--serve] [--edits 12] [--navigation] [--history] [--diff] [--trend] [--profile 2000] [--out DIR]``.
+[--serve] [--edits 12] [--navigation] [--history] [--diff] [--approvals] [--trend] [--profile 2000] [--out DIR]``.
 """
 
 from __future__ import annotations
@@ -479,9 +482,10 @@ def measure_navigation(size: int, work: Path, repeat: int) -> dict[str, float]:
 # Git history and diff ----------------------------------------------------------------------------------
 
 
-def write_history_repo(root: Path, size: int, commits: int) -> None:
+def write_history_repo(root: Path, size: int, commits: int, trailers: bool = False) -> None:
     """A git repository: the handbook of ``size`` documents, then ``commits - 1`` commits that each
-    revise ten documents (a new version and a changed paragraph), one day apart."""
+    revise ten documents (a new version and a changed paragraph), one day apart; with ``trailers``, every
+    other one says who approved it in an ``Approved-by:`` trailer."""
     write_handbook(root, size, with_plugin=False)
     rng = random.Random(commits)
     files = sorted((root / "docs").rglob("doc-*.md"))
@@ -498,7 +502,8 @@ def write_history_repo(root: Path, size: int, commits: int) -> None:
         for path in rng.sample(files, 10):
             text = re.sub(r"^version: .*$", f"version: '{number}.0'", path.read_text(), count=1, flags=re.M)
             path.write_text(text + f"\nRevised in change {number}.\n")
-        commit(f"Change {number}", number)
+        approval = "\n\nApproved-by: Rita Reviewer <rita@example.org>" if trailers and number % 2 else ""
+        commit(f"Change {number}{approval}", number)
     subprocess.run(["git", "gc", "-q"], cwd=root, env=GIT_ENV, check=True)
     configs: dict[str, list[object]] = {
         "plain": ["search"],
@@ -540,6 +545,26 @@ def measure_history(size: int, commits: int, work: Path, repeat: int) -> dict[st
     subprocess.run(["git", "tag", "-d", "edition"], cwd=root, env=GIT_ENV, check=True, capture_output=True)
     result["sms-changes"] = statistics.median(changes)
     return result
+
+
+APPROVALS = {"evidence": "any", "approvers": {"Managing Director": ["rita@example.org"]}}
+
+
+def measure_approvals(size: int, commits: int, work: Path, repeat: int) -> dict[str, float]:
+    """``mkdocs-sms check`` of a ``size``-document repository of ``commits`` commits, with approval evidence
+    (``evidence: any``: trailers, signatures and tags) and without, alternating."""
+    root = work / f"approvals-{size}"
+    write_history_repo(root, size, commits, trailers=True)
+    with_approvals = {"sms": {**SMS_PLUGIN["sms"], "approvals": APPROVALS}}
+    config = yaml.safe_load((root / "mkdocs-sms.yml").read_text())
+    config["plugins"] = ["search", with_approvals]
+    (root / "mkdocs-approvals.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    times: dict[str, list[float]] = {"sms": [], "approvals": []}
+    for _ in range(repeat):
+        for name in times:
+            check = [str(BIN / "mkdocs-sms"), "check", "-f", f"mkdocs-{name}.yml", "--format", "json"]
+            times[name].append(timed(check, root).seconds)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def write_trend_repo(root: Path, size: int, tags: int) -> None:
@@ -769,6 +794,9 @@ def main() -> None:
     )
     parser.add_argument("--diff", action="store_true", help="also time mkdocs-sms diff (2,000 documents, 50 changed)")
     parser.add_argument(
+        "--approvals", action="store_true", help="also time check with approval evidence (2,000 documents, 200 commits)"
+    )
+    parser.add_argument(
         "--trend", action="store_true", help="also time the trend over 20 tags (2,000 documents, 20 tagged commits)"
     )
     parser.add_argument(
@@ -905,6 +933,12 @@ def main() -> None:
         seconds = measure_diff(2000, 50, args.out, min(args.repeat, 3))
         report.add(["", "| `mkdocs-sms diff`, 2,000 documents, 50 changed | time |", "| --- | ---: |",
                        f"| between two refs (`--base main --head change`) | {seconds:.2f} s |"])  # fmt: skip
+    if args.approvals:
+        timing = measure_approvals(2000, 200, args.out, min(args.repeat, 3))
+        report.add(["", "| documents, commits | `mkdocs-sms check` | with `approvals: {evidence: any}` | ratio |",
+                    "| ---: | ---: | ---: | ---: |",
+                    f"| 2,000, 200 | {timing['sms']:.2f} s | {timing['approvals']:.2f} s "
+                    f"| {timing['approvals'] / timing['sms']:.2f} |"])  # fmt: skip
     if args.trend:
         trend = measure_trend(2000, 20, args.out, min(args.repeat, 3))
         extra = trend["sms"] - trend["notrend"]

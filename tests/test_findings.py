@@ -86,8 +86,8 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, int | None, str]] = {
 }  # fmt: skip
 
 
-# Codes that need a git repository are triggered in test_history.py and test_diff.py.
-GIT_CODES = {"SMS201", "SMS202", "SMS204", "SMS205"}
+# Codes that need a git repository are triggered in test_history.py, test_diff.py and test_approvals.py.
+GIT_CODES = {"SMS201", "SMS202", "SMS204", "SMS205", "SMS206", "SMS207", "SMS208"}
 # Codes of the implementation plan and evidence freshness are triggered in test_implementation.py.
 PLAN_CODES = {"SMS104", "SMS105", "SMS106", "SMS108"}
 # Rows no phase names (SMS111, info) are reported in test_levels.py.

@@ -13,12 +13,15 @@ from pathlib import Path
 
 import pathspec
 
+from mkdocs_sms.analysis.approvals import approval_tag
 from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.compare import Diff, Side, compare, reapprovals
-from mkdocs_sms.analysis.handbook import Handbook, PageCache, analyse
+from mkdocs_sms.analysis.handbook import Handbook, PageCache, analyse, version_commit
 from mkdocs_sms.analysis.trend import NOW, Point, Trend, point
 from mkdocs_sms.catalogue import Catalogue
+from mkdocs_sms.model import frontmatter
 from mkdocs_sms.read.baseline import load_baseline
+from mkdocs_sms.read.evidence import GitEvidence, read_evidence
 from mkdocs_sms.read.git import GitError, History, default_ref, read_history, read_tags, repository, resolve_commit
 from mkdocs_sms.read.mkdocs_yml import Project, load_project
 from mkdocs_sms.read.snapshot import Snapshot, at_commits, at_ref, of_project
@@ -43,11 +46,43 @@ def load_handbook(
 ) -> Handbook:
     """Analyse ``snapshot``; with ``git_dir`` (docs_dir) and ``history`` enabled, with the git history of
     its pages (``previous`` is reused while HEAD and the pages are unchanged)."""
-    history = None
+    history = evidence = None
     if git_dir is not None and settings.history:
         history = read_history(git_dir, list(snapshot.pages), previous)
+        if settings.approvals.enabled and not history.unavailable and history.head:
+            evidence = _evidence(git_dir, snapshot, history, settings)
     baseline, problems = load_baseline(settings)
-    return analyse(snapshot, settings, catalogues, history=history, baseline=baseline, notes=problems, cache=cache)
+    return analyse(
+        snapshot, settings, catalogues, history=history, baseline=baseline, notes=problems, cache=cache,
+        evidence=evidence,
+    )  # fmt: skip
+
+
+_TAG_KEYS = ("id", "version", "status")
+
+
+def _evidence(git_dir: Path, snapshot: Snapshot, history: History, settings: Settings) -> GitEvidence:
+    """What git holds to prove the approvals of the approved documents: their approval commits come from
+    the history pass, the names of their approval tags from the pages (a fixed number of git processes)."""
+    commits, tags = set(), set()
+    for revisions in history.revisions.values():
+        approved_at = version_commit(revisions, revisions[0].version) if revisions else None
+        if approved_at is not None:
+            commits.add(approved_at.commit)
+    if settings.approvals.signatures:
+        for raw in snapshot.pages.values():
+            try:
+                document_id, version, status = frontmatter.quick_values(frontmatter.decode(raw), _TAG_KEYS)
+            except frontmatter.UnreadableText:
+                continue
+            if status == "approved" and document_id and version:
+                tags.add(approval_tag(document_id, version))
+    try:
+        root, _ = repository(git_dir)
+    except GitError as exc:
+        return GitEvidence(unavailable=str(exc))
+    assert history.head is not None
+    return read_evidence(root, history.head, commits, tags, settings.approvals.signatures)
 
 
 def load_project_handbook(config_file: Path, with_history: bool = True) -> tuple[Project, Handbook]:

@@ -66,6 +66,8 @@ OPTIONS: tuple[Option, ...] = (
            "the ISO/IEC 20000-5 plan: phases, level names, baseline file (below)"),
     Option("audit_preparation", (dict,), None,
            "audit date, evidence window and audit cycle of the audit page (below)"),
+    Option("approvals", (dict,), None,
+           'approval evidence in git: evidence, required, approvers, types (see "Approval evidence")'),
 )  # fmt: skip
 
 # Option name -> default, in the order the README documents them.

@@ -53,6 +53,9 @@ Code = Literal[
     "SMS203",
     "SMS204",
     "SMS205",
+    "SMS206",
+    "SMS207",
+    "SMS208",
     "SMS301",
     "SMS302",
     "SMS303",
@@ -392,6 +395,54 @@ _RULES = (
         "document in the same change is no finding.",
         example="""
             A pull request deletes `docs/procedures/major-incident.md`, the only procedure citing 8.6.1.
+        """,
+    ),
+    Rule(
+        "SMS206",
+        Severity.WARNING,
+        "an approval has no evidence in git (trailer, signature or signed tag), when approval evidence is configured",
+        "approved_by and approved_on are text anyone can type; an auditor checking 7.5.3 asks how the organisation "
+        "knows the named person approved this content. The commit, merge or tag that records the approval is that "
+        "evidence.",
+        "Merge the approval with an Approved-by trailer naming the approver and their email "
+        "(examples/ci/approved-by-trailers.sh writes them from a pull request's approvals), sign the approval commit, "
+        "or push a signed tag named approve/ID/version (e.g. approve/POL-CHG-01/2.1).",
+        details="Only with `approvals: {evidence: trailer|signature|any}`. The approval commit is the one that set "
+        "the current version as approved (as for SMS201); a trailer counts on it or on the merge that brought it "
+        "into the first-parent line. With `approvals: {required: true}` the finding is an error. Not reported "
+        "when the git history is unavailable (SMS202).",
+        example="""
+            `POL-CHG-01` version `"2.1"` was approved in a commit pushed straight to main: no trailer, no signature,
+            no tag `approve/POL-CHG-01/2.1`.
+        """,
+    ),
+    Rule(
+        "SMS207",
+        Severity.ERROR,
+        "the approval evidence names someone not authorised to approve this type",
+        "Evidence that the wrong person approved a document is evidence of a control failure, not of approval.",
+        "Have an approver of the document's role approve it again (a new trailer, signature or tag), or correct "
+        "'approvers' / 'types' in the 'approvals' option if the person should be an approver.",
+        details="Only when `approvals.approvers` is configured. The roles that may approve a document are those "
+        "of its type in `approvals.types` (else every role), narrowed to the role `approved_by` names when it is "
+        "one of them; an identity is an email, compared without regard to case.",
+        example="""
+            `approvals: {approvers: {SMS Steering Group: [cio@example.org]}, types: {policy: [SMS Steering Group]}}`
+            and a policy merged with `Approved-by: Dev One <dev1@example.org>`.
+        """,
+    ),
+    Rule(
+        "SMS208",
+        Severity.WARNING,
+        "the only approver is the author of the approved change",
+        "Approving one's own change is no independent review: segregation of duties asks for a second person.",
+        "Have someone other than the author approve the change (a second Approved-by trailer or a signed tag by "
+        "another approver).",
+        details="The evidence names one identity, and it is the email of an author of the approved text: a commit of "
+        "the current version up to its approval (the approval commit itself only when it changed the text).",
+        example="""
+            Ann writes her own procedure, commits `status: approved` and merges it with
+            `Approved-by: Ann <ann@example.org>`.
         """,
     ),
     Rule(

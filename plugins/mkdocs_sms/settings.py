@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mkdocs_sms.analysis.approvals import ApprovalRules, parse_rules
 from mkdocs_sms.analysis.implementation import Plan, check_plan, parse_plan
 from mkdocs_sms.analysis.readiness import Preparation, parse_preparation
 from mkdocs_sms.catalogue import Catalogue, load_catalogues
@@ -62,6 +63,7 @@ class Settings:
     trend_limit: int = 20
     # Whether pages show their findings: None leaves it to the face (the plugin shows them under `serve`).
     show_findings: bool | None = None
+    approvals: ApprovalRules = field(default_factory=ApprovalRules)
 
     statuses: tuple[str, ...] = STATUSES
     states: tuple[str, ...] = STATES
@@ -121,6 +123,7 @@ class Settings:
             preparation = parse_preparation(values["audit_preparation"])
         except ValueError as exc:
             raise SettingsError(f"option 'audit_preparation': {exc}") from None
+        approvals = _approvals(values["approvals"], base_dir)
         trend_limit = values["trend_limit"]
         if not isinstance(trend_limit, int) or isinstance(trend_limit, bool) or trend_limit < 0:
             raise SettingsError("option 'trend_limit' must be a whole number of tags, e.g. 20 (0: no trend)")
@@ -155,6 +158,7 @@ class Settings:
             trend_tags=values["trend_tags"],
             trend_limit=trend_limit,
             show_findings=values["show_findings"],
+            approvals=approvals,
         )
 
     def rank(self, classification: str | None) -> int:
@@ -210,6 +214,22 @@ def resolve_today(configured: object, environ: Mapping[str, str] = os.environ) -
         except (ValueError, OverflowError, OSError):
             raise SettingsError(f"SOURCE_DATE_EPOCH '{epoch}' is not a Unix timestamp") from None
     return dt.date.today()
+
+
+def _approvals(value: object, base_dir: Path) -> ApprovalRules:
+    """The ``approvals`` option, with the approvers file read when ``approvers`` names one."""
+    text = None
+    named = value.get("approvers") if isinstance(value, Mapping) else None
+    if isinstance(named, str):
+        try:
+            text = (base_dir / named).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"option 'approvals': the approvers file {named} cannot be read: {exc}") from None
+    try:
+        return parse_rules(value, text)
+    except ValueError as exc:
+        where = f" (approvers file {named})" if text is not None else ""
+        raise SettingsError(f"option 'approvals'{where}: {exc}") from None
 
 
 def _str_list(values: Mapping[str, Any], key: str) -> list[str]:

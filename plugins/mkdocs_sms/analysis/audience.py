@@ -15,6 +15,7 @@ from dataclasses import replace
 from urllib.parse import unquote, urlsplit
 
 from mkdocs_sms.analysis import coverage
+from mkdocs_sms.analysis.approvals import Approval, Evidence
 from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.handbook import Handbook, shown_to
 from mkdocs_sms.analysis.trend import Trend
@@ -112,7 +113,28 @@ def published(handbook: Handbook) -> Handbook:
         history=_published_history(handbook.history, hidden_paths, handbook.settings.history_details),
         withheld=len(hidden_pages),
         source=handbook,
+        approvals=_published_approvals(handbook, documents, hidden_paths),
     )
+
+
+def _published_approvals(
+    handbook: Handbook, documents: Mapping[str, Document], hidden_paths: set[str]
+) -> dict[str, Approval]:
+    """The approvals of the published documents; as for the history, with ``history_details: dates`` the
+    id of a commit that also changed a withheld page is left out of the evidence."""
+    history = handbook.history
+    shared: set[str] = set()
+    if history is not None and handbook.settings.history_details != "full":
+        shared = {r.commit for path in hidden_paths for r in history.of(path)}
+
+    def published_evidence(item: Evidence) -> Evidence:
+        return replace(item, where="") if item.where in shared else item
+
+    return {
+        key: replace(approval, evidence=tuple(published_evidence(item) for item in approval.evidence))
+        for key, approval in handbook.approvals.items()
+        if key in documents
+    }
 
 
 def _published_history(history: History | None, hidden_paths: set[str], details: str) -> History | None:

@@ -7,13 +7,14 @@ found, the command line the pages it found the same way. Data flows one way, not
 from __future__ import annotations
 
 import hashlib
+import itertools
 import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from mkdocs_sms.analysis import assessment, coverage, nonconformities
+from mkdocs_sms.analysis import approvals, assessment, coverage, nonconformities
 from mkdocs_sms.analysis.coverage import CoverageRow
 from mkdocs_sms.analysis.implementation import loop_findings, unnamed_findings
 from mkdocs_sms.analysis.progress import CatalogueProgress, progress
@@ -24,6 +25,7 @@ from mkdocs_sms.model.defaults import META_FILE, defaults_for, parse_defaults
 from mkdocs_sms.model.document import Document, Page, read_page
 from mkdocs_sms.model.vocabulary import Vocabulary
 from mkdocs_sms.read.baseline import Baseline
+from mkdocs_sms.read.evidence import GitEvidence
 from mkdocs_sms.read.git import History, Revision
 from mkdocs_sms.read.snapshot import Snapshot
 from mkdocs_sms.rules import RULES, Finding, Severity, apply_severities, sort_key
@@ -48,6 +50,8 @@ class Handbook:
     # and the whole handbook it was made from.
     withheld: int = 0
     source: Handbook | None = None
+    # With approval evidence configured: what git shows of each approved document's approval, by id.
+    approvals: Mapping[str, approvals.Approval] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
         """How many findings have ``severity``."""
@@ -186,10 +190,12 @@ def analyse(
     baseline: Baseline | None = None,
     notes: Iterable[Finding] = (),
     cache: PageCache | None = None,
+    evidence: GitEvidence | None = None,
 ) -> Handbook:
     """Analyse the pages of ``snapshot`` with their folder defaults, their git ``history`` and the saved
     implementation ``baseline``; ``notes`` are findings about inputs read outside the snapshot (the
-    baseline file); ``cache`` keeps pages for the next analysis."""
+    baseline file); ``cache`` keeps pages for the next analysis; ``evidence``: what git holds to prove
+    approvals (read when the ``approvals`` option asks for it)."""
     by_folder, found = parse_defaults(snapshot.metas)
     found = [*found, *snapshot.unread, *notes]
     vocabulary = settings.vocabulary
@@ -236,8 +242,11 @@ def analyse(
         if document.type == assessment.ASSESSMENT:
             found.extend(assessment.findings(document, catalogues))
     found.extend(_baseline_assessment_findings(by_id, settings))
+    approved: Mapping[str, approvals.Approval] = {}
     if history is not None:
         found.extend(_history_findings(documents, history))
+        approved, proof = _approvals(documents, history, evidence, settings)
+        found.extend(proof)
     for page in pages:
         for ref, line in page.references:
             if ref not in by_id:
@@ -266,6 +275,7 @@ def analyse(
         history,
         referenced_by,
         baseline,
+        approvals=approved,
     )
 
 
@@ -452,6 +462,31 @@ def _history_findings(documents: Sequence[Document], history: History) -> Iterab
         unraised = unraised_version(document, approved_at.body_digest, f"{approved_at.commit[:7]}, {approved_at.date}")
         if unraised is not None:
             yield unraised
+
+
+def _approvals(
+    documents: Sequence[Document], history: History, evidence: GitEvidence | None, settings: Settings
+) -> tuple[Mapping[str, approvals.Approval], list[Finding]]:
+    """The approval evidence of each approved document and its findings (SMS206-SMS208), when the
+    ``approvals`` option asks for evidence and the history and the evidence could be read."""
+    if not settings.approvals.enabled or history.unavailable or evidence is None:
+        return {}, []
+    if evidence.unavailable:
+        return {}, [RULES["SMS202"].finding(f"{evidence.unavailable}; approvals are not checked")]
+    approved = [_approved(d, history.of(d.path)) for d in documents if d.approved]
+    return approvals.assess(approved, evidence, settings.approvals)
+
+
+def _approved(document: Document, revisions: Sequence[Revision]) -> approvals.Approved:
+    """``document`` with its approval commit and the commits that wrote the text it approved: those of its
+    version up to the approval, the approval itself only when it changed the text (not only the status)."""
+    commit = version_commit(revisions, document.version)
+    if commit is None:
+        return approvals.Approved(document, None)
+    start = revisions.index(commit)
+    older = list(itertools.takewhile(lambda r: r.version == document.version, revisions[start + 1 :]))
+    wrote = not older or older[0].body_digest != commit.body_digest
+    return approvals.Approved(document, commit, tuple([commit] if wrote else []) + tuple(older))
 
 
 def unraised_version(document: Document, approved_digest: str | None, approved_at: str) -> Finding | None:

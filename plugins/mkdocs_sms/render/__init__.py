@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from mkdocs_sms.analysis import coverage
+from mkdocs_sms.analysis.approvals import Approval
 from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.analysis.implementation import Plan
@@ -468,6 +469,7 @@ def render_panel(document: Document, handbook: Handbook, links: Links, findings:
         overdue=document.overdue(handbook.settings.today),
         by_id=handbook.by_id,
         referenced_by=handbook.referenced_by.get(document.id, ()),
+        approval=handbook.approvals.get(document.id),
         uncounted={item.index: item for item in coverage.uncounted(document, handbook.catalogues)},
         links=links,
     )
@@ -546,6 +548,7 @@ def render_register(handbook: Handbook, links: Links) -> str:
     return _env.get_template("register.html").render(
         documents=documents, counts=ordered, links=links, today=handbook.settings.today,
         withheld=handbook.withheld, audience=handbook.settings.audience,
+        approvals=handbook.approvals if handbook.settings.approvals.enabled else None,
     )  # fmt: skip
 
 
@@ -611,8 +614,11 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def document_json(document: Document, history: History | None = None) -> dict[str, Any]:
-    """One document as the contract's JSON object (plus a few extra keys)."""
+def document_json(
+    document: Document, history: History | None = None, approval: Approval | None = None
+) -> dict[str, Any]:
+    """One document as the contract's JSON object (plus a few extra keys); ``approval_evidence`` is null
+    unless approval evidence is configured and the document is approved."""
     revisions = history.of(document.path) if history else ()
     return {
         "id": document.id,
@@ -632,6 +638,8 @@ def document_json(document: Document, history: History | None = None) -> dict[st
         "review_interval": str(document.review_interval),
         "history": [revision.to_json() for revision in revisions],
         "last_changed": revisions[0].date if revisions else None,
+        "approval_evidence": approval.describe() if approval else None,
+        "approval": approval.to_json() if approval else None,
     }
 
 
@@ -684,7 +692,10 @@ def handbook_json(handbook: Handbook, trend: Trend | None = None) -> dict[str, A
             }
             for c in handbook.catalogues
         ],
-        "documents": [document_json(d, handbook.history) for d in sorted(handbook.documents, key=lambda d: d.id)],
+        "documents": [
+            document_json(d, handbook.history, handbook.approvals.get(d.id))
+            for d in sorted(handbook.documents, key=lambda d: d.id)
+        ],
         "coverage": [
             {
                 "catalogue": row.requirement.catalogue,

@@ -30,6 +30,7 @@ REGISTER_COLUMNS = (
     "date",
     "state",
     "path",
+    "approval_evidence",
 )
 COVERAGE_COLUMNS = (
     "catalogue",
@@ -82,6 +83,7 @@ def register_rows(handbook: Handbook) -> list[tuple[Cell, ...]]:
             d.date,
             d.state,
             d.path,
+            handbook.approvals[d.id].describe() if d.id in handbook.approvals else None,
         )
         for d in sorted(handbook.documents, key=lambda d: d.id)
     ]
