@@ -479,9 +479,9 @@ def measure_navigation(size: int, work: Path, repeat: int) -> dict[str, float]:
 # Git history and diff ----------------------------------------------------------------------------------
 
 
-def write_history_repo(root: Path, size: int, commits: int) -> None:
+def write_history_repo(root: Path, size: int, commits: int, touched: int = 10) -> None:
     """A git repository: the handbook of ``size`` documents, then ``commits - 1`` commits that each
-    revise ten documents (a new version and a changed paragraph), one day apart."""
+    revise ``touched`` documents (a new version and a changed paragraph), one day apart."""
     write_handbook(root, size, with_plugin=False)
     rng = random.Random(commits)
     files = sorted((root / "docs").rglob("doc-*.md"))
@@ -495,7 +495,7 @@ def write_history_repo(root: Path, size: int, commits: int) -> None:
     subprocess.run(["git", "init", "-q"], cwd=root, env=GIT_ENV, check=True)
     commit("Initial handbook", 0)
     for number in range(1, commits):
-        for path in rng.sample(files, 10):
+        for path in rng.sample(files, touched):
             text = re.sub(r"^version: .*$", f"version: '{number}.0'", path.read_text(), count=1, flags=re.M)
             path.write_text(text + f"\nRevised in change {number}.\n")
         commit(f"Change {number}", number)

@@ -19,6 +19,7 @@ from mkdocs_sms.analysis.handbook import Handbook, PageCache, analyse
 from mkdocs_sms.analysis.trend import NOW, Point, Trend, point
 from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.read.baseline import load_baseline
+from mkdocs_sms.read.cache import HistoryCache
 from mkdocs_sms.read.git import GitError, History, default_ref, read_history, read_tags, repository, resolve_commit
 from mkdocs_sms.read.mkdocs_yml import Project, load_project
 from mkdocs_sms.read.snapshot import Snapshot, at_commits, at_ref, of_project
@@ -45,7 +46,7 @@ def load_handbook(
     its pages (``previous`` is reused while HEAD and the pages are unchanged)."""
     history = None
     if git_dir is not None and settings.history:
-        history = read_history(git_dir, list(snapshot.pages), previous)
+        history = read_history(git_dir, list(snapshot.pages), previous, cache=HistoryCache(settings.cache_dir))
     baseline, problems = load_baseline(settings)
     return analyse(snapshot, settings, catalogues, history=history, baseline=baseline, notes=problems, cache=cache)
 
@@ -113,7 +114,8 @@ def compare_sides(docs_dir: Path, base: Side, head: Side) -> Diff:
     paths = reapprovals(base, head)
     history = None
     if paths and base.snapshot.commit is not None:
-        history = read_history(docs_dir, paths, ref=base.snapshot.commit)
+        cache = HistoryCache(base.handbook.settings.cache_dir)
+        history = read_history(docs_dir, paths, ref=base.snapshot.commit, cache=cache)
     return compare(base, head, history)
 
 
