@@ -224,3 +224,14 @@ def test_the_cache_option_must_be_true_or_false(repo: Site) -> None:
     result = repo.check()
     assert result.returncode == 2 and "option 'cache' must be true or false" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_cache_of_the_right_key_and_checksum_but_the_wrong_shape_is_ignored(repo: Site) -> None:
+    cached(repo)
+    file = repo.root / FOLDER / FILE
+    data = json.loads(file.read_bytes().split(b"\n", 1)[1])
+    data["blobs"] = {blob: [1, 2, 3] if values else values for blob, values in data["blobs"].items()}
+    _rewrite(file, cache_key(), json.dumps(data).encode())
+    history, cache = cached(repo)
+    assert history == uncached(repo)
+    assert cache.counts.blobs == revisions(repo)

@@ -87,11 +87,7 @@ class HistoryCache:
         if blob not in self.blobs:
             return False, None
         entry = self.blobs[blob]
-        if entry is None:
-            return True, None
-        if isinstance(entry, list) and len(entry) == 3 and all(v is None or isinstance(v, str) for v in entry):
-            return True, (entry[0], entry[1], entry[2])
-        return False, None
+        return True, None if entry is None else (entry[0], entry[1], entry[2])
 
     @property
     def empty(self) -> bool:
@@ -108,24 +104,17 @@ class HistoryCache:
         """The id of the blob ``commit`` holds at ``path`` ('' for none), None when not known."""
         self.load()
         tree = self.trees.get(commit)
-        blob = tree.get(path) if isinstance(tree, dict) else None
-        return blob if isinstance(blob, str) else None
+        return None if tree is None else tree.get(path)
 
     def remember_blob(self, commit: str, path: str, blob: str) -> None:
         self.load()
-        tree = self.trees.get(commit)
-        if not isinstance(tree, dict):
-            tree = self.trees[commit] = {}
-        tree[path] = blob
+        self.trees.setdefault(commit, {})[path] = blob
         self.changed = True
 
     def log(self, command: str) -> dict[str, str]:
         """The kept outputs of the log ``command``, by the commit each started from."""
         self.load()
-        kept = self.logs.get(command)
-        if not isinstance(kept, dict):
-            return {}
-        return {head: text for head, text in kept.items() if isinstance(text, str)}
+        return dict(self.logs.get(command, {}))
 
     def remember_log(self, command: str, head: str, text: str) -> None:
         kept = self.log(command)
@@ -137,10 +126,7 @@ class HistoryCache:
     def renames_of(self, commit: str) -> dict[str, str] | None:
         """The renames ``commit`` made (new path -> old path), None when not known."""
         self.load()
-        found = self.renames.get(commit)
-        if isinstance(found, dict) and all(isinstance(v, str) for v in found.values()):
-            return found
-        return None
+        return self.renames.get(commit)
 
     def remember_renames(self, commit: str, renames: dict[str, str]) -> None:
         self.load()
@@ -193,7 +179,23 @@ def _read(file: Path) -> tuple[dict[str, Any], ...] | None:
         return None
     tables = [data.get(name) for name in ("blobs", "trees", "logs", "renames")]
     found = tuple(table for table in tables if isinstance(table, dict))
-    return found if len(found) == len(tables) else None
+    return found if len(found) == len(tables) and _well_formed(*found) else None
+
+
+def _well_formed(blobs: dict[str, Any], trees: dict[str, Any], logs: dict[str, Any], renames: dict[str, Any]) -> bool:
+    """Whether every entry of the tables has the shape this code writes: checked once, as sets of types
+    (fast for 60,000 entries), so that an entry is used without a second look."""
+    text, nothing = {str}, {str, type(None)}
+    values = [entry for entry in blobs.values() if entry is not None]
+    return (
+        {type(entry) for entry in values} <= {list}
+        and {len(entry) for entry in values} <= {3}
+        and {type(value) for entry in values for value in entry} <= nothing
+        and all({type(table) for table in kept.values()} <= {dict} for kept in (trees, logs, renames))
+        and {type(value) for kept in (trees, logs, renames) for table in kept.values() for value in table} <= text
+        and {type(value) for kept in (trees, logs, renames) for table in kept.values() for value in table.values()}
+        <= text
+    )
 
 
 @functools.cache
