@@ -39,6 +39,10 @@ that the "what changed" page reads and analyses that edition and compares it wit
 
 With ``--approvals`` it times ``mkdocs-sms check`` of the history repository (2,000 documents, 200 commits,
 every other one with an ``Approved-by:`` trailer) with ``approvals: {evidence: any}`` and without.
+With ``--cache`` it times ``mkdocs-sms check`` of a 2,000-document repository of 100 commits, each revising
+600 documents (about 61,400 revisions; written once into the output folder and kept, since writing it
+takes many minutes), with history off, with the history cache off, with a cold cache, with a warm one, and
+warm after one new commit revising three documents, the five alternating in each round.
 
 With ``--diff`` it times ``mkdocs-sms diff`` between two refs of a 2,000-document handbook in which a
 branch revises 50 documents.
@@ -58,7 +62,8 @@ Everything measured is written to ``results.md`` (the tables) and ``results.json
 output folder after each table, and each ``mkdocs serve`` log to ``serve-*.log``.
 
 Usage: ``python benchmarks/run.py [--sizes 100 500 2000 5000] [--repeat 5] [--repeat-large 3] [--memory]
-[--serve] [--edits 12] [--navigation] [--history] [--diff] [--approvals] [--trend] [--profile 2000] [--out DIR]``.
+[--serve] [--edits 12] [--navigation] [--history] [--cache] [--diff] [--approvals] [--trend]
+[--profile 2000] [--out DIR]``.
 """
 
 from __future__ import annotations
@@ -482,10 +487,10 @@ def measure_navigation(size: int, work: Path, repeat: int) -> dict[str, float]:
 # Git history and diff ----------------------------------------------------------------------------------
 
 
-def write_history_repo(root: Path, size: int, commits: int, trailers: bool = False) -> None:
+def write_history_repo(root: Path, size: int, commits: int, trailers: bool = False, touched: int = 10) -> None:
     """A git repository: the handbook of ``size`` documents, then ``commits - 1`` commits that each
-    revise ten documents (a new version and a changed paragraph), one day apart; with ``trailers``, every
-    other one says who approved it in an ``Approved-by:`` trailer."""
+    revise ``touched`` documents (a new version and a changed paragraph), one day apart; with ``trailers``,
+    every other one says who approved it in an ``Approved-by:`` trailer."""
     write_handbook(root, size, with_plugin=False)
     rng = random.Random(commits)
     files = sorted((root / "docs").rglob("doc-*.md"))
@@ -499,7 +504,7 @@ def write_history_repo(root: Path, size: int, commits: int, trailers: bool = Fal
     subprocess.run(["git", "init", "-q"], cwd=root, env=GIT_ENV, check=True)
     commit("Initial handbook", 0)
     for number in range(1, commits):
-        for path in rng.sample(files, 10):
+        for path in rng.sample(files, touched):
             text = re.sub(r"^version: .*$", f"version: '{number}.0'", path.read_text(), count=1, flags=re.M)
             path.write_text(text + f"\nRevised in change {number}.\n")
         approval = "\n\nApproved-by: Rita Reviewer <rita@example.org>" if trailers and number % 2 else ""
@@ -612,6 +617,55 @@ def measure_trend(size: int, tags: int, work: Path, repeat: int) -> dict[str, fl
         times["check"].append(timed(check, root).seconds)
     result = {name: statistics.median(values) for name, values in times.items()}
     result["pass"] = statistics.median(passes)
+    return result
+
+
+def write_cache_repo(root: Path, size: int, commits: int, touched: int) -> None:
+    """The history repository of ``size`` documents, ``commits`` commits each revising ``touched`` of them,
+    with configurations for ``check`` with history off and with the cache off; kept across runs (the
+    heavy one takes many minutes to write), written again when its parameters differ."""
+    marker = root / "generated.json"
+    wanted = {"size": size, "commits": commits, "touched": touched}
+    if marker.exists() and json.loads(marker.read_text()) == wanted:
+        return
+    write_history_repo(root, size, commits, touched=touched)
+    for name, extra in (("off", {"history": False}), ("nocache", {"cache": False})):
+        config = yaml.safe_load((root / "mkdocs-sms.yml").read_text())
+        config["plugins"] = ["search", {"sms": {**SMS_PLUGIN["sms"], **extra}}]
+        (root / f"mkdocs-{name}.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    marker.write_text(json.dumps(wanted))
+
+
+def measure_cache(size: int, commits: int, touched: int, work: Path, repeat: int) -> dict[str, Any]:
+    """``mkdocs-sms check`` of a history repository with history off, with no cache, with a cold cache, with
+    a warm one, and warm after one new commit revising three documents; each a separate process, the
+    five alternating in every round (the new commit is taken back at the end of the round)."""
+    root = work / f"cache-{size}-{commits}x{touched}"
+    write_cache_repo(root, size, commits, touched)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, env=GIT_ENV, check=True, capture_output=True,
+                          text=True).stdout.strip()  # fmt: skip
+    files = sorted((root / "docs").rglob("doc-*.md"))
+    check = [str(BIN / "mkdocs-sms"), "check", "--format", "json", "-f"]
+    times: dict[str, list[float]] = {"off": [], "nocache": [], "cold": [], "warm": [], "commit": []}
+    for number in range(repeat):
+        times["off"].append(timed([*check, "mkdocs-off.yml"], root).seconds)
+        times["nocache"].append(timed([*check, "mkdocs-nocache.yml"], root).seconds)
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        times["cold"].append(timed([*check, "mkdocs-sms.yml"], root).seconds)
+        times["warm"].append(timed([*check, "mkdocs-sms.yml"], root).seconds)
+        for path in random.Random(number).sample(files, 3):
+            path.write_text(path.read_text() + f"\nRevised in round {number}.\n")
+        subprocess.run(["git", "commit", "-q", "-am", f"Round {number}"], cwd=root, env=GIT_ENV, check=True)
+        times["commit"].append(timed([*check, "mkdocs-sms.yml"], root).seconds)
+        subprocess.run(["git", "reset", "-q", "--hard", head], cwd=root, env=GIT_ENV, check=True)
+    result: dict[str, Any] = {name: statistics.median(values) for name, values in times.items()}
+    result["runs"] = times
+    result["size"] = (root / ".cache" / "mkdocs-sms" / "history.json").stat().st_size
+    from mkdocs_sms.read.git import read_history
+
+    docs = root / "docs"
+    history = read_history(docs, [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")])
+    result["revisions"] = sum(len(revs) for revs in history.revisions.values())
     return result
 
 
@@ -797,6 +851,10 @@ def main() -> None:
         "--approvals", action="store_true", help="also time check with approval evidence (2,000 documents, 200 commits)"
     )
     parser.add_argument(
+        "--cache", action="store_true",
+        help="also time mkdocs-sms check with a cold and a warm history cache (2,000 documents, 100 commits of 600)",
+    )  # fmt: skip
+    parser.add_argument(
         "--trend", action="store_true", help="also time the trend over 20 tags (2,000 documents, 20 tagged commits)"
     )
     parser.add_argument(
@@ -929,6 +987,26 @@ def main() -> None:
                 f"| {history['revision-date'] / history['plain'] - 1:+.1%} |",
             ],
         )
+    if args.cache:
+        report.add(
+            [
+                "",
+                "| documents, commits × documents each (revisions) | `check`, history off | no cache | cold cache "
+                "| warm cache | warm, one new commit of 3 | cold / off | warm / off | new commit / off | cache file |",
+                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            ],
+        )
+        for size, commits, touched in ((2000, 100, 600),):
+            cache = measure_cache(size, commits, touched, args.out, min(args.repeat, 3))
+            off = cache["off"]
+            report.add(
+                [
+                    f"| {size:,}, {commits} × {touched} ({cache['revisions']:,}) | {off:.2f} s "
+                    f"| {cache['nocache']:.2f} s | {cache['cold']:.2f} s | {cache['warm']:.2f} s "
+                    f"| {cache['commit']:.2f} s | {cache['cold'] / off:.2f} | {cache['warm'] / off:.2f} "
+                    f"| {cache['commit'] / off:.2f} | {megabytes(cache['size'])} |"
+                ],
+            )
     if args.diff:
         seconds = measure_diff(2000, 50, args.out, min(args.repeat, 3))
         report.add(["", "| `mkdocs-sms diff`, 2,000 documents, 50 changed | time |", "| --- | ---: |",

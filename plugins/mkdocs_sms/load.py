@@ -21,6 +21,7 @@ from mkdocs_sms.analysis.trend import NOW, Point, Trend, point
 from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.model import frontmatter
 from mkdocs_sms.read.baseline import load_baseline
+from mkdocs_sms.read.cache import HistoryCache
 from mkdocs_sms.read.evidence import GitEvidence, read_evidence
 from mkdocs_sms.read.git import GitError, History, default_ref, read_history, read_tags, repository, resolve_commit
 from mkdocs_sms.read.mkdocs_yml import Project, load_project
@@ -48,7 +49,7 @@ def load_handbook(
     its pages (``previous`` is reused while HEAD and the pages are unchanged)."""
     history = evidence = None
     if git_dir is not None and settings.history:
-        history = read_history(git_dir, list(snapshot.pages), previous)
+        history = read_history(git_dir, list(snapshot.pages), previous, cache=HistoryCache(settings.cache_dir))
         if settings.approvals.enabled and not history.unavailable and history.head:
             evidence = _evidence(git_dir, snapshot, history, settings)
     baseline, problems = load_baseline(settings)
@@ -148,7 +149,8 @@ def compare_sides(docs_dir: Path, base: Side, head: Side) -> Diff:
     paths = reapprovals(base, head)
     history = None
     if paths and base.snapshot.commit is not None:
-        history = read_history(docs_dir, paths, ref=base.snapshot.commit)
+        cache = HistoryCache(base.handbook.settings.cache_dir)
+        history = read_history(docs_dir, paths, ref=base.snapshot.commit, cache=cache)
     return compare(base, head, history)
 
 

@@ -22,6 +22,7 @@ from mkdocs_sms.model.dates import Interval, parse_date
 from mkdocs_sms.model.document import STATES
 from mkdocs_sms.model.vocabulary import Vocabulary
 from mkdocs_sms.options import DEFAULTS
+from mkdocs_sms.read.cache import FOLDER
 from mkdocs_sms.rules import RULES, Severity
 
 STATUSES = ("draft", "review", "approved", "retired")
@@ -64,6 +65,8 @@ class Settings:
     # Whether pages show their findings: None leaves it to the face (the plugin shows them under `serve`).
     show_findings: bool | None = None
     approvals: ApprovalRules = field(default_factory=ApprovalRules)
+    # Whether the history pass keeps what it read from git in .cache/mkdocs-sms/ beside mkdocs.yml.
+    cache: bool = True
 
     statuses: tuple[str, ...] = STATUSES
     states: tuple[str, ...] = STATES
@@ -103,6 +106,8 @@ class Settings:
             raise SettingsError("option 'show_findings' must be true, false or null")
         if not isinstance(values["history"], bool):
             raise SettingsError("option 'history' must be true or false")
+        if not isinstance(values["cache"], bool):
+            raise SettingsError("option 'cache' must be true or false")
         if values["history_details"] not in HISTORY_DETAILS:
             raise SettingsError(
                 f"option 'history_details': '{values['history_details']}' is not one of {', '.join(HISTORY_DETAILS)}"
@@ -159,6 +164,7 @@ class Settings:
             trend_limit=trend_limit,
             show_findings=values["show_findings"],
             approvals=approvals,
+            cache=values["cache"],
         )
 
     def rank(self, classification: str | None) -> int:
@@ -186,6 +192,11 @@ class Settings:
     def shows(self, classification: str | None) -> bool:
         """Whether a document of ``classification`` may be published to the configured ``audience``."""
         return self.rank(classification) <= self.rank(self.audience)
+
+    @property
+    def cache_dir(self) -> Path | None:
+        """Where the history pass keeps what it read from git (None: nowhere, the option is off)."""
+        return self.base_dir / FOLDER if self.cache else None
 
     def load_catalogues(self) -> list[Catalogue]:
         """The configured catalogues, in order, with the implementation plan checked against them.

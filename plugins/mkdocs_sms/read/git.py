@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs_sms.model import frontmatter
+from mkdocs_sms.read.cache import KEYS, HistoryCache, Values
 
 _RECORD, _FIELD = "\x1e", "\x1f"
 _LOG_FORMAT = "%x1e%H%x1f%P%x1f%ad%x1f%an%x1f%s"
@@ -101,12 +102,19 @@ def git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     return result.stdout
 
 
-def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None = None, ref: str = "HEAD") -> History:
+def read_history(
+    docs_dir: Path,
+    paths: Iterable[str],
+    previous: History | None = None,
+    ref: str = "HEAD",
+    cache: HistoryCache | None = None,
+) -> History:
     """The history of the pages at ``paths`` (relative to ``docs_dir``, as they are at ``ref``), newest
     revision first.
 
     ``previous`` is returned as it is when HEAD and the set of pages have not changed since it was
-    read: commits, checkouts and rebases all move HEAD, so this is all ``mkdocs serve`` needs.
+    read: commits, checkouts and rebases all move HEAD, so this is all ``mkdocs serve`` needs. What
+    ``cache`` holds from earlier runs is not read from git again, and what this run reads is saved in it.
     """
     wanted = frozenset(paths)
     if shutil.which("git") is None:
@@ -128,14 +136,16 @@ def read_history(docs_dir: Path, paths: Iterable[str], previous: History | None 
     if previous is not None and previous.head == head and previous.paths == wanted and not previous.unavailable:
         return previous
     root, prefix = _root_and_prefix(Path(top), docs_dir)
+    cache = cache if cache is not None else HistoryCache()
     try:
-        entries = _walk(root, head, prefix, wanted)
-        blobs = read_blobs(root, [(rev.commit, rev.path) for revs in entries.values() for rev in revs])
+        entries = _walk(root, head, prefix, wanted, cache)
+        values = _front_matter(root, [(rev.commit, rev.path) for revs in entries.values() for rev in revs], cache)
     except GitError as exc:
         return History(head=head, unavailable=f"git history cannot be read: {exc}")
+    cache.save()
     revisions: dict[str, tuple[Revision, ...]] = {}
     for path, revs in entries.items():
-        revisions[path] = tuple(_with_front_matter(rev, blobs.get((rev.commit, rev.path))) for rev in revs)
+        revisions[path] = tuple(_with_values(rev, values.get((rev.commit, rev.path))) for rev in revs)
     return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
 
 
@@ -305,10 +315,17 @@ def read_objects(root: Path, ids: list[str]) -> dict[str, bytes]:
 def _cat_file(root: Path, names: list[str]) -> list[bytes | None]:
     """The blob each object name (an id, or ``commit:path``) names, None for one that is missing or not a
     file (e.g. a submodule): one ``git cat-file --batch`` for them all."""
+    return [None if found is None else found[1] for found in _cat_blobs(root, names)]
+
+
+def _cat_blobs(root: Path, names: list[str], contents: bool = True) -> list[tuple[str, bytes] | None]:
+    """The id and contents (empty without ``contents``: ``--batch-check``) of the blob each object name
+    names, None for one that is missing or not a file: one ``git cat-file`` for them all."""
     if not names:
         return []
-    out = git(["cat-file", "--batch", "--buffer"], root, stdin="".join(f"{name}\n" for name in names).encode())
-    found: list[bytes | None] = []
+    mode = "--batch" if contents else "--batch-check"
+    out = git(["cat-file", mode, "--buffer"], root, stdin="".join(f"{name}\n" for name in names).encode())
+    found: list[tuple[str, bytes] | None] = []
     position = 0
     for _ in names:
         end = out.index(b"\n", position)
@@ -317,8 +334,11 @@ def _cat_file(root: Path, names: list[str]) -> list[bytes | None]:
         if len(header) < 3 or header[1] != b"blob":
             found.append(None)
             continue
+        if not contents:
+            found.append((header[0].decode("ascii"), b""))
+            continue
         size = int(header[2])
-        found.append(out[position : position + size])
+        found.append((header[0].decode("ascii"), out[position : position + size]))
         position += size + 1
     return found
 
@@ -357,7 +377,7 @@ def _parse_log(text: str) -> list[tuple[list[str], list[tuple[str, ...]]]]:
     return commits
 
 
-def _walk(root: Path, head: str, prefix: str, wanted: frozenset[str]) -> dict[str, list[Revision]]:
+def _walk(root: Path, head: str, prefix: str, wanted: frozenset[str], cache: HistoryCache) -> dict[str, list[Revision]]:
     """The revisions of the pages at ``wanted`` (docs_dir-relative), newest first, each with the path the
     page had in the repository at that commit: renames followed within docs_dir and into it.
 
@@ -372,13 +392,13 @@ def _walk(root: Path, head: str, prefix: str, wanted: frozenset[str]) -> dict[st
     commits = None
     while True:
         if commits is None:
-            log = git(["log", "-z", "--name-status", "-M", "--date=short", f"--format={_LOG_FORMAT}", head, "--",
-                       *pathspec], root)  # fmt: skip
-            commits = _parse_log(log.decode("utf-8", "replace"))
+            log = _log(root, ["log", "-z", "--name-status", "-M", "--date=short", f"--format={_LOG_FORMAT}"], head,
+                       pathspec, cache)  # fmt: skip
+            commits = _parse_log(log)
         found, added = _follow(commits, current, moves)
         if not added:
             return found
-        moves.update(_renames(root, sorted({commit for commit, _ in added})))
+        moves.update(_cached_renames(root, sorted({commit for commit, _ in added}), cache))
         moved = {moves[commit][path] for commit, path in added if path in moves[commit]}
         if not moved:
             return found
@@ -449,6 +469,57 @@ def _follow(
     return found, added
 
 
+def _log(root: Path, command: list[str], head: str, pathspec: list[str], cache: HistoryCache) -> str:
+    """The output of the log ``command`` from ``head`` over ``pathspec``, as text.
+
+    A log kept in ``cache`` of a commit that ``head`` descends from through commits of one parent each
+    is reused, and only the commits after it are read: the log of such a line of commits is that of the
+    new ones followed by the kept one. A merge on the way, or a rewritten history (the kept commit is
+    not behind HEAD any more), reads the whole log again.
+    """
+    key = "\0".join([*command, "--", *pathspec])
+    kept = cache.log(key)
+    if head in kept:
+        return kept[head]
+    since = _linear_since(root, head, set(kept)) if kept else None
+    span = [head] if since is None else [f"{since}..{head}"]
+    text = git([*command, *span, "--", *pathspec], root).decode("utf-8", "replace")
+    cache.counts.logs += 1
+    cache.counts.commits += text.count(_RECORD)
+    if since is not None:
+        text += kept[since]
+    cache.remember_log(key, head, text)
+    return text
+
+
+# How far back from HEAD a kept log is looked for.
+_LINEAR_LIMIT = 1000
+
+
+def _linear_since(root: Path, head: str, kept: set[str]) -> str | None:
+    """The nearest of ``kept`` that ``head`` reaches through commits of one parent each (None: none)."""
+    out = git(["rev-list", "--parents", f"--max-count={_LINEAR_LIMIT}", head], root).decode("ascii")
+    parents = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line}
+    commit = head
+    while commit not in kept:
+        up = parents.get(commit)
+        if up is None or len(up) != 1:
+            return None
+        commit = up[0]
+    return commit
+
+
+def _cached_renames(root: Path, commits: list[str], cache: HistoryCache) -> dict[str, dict[str, str]]:
+    """:func:`_renames`, reading only the commits ``cache`` does not know."""
+    found = {commit: cache.renames_of(commit) for commit in commits}
+    new = [commit for commit, renames in found.items() if renames is None]
+    cache.counts.renames += len(new)
+    for commit, renames in (_renames(root, new) if new else {}).items():
+        cache.remember_renames(commit, renames)
+        found[commit] = renames
+    return {commit: renames or {} for commit, renames in found.items()}
+
+
 def _renames(root: Path, commits: list[str]) -> dict[str, dict[str, str]]:
     """The renames each of ``commits`` (none a merge) made anywhere in the repository, as new path -> old
     path: one ``diff-tree --stdin`` of the whole tree for them all."""
@@ -471,22 +542,54 @@ def _renames(root: Path, commits: list[str]) -> dict[str, dict[str, str]]:
     return found
 
 
-def read_blobs(root: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
-    """Contents of ``path`` at ``commit`` for every pair, through one ``git cat-file --batch``."""
-    if not wanted:
-        return {}
-    # The request is one name a line, and git echoes the name of a missing object: a path with a line
-    # break would shift every later blob onto the wrong path. Such paths are named by their blob's id.
-    names: dict[tuple[str, str], str] = {}
+def _front_matter(root: Path, wanted: list[tuple[str, str]], cache: HistoryCache) -> dict[tuple[str, str], Values]:
+    """The values of ``path`` at ``commit`` for every pair (none for a path that holds no file).
+
+    Only what ``cache`` does not know is read: the blob each new pair names (one ``cat-file
+    --batch-check``, or none when the cache is empty and every blob is new anyway), then the contents
+    of the blobs not seen before (one ``cat-file --batch``).
+    """
+    found: dict[tuple[str, str], Values] = {}
+    new: dict[tuple[str, str], str] = {}
     for commit, path in wanted:
-        name = f"{commit}:{path}" if "\n" not in path else _blob_id(root, commit, path)
-        if name is not None:
-            names[(commit, path)] = name
-    blobs: dict[tuple[str, str], bytes] = {}
-    for key, raw in zip(names, _cat_file(root, list(names.values())), strict=True):
-        if raw is not None:
-            blobs[key] = raw
-    return blobs
+        blob = cache.blob_at(commit, path)
+        if blob is None:
+            # The request is one name a line, and git echoes the name of a missing object: a path with a
+            # line break would shift every later blob onto the wrong path. Such paths are named by id.
+            name = f"{commit}:{path}" if "\n" not in path else _blob_id(root, commit, path)
+            if name is not None:
+                new[(commit, path)] = name
+            continue
+        known, values = cache.values(blob) if blob else (True, None)
+        if known:
+            found[(commit, path)] = values
+        else:
+            new[(commit, path)] = blob
+    ids: dict[tuple[str, str], str] = {}
+    if not cache.empty:
+        for pair, checked in zip(new, _cat_blobs(root, list(new.values()), contents=False), strict=True):
+            cache.remember_blob(*pair, checked[0] if checked is not None else "")
+            if checked is None:
+                continue
+            known, values = cache.values(checked[0])
+            if known:
+                found[pair] = values
+            else:
+                ids[pair] = checked[0]
+    else:
+        ids = new
+    # Each blob is read once, however many pairs name it.
+    names = list(dict.fromkeys(ids.values()))
+    read = dict(zip(names, _cat_blobs(root, names), strict=True))
+    cache.counts.blobs += sum(1 for blob in read.values() if blob is not None)
+    for pair, name in ids.items():
+        content = read[name]
+        cache.remember_blob(*pair, content[0] if content is not None else "")
+        if content is not None:
+            values = _derive(content[1])
+            cache.remember_values(content[0], values)
+            found[pair] = values
+    return found
 
 
 def _blob_id(root: Path, commit: str, path: str) -> str | None:
@@ -500,24 +603,24 @@ def _blob_id(root: Path, commit: str, path: str) -> str | None:
     return None
 
 
-def _with_front_matter(revision: Revision, raw: bytes | None) -> Revision:
-    if raw is None:
-        return revision
+def _derive(raw: bytes) -> Values:
+    """What a revision shows of its blob: version, status and body digest (None: the text is unreadable)."""
     try:
         text = frontmatter.decode(raw)
     except frontmatter.UnreadableText:
+        return None
+    version, status = frontmatter.quick_values(text, KEYS)
+    return version, status, frontmatter.body_digest(text)
+
+
+def _with_values(revision: Revision, values: Values) -> Revision:
+    if values is None:
         return revision
-    version, status = frontmatter.quick_values(text, ("version", "status"))
-    return Revision(
-        revision.commit,
-        revision.date,
-        revision.author,
-        revision.subject,
-        revision.path,
-        version=version,
-        status=status,
-        body_digest=frontmatter.body_digest(text),
-    )
+    version, status, digest = values
+    # Built directly rather than with dataclasses.replace: this runs once per revision, 60,000 times in
+    # a long history, and replace() would be a third of a warm run.
+    return Revision(revision.commit, revision.date, revision.author, revision.subject, revision.path, version,
+                    status, digest)  # fmt: skip
 
 
 def commit_url(pattern: str | None, repo_url: str | None, commit: str) -> str | None:

@@ -1,0 +1,204 @@
+"""What the history pass derived from git objects, kept on disk for the next run.
+
+A git object never changes under its id, so what was read from it once holds for good: the blob a
+commit holds at a path, a blob's version, status and body digest, the renames a commit made, and the
+log of a commit (newest first) limited to a pathspec. The file ``history.json`` in
+``.cache/mkdocs-sms/`` beside ``mkdocs.yml`` keeps them, under a key made of the cache's format, the
+tool's version, the front-matter keys read and a digest of the code that derives the values: a file
+with another key is ignored and written anew. A checksum over the contents catches a truncated or
+damaged file, which is ignored too. The file is written to a temporary file in the same folder and
+renamed over the old one, so two processes writing at once leave one of their files, whole.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs_sms import __version__
+
+FOLDER = Path(".cache") / "mkdocs-sms"
+FILE = "history.json"
+_FORMAT = 1
+# The front-matter keys each revision's blob is read for.
+KEYS = ("version", "status")
+# A log is kept for this many commits per pathspec: HEAD, and the earlier edition a build compares with.
+_LOGS_KEPT = 3
+
+# What a blob gives a revision: its version, status and body digest; None when its text cannot be read.
+Values = tuple[str | None, str | None, str | None] | None
+
+
+def _code_digest() -> str:
+    """A digest of the modules that derive the cached values: changed code is another key."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for module in (here / "git.py", here.parent / "model" / "frontmatter.py"):
+        try:
+            digest.update(module.read_bytes())
+        except OSError:
+            digest.update(module.name.encode())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class Counts:
+    """What one run read from git rather than from the cache, so that a test (or a profile) can see it."""
+
+    blobs: int = 0  # blob contents read
+    commits: int = 0  # commits read from the log
+    logs: int = 0  # log processes run
+    renames: int = 0  # commits whose renames were read
+
+
+@dataclass
+class HistoryCache:
+    """The cached values of ``folder`` (None: kept in memory only), read from it when first asked for:
+    ``mkdocs serve`` reuses its history while HEAD stays, and then never needs the file."""
+
+    folder: Path | None = None
+    loaded: bool = False
+    blobs: dict[str, list[str | None] | None] = field(default_factory=dict)  # blob id -> values
+    trees: dict[str, dict[str, str]] = field(default_factory=dict)  # commit -> path -> blob id ('' none)
+    logs: dict[str, dict[str, str]] = field(default_factory=dict)  # log command -> head -> its output
+    renames: dict[str, dict[str, str]] = field(default_factory=dict)  # commit -> new path -> old path
+    counts: Counts = field(default_factory=Counts)
+    changed: bool = False
+
+    def load(self) -> None:
+        """Read the file, once; it is left unused when missing, of another key, or not to be trusted
+        (truncated, damaged, not what this code writes)."""
+        if self.loaded:
+            return
+        self.loaded = True
+        data = _read(self.folder / FILE) if self.folder is not None else None
+        if data is not None:
+            self.blobs, self.trees, self.logs, self.renames = data  # each entry is checked when it is used
+
+    def values(self, blob: str) -> tuple[bool, Values]:
+        """Whether ``blob`` is known, and its values."""
+        self.load()
+        if blob not in self.blobs:
+            return False, None
+        entry = self.blobs[blob]
+        return True, None if entry is None else (entry[0], entry[1], entry[2])
+
+    @property
+    def empty(self) -> bool:
+        """Whether no blob is known yet (a first run, or the file was not used)."""
+        self.load()
+        return not self.blobs
+
+    def remember_values(self, blob: str, values: Values) -> None:
+        self.load()
+        self.blobs[blob] = None if values is None else list(values)
+        self.changed = True
+
+    def blob_at(self, commit: str, path: str) -> str | None:
+        """The id of the blob ``commit`` holds at ``path`` ('' for none), None when not known."""
+        self.load()
+        tree = self.trees.get(commit)
+        return None if tree is None else tree.get(path)
+
+    def remember_blob(self, commit: str, path: str, blob: str) -> None:
+        self.load()
+        self.trees.setdefault(commit, {})[path] = blob
+        self.changed = True
+
+    def log(self, command: str) -> dict[str, str]:
+        """The kept outputs of the log ``command``, by the commit each started from."""
+        self.load()
+        return dict(self.logs.get(command, {}))
+
+    def remember_log(self, command: str, head: str, text: str) -> None:
+        kept = self.log(command)
+        kept.pop(head, None)
+        kept[head] = text
+        self.logs[command] = dict(list(kept.items())[-_LOGS_KEPT:])
+        self.changed = True
+
+    def renames_of(self, commit: str) -> dict[str, str] | None:
+        """The renames ``commit`` made (new path -> old path), None when not known."""
+        self.load()
+        return self.renames.get(commit)
+
+    def remember_renames(self, commit: str, renames: dict[str, str]) -> None:
+        self.load()
+        self.renames[commit] = renames
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the cache when this run added to it; a folder that cannot be written is left alone
+        (the next run reads git again)."""
+        if self.folder is None or not self.changed:
+            return
+        data = {"blobs": self.blobs, "trees": self.trees, "logs": self.logs, "renames": self.renames}
+        payload = json.dumps(data, separators=(",", ":")).encode()
+        header = json.dumps({"key": cache_key(), "sha256": hashlib.sha256(payload).hexdigest()}).encode()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# Made by mkdocs-sms: never committed.\n*\n")
+            handle, temporary = tempfile.mkstemp(prefix=f".{FILE}.", dir=self.folder)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(header + b"\n" + payload)
+                os.replace(temporary, self.folder / FILE)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return
+        self.changed = False
+
+
+def _read(file: Path) -> tuple[dict[str, Any], ...] | None:
+    """The four tables of a cache file, None when it is missing or cannot be trusted."""
+    try:
+        raw = file.read_bytes()
+    except OSError:
+        return None
+    header, _, payload = raw.partition(b"\n")
+    try:
+        head = json.loads(header)
+        if not isinstance(head, dict) or head.get("key") != cache_key():
+            return None
+        if head.get("sha256") != hashlib.sha256(payload).hexdigest():
+            return None
+        data = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    tables = [data.get(name) for name in ("blobs", "trees", "logs", "renames")]
+    found = tuple(table for table in tables if isinstance(table, dict))
+    return found if len(found) == len(tables) and _well_formed(*found) else None
+
+
+def _well_formed(blobs: dict[str, Any], trees: dict[str, Any], logs: dict[str, Any], renames: dict[str, Any]) -> bool:
+    """Whether every entry of the tables has the shape this code writes: checked once, as sets of types
+    (fast for 60,000 entries), so that an entry is used without a second look."""
+    text, nothing = {str}, {str, type(None)}
+    values = [entry for entry in blobs.values() if entry is not None]
+    return (
+        {type(entry) for entry in values} <= {list}
+        and {len(entry) for entry in values} <= {3}
+        and {type(value) for entry in values for value in entry} <= nothing
+        and all({type(table) for table in kept.values()} <= {dict} for kept in (trees, logs, renames))
+        and {type(value) for kept in (trees, logs, renames) for table in kept.values() for value in table} <= text
+        and {type(value) for kept in (trees, logs, renames) for table in kept.values() for value in table.values()}
+        <= text
+    )
+
+
+@functools.cache
+def cache_key() -> str:
+    """What a cache file must have been written under to be used."""
+    return f"{_FORMAT} mkdocs-sms {__version__} {','.join(KEYS)} {_code_digest()}"

@@ -1,0 +1,237 @@
+"""The history cache on real repositories: what git gave once is not read again, and a cache that cannot
+be trusted (missing, truncated, damaged, of another version, rewritten history) changes no result."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import Site, write_config
+from mkdocs_sms.read.cache import FILE, FOLDER, HistoryCache, cache_key
+from mkdocs_sms.read.git import History, read_history
+from test_history import change_policy, commit_all, git, without_change_policy
+
+POLICY = "policies/change-management.md"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Site:
+    """A handbook in git with a renamed policy and a page moved into docs_dir from outside it."""
+    site = without_change_policy(tmp_path / "repo")
+    write_config(site.root, {"history": True})
+    site.write("policies/change.md", change_policy("0.1", "draft"))
+    (site.root / "drafts").mkdir()
+    (site.root / "drafts" / "notes.md").write_text("# Notes\n\nStarted outside the handbook.\n")
+    commit_all(site.root, "Draft the change policy", "2026-01-10")
+    site.write("policies/change.md", change_policy("1.0"))
+    commit_all(site.root, "Approve change policy 1.0", "2026-02-01")
+    git(site.root, "mv", "docs/policies/change.md", f"docs/{POLICY}")
+    git(site.root, "mv", "drafts/notes.md", "docs/notes.md")
+    commit_all(site.root, "Move the change policy and the notes", "2026-03-01")
+    site.write(POLICY, change_policy("1.1", body="Changes are approved by the CAB or the ECAB."))
+    commit_all(site.root, "Change policy 1.1", "2026-04-15")
+    return site
+
+
+def pages(site: Site) -> list[str]:
+    return sorted(path.relative_to(site.docs).as_posix() for path in site.docs.rglob("*.md"))
+
+
+def cached(site: Site) -> tuple[History, HistoryCache]:
+    """The history read through the cache in the project's .cache/mkdocs-sms/, and that cache."""
+    cache = HistoryCache(site.root / FOLDER)
+    return read_history(site.docs, pages(site), cache=cache), cache
+
+
+def uncached(site: Site) -> History:
+    return read_history(site.docs, pages(site))
+
+
+def commits_of_a_whole_walk(site: Site) -> int:
+    """How many commits the logs of a walk without any cache read."""
+    fresh = HistoryCache()
+    read_history(site.docs, pages(site), cache=fresh)
+    return fresh.counts.commits
+
+
+def revisions(site: Site) -> int:
+    return sum(len(revs) for revs in uncached(site).revisions.values())
+
+
+def test_a_second_run_reads_from_git_nothing_it_has_seen(repo: Site) -> None:
+    cold, first = cached(repo)
+    assert cold == uncached(repo)
+    assert first.counts.blobs == revisions(repo) and first.counts.logs >= 1 and first.counts.renames >= 1
+    notes = cold.of("notes.md")
+    assert [r.path for r in notes] == ["docs/notes.md", "drafts/notes.md"]  # its move was followed
+    assert (repo.root / FOLDER / FILE).is_file()
+
+    warm, second = cached(repo)
+    assert warm == cold
+    assert (second.counts.blobs, second.counts.logs, second.counts.commits, second.counts.renames) == (0, 0, 0, 0)
+
+
+def test_after_one_new_commit_only_it_and_what_it_touched_are_read(repo: Site) -> None:
+    cached(repo)
+    repo.write(POLICY, change_policy("1.2", body="Changes are approved by the CAB."))
+    commit_all(repo.root, "Change policy 1.2", "2026-05-01")
+    history, cache = cached(repo)
+    assert history == uncached(repo)
+    assert history.of(POLICY)[0].version == "1.2"
+    # Two logs (docs_dir's, and the one widened to where notes.md came from), each reading one commit.
+    assert (cache.counts.blobs, cache.counts.logs, cache.counts.commits, cache.counts.renames) == (1, 2, 2, 0)
+
+
+def test_a_merge_since_the_last_run_reads_the_whole_log_again(repo: Site) -> None:
+    cached(repo)
+    git(repo.root, "checkout", "-q", "-b", "side")
+    repo.write("notes.md", "# Notes\n\nRevised on a branch.\n")
+    commit_all(repo.root, "Revise the notes", "2026-05-01")
+    git(repo.root, "checkout", "-q", "main")
+    repo.write(POLICY, change_policy("1.2", body="Changes are approved by the CAB."))
+    commit_all(repo.root, "Change policy 1.2", "2026-05-02")
+    git(repo.root, "merge", "-q", "--no-ff", "-m", "Merge the notes", "side", date="2026-05-03")
+    history, cache = cached(repo)
+    assert history == uncached(repo)
+    assert cache.counts.commits == commits_of_a_whole_walk(repo)
+    assert cache.counts.blobs == 2  # the two new revisions; every other blob is known
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
+        pytest.param(lambda raw: b"", id="empty"),
+        pytest.param(lambda raw: b"\x00\xff not json at all", id="garbage"),
+        pytest.param(lambda raw: raw.replace(b'"1.1"', b'"9.9"'), id="a value changed, checksum not"),
+        pytest.param(lambda raw: raw.split(b"\n", 1)[1], id="no header"),
+        pytest.param(lambda raw: b'{"key": "x"}\n[]', id="not a cache"),
+    ],
+)
+def test_a_damaged_cache_gives_the_results_of_no_cache_and_is_rebuilt(repo: Site, damage: object) -> None:
+    cached(repo)
+    file = repo.root / FOLDER / FILE
+    file.write_bytes(damage(file.read_bytes()))  # type: ignore[operator]
+    history, cache = cached(repo)
+    assert history == uncached(repo)
+    assert history.of(POLICY)[0].version == "1.1"
+    assert cache.counts.blobs == revisions(repo)  # nothing of the damaged file was used
+    _, again = cached(repo)
+    assert again.counts.blobs == 0  # a good file was written in its place
+
+
+def _rewrite(file: Path, key: str, payload: bytes) -> None:
+    header = json.dumps({"key": key, "sha256": hashlib.sha256(payload).hexdigest()}).encode()
+    file.write_bytes(header + b"\n" + payload)
+
+
+def test_a_cache_of_another_version_is_ignored_and_rebuilt(repo: Site) -> None:
+    cached(repo)
+    file = repo.root / FOLDER / FILE
+    payload = file.read_bytes().split(b"\n", 1)[1].replace(b'"1.1"', b'"9.9"')
+    # Whole and with a good checksum, but written by another version of the tool: not used.
+    _rewrite(file, cache_key().replace("mkdocs-sms", "mkdocs-sms 0.0.1"), payload)
+    history, cache = cached(repo)
+    assert history == uncached(repo) and history.of(POLICY)[0].version == "1.1"
+    assert cache.counts.blobs == revisions(repo)
+    assert json.loads(file.read_bytes().split(b"\n", 1)[0])["key"] == cache_key()
+    # The same file under this version's key would be used as it is: the key is what keeps it out.
+    _rewrite(file, cache_key(), payload)
+    assert cached(repo)[0].of(POLICY)[0].version == "9.9"
+
+
+def test_rewritten_history_gives_the_results_of_no_cache(repo: Site) -> None:
+    before, _ = cached(repo)
+    # Amend the newest commit with other contents.
+    repo.write(POLICY, change_policy("1.5", body="Changes are approved by the change manager."))
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-q", "--amend", "-m", "Change policy 1.5", date="2026-04-16")
+    amended, cache = cached(repo)
+    assert amended == uncached(repo)
+    assert amended.of(POLICY)[0].version == "1.5" and amended.of(POLICY)[0].commit != before.of(POLICY)[0].commit
+    assert cache.counts.commits == commits_of_a_whole_walk(repo)
+    # Back to an older commit, then a new line of history from there (a rebase, a force push).
+    git(repo.root, "reset", "-q", "--hard", "HEAD~1")
+    repo.write(POLICY, change_policy("1.0", body="Changes are approved by the board."))
+    commit_all(repo.root, "Edit without raising the version", "2026-05-01")
+    history, _ = cached(repo)
+    assert history == uncached(repo)
+    assert [r.version for r in history.of(POLICY)] == ["1.0", "1.0", "1.0", "0.1"]
+    assert [f["code"] for f in repo.check_json()["findings"]] == ["SMS201"]
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+from mkdocs_sms.read.cache import HistoryCache
+from mkdocs_sms.read.git import read_history
+
+docs, folder, rounds = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+paths = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")]
+for _ in range(rounds):
+    cache = HistoryCache(folder)
+    cache.load()
+    cache.changed = True  # write every round, whatever was read
+    read_history(docs, paths, cache=cache)
+    cache.save()
+"""
+
+
+def test_two_processes_writing_at_once_leave_a_valid_cache(repo: Site) -> None:
+    folder = repo.root / FOLDER
+    command = [sys.executable, "-c", _WRITER, str(repo.docs), str(folder), "15"]
+    writers = [subprocess.Popen(command, stderr=subprocess.PIPE) for _ in range(2)]
+    for writer in writers:
+        _, errors = writer.communicate(timeout=120)
+        assert writer.returncode == 0, errors.decode()
+    assert [p.name for p in folder.iterdir() if p.name != ".gitignore"] == [FILE]  # no temporary file left
+    history, cache = cached(repo)
+    assert history == uncached(repo)
+    assert cache.counts.blobs == 0  # the file left is whole, and used
+
+
+def test_check_gives_the_same_output_with_no_cache_a_cold_one_and_a_warm_one(repo: Site) -> None:
+    repo.write(POLICY, change_policy("1.1", body="Changes are approved by whoever is around."))  # SMS201
+    write_config(repo.root, {"history": True, "cache": False})
+    none = [repo.check(), repo.check("--format", "json")]
+    assert not (repo.root / FOLDER).exists()
+    assert "SMS201" in none[0].stdout
+    write_config(repo.root, {"history": True})
+    cold = [repo.check(), repo.check("--format", "json")]
+    assert (repo.root / FOLDER / FILE).is_file()
+    warm = [repo.check(), repo.check("--format", "json")]
+    assert [(r.returncode, r.stdout, r.stderr) for r in none] == [(r.returncode, r.stdout, r.stderr) for r in cold]
+    assert [(r.returncode, r.stdout, r.stderr) for r in cold] == [(r.returncode, r.stdout, r.stderr) for r in warm]
+
+
+def test_the_cache_is_never_committed_and_a_folder_that_cannot_be_written_is_left_alone(repo: Site) -> None:
+    cached(repo)
+    assert git(repo.root, "status", "--porcelain") == ""  # .cache/mkdocs-sms/ ignores itself
+    blocked = repo.root / "blocked"
+    blocked.write_text("a file where the cache's folder would be\n")
+    write_config(repo.root, {"history": True})
+    history = read_history(repo.docs, pages(repo), cache=HistoryCache(blocked / "mkdocs-sms"))
+    assert history == uncached(repo)
+
+
+def test_the_cache_option_must_be_true_or_false(repo: Site) -> None:
+    write_config(repo.root, {"history": True, "cache": "sometimes"})
+    result = repo.check()
+    assert result.returncode == 2 and "option 'cache' must be true or false" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_cache_of_the_right_key_and_checksum_but_the_wrong_shape_is_ignored(repo: Site) -> None:
+    cached(repo)
+    file = repo.root / FOLDER / FILE
+    data = json.loads(file.read_bytes().split(b"\n", 1)[1])
+    data["blobs"] = {blob: [1, 2, 3] if values else values for blob, values in data["blobs"].items()}
+    _rewrite(file, cache_key(), json.dumps(data).encode())
+    history, cache = cached(repo)
+    assert history == uncached(repo)
+    assert cache.counts.blobs == revisions(repo)
