@@ -101,3 +101,14 @@ def test_the_newest_state_builds_strict(demo: Path) -> None:
         ["git", "log", "--format=%s", "-1", "2026.06"], cwd=demo, capture_output=True, text=True, check=True
     )
     assert log.stdout.strip()
+
+
+def test_every_approval_of_the_demo_is_evidenced_by_a_trailer(demo: Path) -> None:
+    data = json.loads((demo / "site" / "sms.json").read_text("utf-8"))
+    approved = [d for d in data["documents"] if d["status"] == "approved"]
+    assert len(approved) > 80
+    assert [d["id"] for d in approved if not (d["approval_evidence"] or "").startswith("trailer in commit")] == []
+    assert [f for f in data["findings"] if f["code"] in ("SMS206", "SMS207", "SMS208")] == []
+    # The approver is never the author of the change (segregation of duties, SMS208).
+    author = git(demo, "log", "-1", "--format=%an", "--grep", "Approve revised POL-CHG-01 2.1")
+    assert author and f"by {author} " not in next(d for d in approved if d["id"] == "POL-CHG-01")["approval_evidence"]

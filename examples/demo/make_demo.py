@@ -51,7 +51,26 @@ PEOPLE = (
     ("Ruairi Byrne", "ruairi.byrne"),
     ("Sofia Marques", "sofia.marques"),
 )
-APPROVER = PEOPLE[0]  # the Head of Service Management merges approvals
+APPROVER = PEOPLE[0]  # the Head of Service Management
+# Who approves for each role that approved_by names: the Approved-by trailer of each approval commit
+# (the demo's mkdocs.yml asks for that evidence). Authors never approve their own change.
+APPROVERS = {
+    "Head of Service Management": (APPROVER,),
+    "Managing Director": (("Helen Marsh", "helen.marsh"),),
+    "SMS Steering Group": (("Helen Marsh", "helen.marsh"), APPROVER),
+}
+
+
+# The demo asks for approval evidence: each approval commit names its approver in a trailer.
+APPROVALS = "".join(
+    [
+        "    approvals:\n      evidence: trailer\n      approvers:\n",
+        *(
+            f"        {role}: [{', '.join(f'{user}@harbourline.example' for _, user in people)}]\n"
+            for role, people in APPROVERS.items()
+        ),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -63,12 +82,18 @@ class Event:
     message: str
     author: tuple[str, str]
     rename: tuple[str, str] | None = None
+    approver: tuple[str, str] | None = None  # written as the commit's Approved-by trailer
 
 
 def person(role: str) -> tuple[str, str]:
     """The same person for the same role on every run."""
     digest = hashlib.sha256(role.encode()).digest()
     return PEOPLE[1 + digest[0] % (len(PEOPLE) - 1)]
+
+
+def approver(role: str, author: tuple[str, str]) -> tuple[str, str]:
+    """The person who approves for ``role``: never the author of the change."""
+    return next(p for p in (*APPROVERS.get(role, ()), APPROVER, PEOPLE[1]) if p != author)
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -147,6 +172,7 @@ def document_events(path: str, text: str, companions: dict[str, str]) -> Iterato
     status, version = data.get("status", "draft"), str(data.get("version", "0.1"))
     approved_on = data.get("approved_on")
     extra = tuple(companions.items())
+    signs = approver(str(data.get("approved_by", "")), owner)
     if doc_type in EVIDENCE:
         when = max(d for d in (data.get("date"), approved_on, START) if d)
         if data.get("state") in ("closed", "verified") and data.get("date"):
@@ -156,9 +182,10 @@ def document_events(path: str, text: str, companions: dict[str, str]) -> Iterato
             yield Event(
                 data["date"], ((path, join_page(raised, body)),), f"Raise nonconformity {doc_id}: {title}", owner
             )
-            yield Event(when, ((path, text),), f"Close {doc_id} after the effectiveness check", APPROVER)
+            yield Event(when, ((path, text),), f"Close {doc_id} after the effectiveness check", owner, approver=signs)
         else:
-            yield Event(when, ((path, text), *extra), f"Add {doc_id}: {title}", owner)
+            approved = signs if data.get("status") == "approved" else None
+            yield Event(when, ((path, text), *extra), f"Add {doc_id}: {title}", owner, approver=approved)
         return
     if approved_on is None:  # still a draft or in review: drafted early, worked on, the last edit late
         first = set_key(set_key(front, "version", '"0.1"'), "status", "draft")
@@ -188,14 +215,16 @@ def document_events(path: str, text: str, companions: dict[str, str]) -> Iterato
                         "status", "approved")  # fmt: skip
         page = join_page(state, partial_body(body, (number + 1) / (steps + 1)))
         words = "Approve" if number == 1 else "Approve revised"
-        yield Event(day, ((path, page), *(extra if number == 1 else ())), f"{words} {doc_id} {earlier}", APPROVER)
+        files = ((path, page), *(extra if number == 1 else ()))
+        yield Event(day, files, f"{words} {doc_id} {earlier}", owner, approver=signs)
     if status == "retired":
         approved = set_key(front, "status", "approved")
-        yield Event(approved_on, ((path, join_page(approved, body)),), f"Approve revised {doc_id} {version}", APPROVER)
+        message = f"Approve revised {doc_id} {version}"
+        yield Event(approved_on, ((path, join_page(approved, body)),), message, owner, approver=signs)
         yield Event(RETIRED_ON, ((path, text),), f"Retire {doc_id}: customers moved to the current SLA", owner)
         return
     message = f"Approve {doc_id} {version}" if not versions else f"Approve revised {doc_id} {version}"
-    yield Event(approved_on, ((path, text), *(extra if not versions else ())), message, APPROVER)
+    yield Event(approved_on, ((path, text), *(extra if not versions else ())), message, owner, approver=signs)
 
 
 def at_path(event: Event) -> Event:
@@ -204,7 +233,7 @@ def at_path(event: Event) -> Event:
     if event.date >= day:
         return event
     files = tuple((f"docs/{old}" if path == f"docs/{new}" else path, text) for path, text in event.files)
-    return Event(event.date, files, event.message, event.author)
+    return Event(event.date, files, event.message, event.author, approver=event.approver)
 
 
 def history(root: Path) -> list[Event]:
@@ -239,6 +268,7 @@ def configuration(root: Path, day: dt.date, present: set[str]) -> str:
     naming the pages that exist then."""
     text = (root / "mkdocs.yml").read_text("utf-8")
     text = re.sub(r"^(\s*)today: .*$", rf"\g<1>today: {day.isoformat()}  # the demo's date", text, count=1, flags=re.M)
+    text = text.replace("    catalogues: [iso20000-1:2018]\n", "    catalogues: [iso20000-1:2018]\n" + APPROVALS, 1)
     head, nav = text.split("\nnav:\n", 1)
     entries = yaml.safe_load("nav:\n" + nav)["nav"]
     old, new, renamed_on = RENAMED
@@ -303,7 +333,11 @@ def build(root: Path, output: Path) -> int:
             present.add(path)
         (output / "mkdocs.yml").write_text(configuration(root, event.date, present), "utf-8")
         git(output, "add", "-A")
-        git(output, "commit", "-q", "--allow-empty", "-m", event.message, day=event.date, author=event.author)
+        message = event.message
+        if event.approver is not None:
+            name, user = event.approver
+            message += f"\n\nApproved-by: {name} <{user}@harbourline.example>"
+        git(output, "commit", "-q", "--allow-empty", "-m", message, day=event.date, author=event.author)
         commits += 1
     for tag, day, message in tags:
         git(output, "tag", "-a", tag, "-m", message, day=day, author=APPROVER)
