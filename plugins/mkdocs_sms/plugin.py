@@ -105,7 +105,9 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         base_dir = Path(config.config_file_path or ".").parent
         options = {key: self.config[key] for key in DEFAULTS}
         try:
-            self.settings = Settings.from_options(options, base_dir=base_dir, repo_url=config.repo_url)
+            self.settings = Settings.from_options(
+                options, base_dir=base_dir, repo_url=config.repo_url, theme_language=config.theme.get("language")
+            )
             self.catalogues = self.settings.load_catalogues()
         except (SettingsError, CatalogueError) as exc:
             raise PluginError(f"sms: {exc}") from None
@@ -117,6 +119,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
                 titles.setdefault(status, text)
         # A theme's custom_dir may hold sms/<fragment>.html files that replace the shipped fragments.
         render.use_overrides([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
+        render.use_language(self.settings.language)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if JS_URI not in (str(script) for script in config.extra_javascript):  # entries may be {path: ...}
