@@ -20,6 +20,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_sms import render
+from mkdocs_sms.translation import N_
 from mkdocs_sms.analysis.audience import (
     published,
     published_changes,
@@ -56,7 +57,7 @@ JSON_URI = "sms.json"
 # holds "iframe-worker" so that the offline plugin, seeing one there, adds no other.
 WORKER_URI = "assets/mkdocs-sms/iframe-worker.js"
 # Statuses marked in the navigation, with the tooltip Material shows.
-STATUS_ICONS = {"draft": "Draft: not approved", "review": "In review: not yet approved", "retired": "Retired"}
+STATUS_ICONS = {"draft": N_("Draft: not approved"), "review": N_("In review: not yet approved"), "retired": N_("Retired")}
 
 
 class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
@@ -112,14 +113,14 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         except (SettingsError, CatalogueError) as exc:
             raise PluginError(f"sms: {exc}") from None
         self._show_findings = self._findings_shown(self.settings)
+        render.use_language(self.settings.language)
         # Tooltips of Material's status icons in the navigation (the user's own titles win).
         titles = config.extra.setdefault("status", {})
         if isinstance(titles, dict):
             for status, text in STATUS_ICONS.items():
-                titles.setdefault(status, text)
+                titles.setdefault(status, render.word(text))
         # A theme's custom_dir may hold sms/<fragment>.html files that replace the shipped fragments.
         render.use_overrides([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
-        render.use_language(self.settings.language)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if JS_URI not in (str(script) for script in config.extra_javascript):  # entries may be {path: ...}

@@ -40,6 +40,15 @@ PANEL_MARKER = PLACEHOLDER.format("panel")
 SEARCH_START, SEARCH_END = PLACEHOLDER.format("search"), PLACEHOLDER.format("/search")
 HISTORY_MARKER = PLACEHOLDER.format("history")
 FINDINGS_MARKER = PLACEHOLDER.format("findings")
+# The words of the handbook's vocabulary that pages show (statuses, kinds, types, classifications,
+# severities), marked here so that the catalogues have them; see word().
+VOCABULARY = (
+    N_("draft"), N_("review"), N_("approved"), N_("retired"), N_("covered"), N_("stale"), N_("missing"),
+    N_("deferred"), N_("late"), N_("overdue"), N_("document"), N_("record"), N_("policy"), N_("plan"),
+    N_("process"), N_("procedure"), N_("agreement"), N_("catalogue"), N_("register"), N_("report"),
+    N_("assessment"), N_("other"), N_("public"), N_("internal"), N_("confidential"), N_("restricted"),
+    N_("error"), N_("warning"), N_("info"),
+)  # fmt: skip
 # Written in English and shown in the build's language (see use_language).
 BANNERS = {
     "draft": (N_("Draft."), N_("This document is not approved yet; do not rely on it.")),
@@ -193,6 +202,11 @@ def _front(title: str, *extra: str) -> list[str]:
     return ["---", f"title: {text}", *extra, "---", ""]
 
 
+def _heading(text: str) -> str:
+    """A second-level heading of a generated page's Markdown."""
+    return f"## {md_text(text)}"
+
+
 def page_sources(handbook: Handbook) -> dict[str, str]:
     """Markdown of the generated pages, by path inside ``pages_dir``; placeholders become HTML."""
     _ = gettext
@@ -215,11 +229,11 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
         *_front(_("Implementation progress")),
         PLACEHOLDER.format("implementation:summary"),
         "",
-        f"## {md_text(_('Target state'))}",
+        _heading(_("Target state")),
         "",
         PLACEHOLDER.format("implementation:target"),
         "",
-        f"## {md_text(_('Trend over the tagged editions'))}",
+        _heading(_("Trend over the tagged editions")),
         "",
         PLACEHOLDER.format("trend"),
         "",
@@ -232,11 +246,11 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
                 PLACEHOLDER.format(f"implementation:{index}:{part}"),
                 "",
             ]
-    implementation_md += [f"## {md_text(_('Gap assessment'))}", "", PLACEHOLDER.format("implementation:assessment"), ""]
+    implementation_md += [_heading(_("Gap assessment")), "", PLACEHOLDER.format("implementation:assessment"), ""]
     audit_md = [*_front(_("Audit readiness")), PLACEHOLDER.format("audit:verdict"), ""]
-    audit_md += [f"## {md_text(_('Checks'))}", "", PLACEHOLDER.format("audit:checks"), ""]
-    audit_md += [f"## {md_text(_('Stage 1 pack'))}", "", PLACEHOLDER.format("audit:pack"), ""]
-    audit_md += [f"## {md_text(_('Open nonconformities'))}", "", PLACEHOLDER.format("audit:nonconformities"), ""]
+    audit_md += [_heading(_("Checks")), "", PLACEHOLDER.format("audit:checks"), ""]
+    audit_md += [_heading(_("Stage 1 pack")), "", PLACEHOLDER.format("audit:pack"), ""]
+    audit_md += [_heading(_("Open nonconformities")), "", PLACEHOLDER.format("audit:nonconformities"), ""]
     nc_md = [*_front(_("Nonconformities")), PLACEHOLDER.format("nonconformities:summary"), ""]
     for part, title in _NONCONFORMITY_PARTS:
         nc_md += [f"## {md_text(_(title))}", "", PLACEHOLDER.format(f"nonconformities:{part}"), ""]
@@ -252,11 +266,11 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
                 *_front(_("Review schedule")),
                 PLACEHOLDER.format("reviews:summary"),
                 "",
-                f"## {md_text(_('Overdue'))}",
+                _heading(_("Overdue")),
                 "",
                 PLACEHOLDER.format("reviews:overdue"),
                 "",
-                f"## {md_text(ngettext('Due within %(num)d day', 'Due within %(num)d days', window))}",
+                _heading(ngettext("Due within %(num)d day", "Due within %(num)d days", window)),
                 "",
                 PLACEHOLDER.format("reviews:due"),
                 "",
