@@ -20,7 +20,6 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_sms import render
-from mkdocs_sms.translation import N_
 from mkdocs_sms.analysis.audience import (
     published,
     published_changes,
@@ -47,6 +46,7 @@ from mkdocs_sms.read.snapshot import of_files
 from mkdocs_sms.rules import Finding, Severity
 from mkdocs_sms.settings import Settings, SettingsError
 from mkdocs_sms.text import md_cell, shown
+from mkdocs_sms.translation import N_
 
 log = get_plugin_logger(__name__)
 
@@ -57,7 +57,11 @@ JSON_URI = "sms.json"
 # holds "iframe-worker" so that the offline plugin, seeing one there, adds no other.
 WORKER_URI = "assets/mkdocs-sms/iframe-worker.js"
 # Statuses marked in the navigation, with the tooltip Material shows.
-STATUS_ICONS = {"draft": N_("Draft: not approved"), "review": N_("In review: not yet approved"), "retired": N_("Retired")}
+STATUS_ICONS = {
+    "draft": N_("Draft: not approved"),
+    "review": N_("In review: not yet approved"),
+    "retired": N_("Retired"),
+}
 
 
 class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]

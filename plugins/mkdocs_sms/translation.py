@@ -26,7 +26,7 @@ ENGLISH = "en"
 LANGUAGES = (ENGLISH, "de", "fr")
 
 
-def N_(message: str) -> str:  # noqa: N802 - the name gettext's tools look for
+def N_(message: str) -> str:
     """Mark ``message`` for translation where it is written; it is translated where it is shown."""
     return message
 
@@ -65,7 +65,7 @@ def reader_date(value: dt.date | str, language: str) -> str:
         if language == ENGLISH:
             return value
         try:
-            value = dt.date.fromisoformat(value[:10])
+            return reader_date(dt.date.fromisoformat(value[:10]), language)
         except ValueError:
             return value
     if language == ENGLISH:

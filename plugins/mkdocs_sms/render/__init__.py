@@ -198,7 +198,7 @@ def template_text(name: str) -> str:
 
 def _front(title: str, *extra: str) -> list[str]:
     """The front-matter of a generated page titled ``title`` (quoted when YAML would misread it)."""
-    text = json.dumps(title, ensure_ascii=False) if any(c in title for c in ':#"\'[]{}') else title
+    text = json.dumps(title, ensure_ascii=False) if any(c in title for c in ":#\"'[]{}") else title
     return ["---", f"title: {text}", *extra, "---", ""]
 
 
@@ -545,7 +545,9 @@ def render_edition(settings: Settings) -> str:
     """The line naming the edition, shown at the top of every page ('' when there is none)."""
     if not settings.edition:
         return ""
-    line = escape(gettext("Handbook edition %(edition)s")) % {"edition": Markup("<strong>{}</strong>").format(settings.edition)}
+    line = escape(gettext("Handbook edition %(edition)s")) % {
+        "edition": Markup("<strong>{}</strong>").format(settings.edition)
+    }
     return f'<p class="sms-edition">{line}</p>'
 
 
