@@ -32,7 +32,9 @@ from mkdocs_sms.settings import Settings
 def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catalogue]]:
     """The handbook's ``mkdocs.yml`` (INHERIT followed as MkDocs does), its settings and its catalogues."""
     project = load_project(config_file)
-    settings = Settings.from_options(project.options, base_dir=config_file.parent, repo_url=project.repo_url)
+    settings = Settings.from_options(
+        project.options, base_dir=config_file.parent, repo_url=project.repo_url, theme_language=project.theme_language
+    )
     return project, settings, settings.load_catalogues()
 
 

@@ -61,6 +61,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("changes_since", (str,), None, 'git ref for "what changed"; default the newest tag before HEAD'),
     Option("trend_tags", (str,), "*", 'tags (shell pattern, e.g. "v*") drawn in the trend of the implementation page'),
     Option("trend_limit", (int,), 20, "how many of the newest matching tags the trend shows; 0 turns it off"),
+    Option("language", (str,), None,
+           "language of the generated pages, panels and banners: en, de or fr; default theme.language"),
     Option("templates_dir", (str,), "sms_templates",
            "your templates for `mkdocs-sms new` (the shipped ones fill gaps)"),
     Option("implementation", (dict,), None,

@@ -46,6 +46,7 @@ from mkdocs_sms.read.snapshot import of_files
 from mkdocs_sms.rules import Finding, Severity
 from mkdocs_sms.settings import Settings, SettingsError
 from mkdocs_sms.text import md_cell, shown
+from mkdocs_sms.translation import N_
 
 log = get_plugin_logger(__name__)
 
@@ -56,7 +57,11 @@ JSON_URI = "sms.json"
 # holds "iframe-worker" so that the offline plugin, seeing one there, adds no other.
 WORKER_URI = "assets/mkdocs-sms/iframe-worker.js"
 # Statuses marked in the navigation, with the tooltip Material shows.
-STATUS_ICONS = {"draft": "Draft: not approved", "review": "In review: not yet approved", "retired": "Retired"}
+STATUS_ICONS = {
+    "draft": N_("Draft: not approved"),
+    "review": N_("In review: not yet approved"),
+    "retired": N_("Retired"),
+}
 
 
 class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
@@ -105,16 +110,19 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         base_dir = Path(config.config_file_path or ".").parent
         options = {key: self.config[key] for key in DEFAULTS}
         try:
-            self.settings = Settings.from_options(options, base_dir=base_dir, repo_url=config.repo_url)
+            self.settings = Settings.from_options(
+                options, base_dir=base_dir, repo_url=config.repo_url, theme_language=config.theme.get("language")
+            )
             self.catalogues = self.settings.load_catalogues()
         except (SettingsError, CatalogueError) as exc:
             raise PluginError(f"sms: {exc}") from None
         self._show_findings = self._findings_shown(self.settings)
+        render.use_language(self.settings.language)
         # Tooltips of Material's status icons in the navigation (the user's own titles win).
         titles = config.extra.setdefault("status", {})
         if isinstance(titles, dict):
             for status, text in STATUS_ICONS.items():
-                titles.setdefault(status, text)
+                titles.setdefault(status, render.word(text))
         # A theme's custom_dir may hold sms/<fragment>.html files that replace the shipped fragments.
         render.use_overrides([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
         if CSS_URI not in config.extra_css:

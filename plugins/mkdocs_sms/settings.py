@@ -24,6 +24,7 @@ from mkdocs_sms.model.vocabulary import Vocabulary
 from mkdocs_sms.options import DEFAULTS
 from mkdocs_sms.read.cache import FOLDER
 from mkdocs_sms.rules import RULES, Severity
+from mkdocs_sms.translation import shipped
 
 STATUSES = ("draft", "review", "approved", "retired")
 # What an audience build shows of a commit that also changed a withheld page (option history_details).
@@ -67,14 +68,19 @@ class Settings:
     approvals: ApprovalRules = field(default_factory=ApprovalRules)
     # Whether the history pass keeps what it read from git in .cache/mkdocs-sms/ beside mkdocs.yml.
     cache: bool = True
+    # The language of the text written into pages (en, de, fr): the option, else the theme's language.
+    language: str = "en"
 
     statuses: tuple[str, ...] = STATUSES
     states: tuple[str, ...] = STATES
 
     @classmethod
-    def from_options(cls, options: Mapping[str, Any], base_dir: Path, repo_url: str | None = None) -> Settings:
-        """Validate the plugin options from ``mkdocs.yml``; ``base_dir`` is the folder of that file and
-        ``repo_url`` its top-level ``repo_url`` (for links to commits)."""
+    def from_options(
+        cls, options: Mapping[str, Any], base_dir: Path, repo_url: str | None = None, theme_language: object = None
+    ) -> Settings:
+        """Validate the plugin options from ``mkdocs.yml``; ``base_dir`` is the folder of that file,
+        ``repo_url`` its top-level ``repo_url`` (for links to commits) and ``theme_language`` its
+        ``theme.language``, which the pages follow unless the ``language`` option says otherwise."""
         unknown = sorted(set(options) - set(DEFAULTS) - {"enabled"})
         if unknown:
             raise SettingsError(f"unknown option(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
@@ -134,6 +140,9 @@ class Settings:
             raise SettingsError("option 'trend_limit' must be a whole number of tags, e.g. 20 (0: no trend)")
         if not isinstance(values["trend_tags"], str) or not values["trend_tags"]:
             raise SettingsError("option 'trend_tags' must be a tag name pattern, e.g. '*' or 'v*'")
+        language = values["language"]
+        if language is not None and (not isinstance(language, str) or not language):
+            raise SettingsError("option 'language' must be a language code, e.g. de or fr")
         pages_dir = str(values["pages_dir"]).strip("/")
         if not pages_dir or ".." in Path(pages_dir).parts:
             raise SettingsError("option 'pages_dir' must be a folder inside docs_dir, e.g. 'sms'")
@@ -165,6 +174,7 @@ class Settings:
             show_findings=values["show_findings"],
             approvals=approvals,
             cache=values["cache"],
+            language=shipped(language or (theme_language if isinstance(theme_language, str) else None)),
         )
 
     def rank(self, classification: str | None) -> int:

@@ -70,6 +70,7 @@ class Project:
     site_name: str = ""
     # The Markdown extensions as (name, options), in the order written; the PDF pack converts with them.
     markdown_extensions: tuple[tuple[str, Mapping[str, Any]], ...] = ()
+    theme_language: str | None = None  # theme.language, which the generated pages follow
 
     def page_url(self, path: str) -> str | None:
         """The address of the page built from ``path`` (relative to docs_dir), when site_url is set."""
@@ -113,7 +114,14 @@ def load_project(config_file: Path) -> Project:
         use_directory_urls=data.get("use_directory_urls", True) is not False,
         site_name=str(data.get("site_name") or ""),
         markdown_extensions=tuple(_named_entries(data.get("markdown_extensions"))),
+        theme_language=_theme_language(data.get("theme")),
     )  # fmt: skip
+
+
+def _theme_language(theme: object) -> str | None:
+    """``theme.language``, when the theme is written as a mapping that names one."""
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return language if isinstance(language, str) and language else None
 
 
 def plugin_options(config_file: Path) -> dict[str, Any]:

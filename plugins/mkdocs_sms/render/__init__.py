@@ -8,6 +8,7 @@ knows where each page ends up.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from importlib import resources
@@ -31,6 +32,7 @@ from mkdocs_sms.read.git import History, commit_url
 from mkdocs_sms.rules import RULES, Finding
 from mkdocs_sms.settings import Settings
 from mkdocs_sms.text import md_text, slug
+from mkdocs_sms.translation import ENGLISH, N_, reader_date, translations
 
 SCHEMA_VERSION = 1
 PLACEHOLDER = "<!-- mkdocs-sms:{} -->"
@@ -39,10 +41,20 @@ PANEL_MARKER = PLACEHOLDER.format("panel")
 SEARCH_START, SEARCH_END = PLACEHOLDER.format("search"), PLACEHOLDER.format("/search")
 HISTORY_MARKER = PLACEHOLDER.format("history")
 FINDINGS_MARKER = PLACEHOLDER.format("findings")
+# The words of the handbook's vocabulary that pages show (statuses, kinds, types, classifications,
+# severities), marked here so that the catalogues have them; see word().
+VOCABULARY = (
+    N_("draft"), N_("review"), N_("approved"), N_("retired"), N_("covered"), N_("stale"), N_("missing"),
+    N_("deferred"), N_("late"), N_("overdue"), N_("document"), N_("record"), N_("policy"), N_("plan"),
+    N_("process"), N_("procedure"), N_("agreement"), N_("catalogue"), N_("register"), N_("report"),
+    N_("assessment"), N_("other"), N_("public"), N_("internal"), N_("confidential"), N_("restricted"),
+    N_("error"), N_("warning"), N_("info"),
+)  # fmt: skip
+# Written in English and shown in the build's language (see use_language).
 BANNERS = {
-    "draft": ("Draft.", "This document is not approved yet; do not rely on it."),
-    "review": ("In review.", "This document is awaiting approval; it may still change."),
-    "retired": ("Retired.", "This document is no longer in force and is kept for reference only."),
+    "draft": (N_("Draft."), N_("This document is not approved yet; do not rely on it.")),
+    "review": (N_("In review."), N_("This document is awaiting approval; it may still change.")),
+    "retired": (N_("Retired."), N_("This document is no longer in force and is kept for reference only.")),
 }
 
 _SHIPPED = jinja2.FunctionLoader(lambda name: (resources.files(__package__) / "templates" / name).read_text("utf-8"))
@@ -53,7 +65,51 @@ _env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     undefined=jinja2.StrictUndefined,
+    extensions=["jinja2.ext.i18n"],
 )
+# {% trans %} blocks may be wrapped over lines; their text is one line in the catalogues.
+_env.policies["ext.i18n.trimmed"] = True
+_language = ENGLISH
+
+
+def use_language(language: str) -> None:
+    """Write pages in ``language`` (a shipped one: en, de or fr): the templates' text, the generated
+    pages' titles and headings, and the dates readers see."""
+    global _language
+    _language = language
+    _env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    _env.globals.update(reader_date=lambda value: reader_date(value, language), sort_key=_sort_key, word=word)
+    _env.filters["word"] = word
+    if _env.cache is not None:
+        _env.cache.clear()
+
+
+def gettext(message: str) -> str:
+    """``message`` in the build's language."""
+    return translations(_language).gettext(message)
+
+
+def word(value: str) -> str:
+    """A word of the handbook's vocabulary (a status, a type, a kind) in the build's language; a word the
+    catalogues do not have, such as one a configuration adds, stays as written."""
+    return translations(_language).gettext(value)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of ``singular``/``plural`` for ``count``, in the build's language, with ``count`` put
+    in for ``%(num)d``."""
+    return translations(_language).ngettext(singular, plural, count) % {"num": count}
+
+
+def _sort_key(value: dt.date | None) -> Markup:
+    """The attribute a sortable table's date cell sorts by, where it shows a date that does not sort as
+    text (every language but English, whose pages show ISO dates)."""
+    if value is None or _language == ENGLISH:
+        return Markup("")
+    return Markup(' data-sort="{}"').format(value.isoformat())
+
+
+use_language(ENGLISH)
 
 
 def use_overrides(folders: Iterable[Path]) -> None:
@@ -141,10 +197,22 @@ def template_text(name: str) -> str:
 # Generated page sources ------------------------------------------------------------------------
 
 
+def _front(title: str, *extra: str) -> list[str]:
+    """The front-matter of a generated page titled ``title`` (quoted when YAML would misread it)."""
+    text = json.dumps(title, ensure_ascii=False) if any(c in title for c in ":#\"'[]{}") else title
+    return ["---", f"title: {text}", *extra, "---", ""]
+
+
+def _heading(text: str) -> str:
+    """A second-level heading of a generated page's Markdown."""
+    return f"## {md_text(text)}"
+
+
 def page_sources(handbook: Handbook) -> dict[str, str]:
     """Markdown of the generated pages, by path inside ``pages_dir``; placeholders become HTML."""
+    _ = gettext
     window = handbook.settings.due_soon_days
-    coverage_md = ["---", "title: Coverage matrix", "---", "", PLACEHOLDER.format("coverage-summary"), ""]
+    coverage_md = [*_front(_("Coverage matrix")), PLACEHOLDER.format("coverage-summary"), ""]
     several = len(handbook.catalogues) > 1
     for index, catalogue in enumerate(handbook.catalogues):
         for group in _groups(catalogue):
@@ -159,17 +227,14 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
             ]
     several_md = (lambda c, title: f"{c.title}: {title}") if several else (lambda c, title: title)
     implementation_md = [
-        "---",
-        "title: Implementation progress",
-        "---",
-        "",
+        *_front(_("Implementation progress")),
         PLACEHOLDER.format("implementation:summary"),
         "",
-        "## Target state",
+        _heading(_("Target state")),
         "",
         PLACEHOLDER.format("implementation:target"),
         "",
-        "## Trend over the tagged editions",
+        _heading(_("Trend over the tagged editions")),
         "",
         PLACEHOLDER.format("trend"),
         "",
@@ -177,43 +242,36 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
     for index, catalogue in enumerate(handbook.catalogues):
         for part, title in _IMPLEMENTATION_PARTS:
             implementation_md += [
-                f"## {md_text(several_md(catalogue, title))}",
+                f"## {md_text(several_md(catalogue, _(title)))}",
                 "",
                 PLACEHOLDER.format(f"implementation:{index}:{part}"),
                 "",
             ]
-    implementation_md += ["## Gap assessment", "", PLACEHOLDER.format("implementation:assessment"), ""]
-    audit_md = ["---", "title: Audit readiness", "---", "", PLACEHOLDER.format("audit:verdict"), ""]
-    audit_md += ["## Checks", "", PLACEHOLDER.format("audit:checks"), ""]
-    audit_md += ["## Stage 1 pack", "", PLACEHOLDER.format("audit:pack"), ""]
-    audit_md += ["## Open nonconformities", "", PLACEHOLDER.format("audit:nonconformities"), ""]
-    nc_md = ["---", "title: Nonconformities", "---", "", PLACEHOLDER.format("nonconformities:summary"), ""]
+    implementation_md += [_heading(_("Gap assessment")), "", PLACEHOLDER.format("implementation:assessment"), ""]
+    audit_md = [*_front(_("Audit readiness")), PLACEHOLDER.format("audit:verdict"), ""]
+    audit_md += [_heading(_("Checks")), "", PLACEHOLDER.format("audit:checks"), ""]
+    audit_md += [_heading(_("Stage 1 pack")), "", PLACEHOLDER.format("audit:pack"), ""]
+    audit_md += [_heading(_("Open nonconformities")), "", PLACEHOLDER.format("audit:nonconformities"), ""]
+    nc_md = [*_front(_("Nonconformities")), PLACEHOLDER.format("nonconformities:summary"), ""]
     for part, title in _NONCONFORMITY_PARTS:
-        nc_md += [f"## {title}", "", PLACEHOLDER.format(f"nonconformities:{part}"), ""]
+        nc_md += [f"## {md_text(_(title))}", "", PLACEHOLDER.format(f"nonconformities:{part}"), ""]
     return {
         "implementation.md": "\n".join(implementation_md),
         "audit.md": "\n".join(audit_md),
         "nonconformities.md": "\n".join(nc_md),
-        "register.md": "\n".join(
-            ["---", "title: Document register", "hide: [toc]", "---", "", PLACEHOLDER.format("register"), ""]
-        ),
+        "register.md": "\n".join([*_front(_("Document register"), "hide: [toc]"), PLACEHOLDER.format("register"), ""]),
         "coverage.md": "\n".join(coverage_md),
-        "changes.md": "\n".join(
-            ["---", "title: What changed in this edition", "---", "", PLACEHOLDER.format("changes"), ""]
-        ),
+        "changes.md": "\n".join([*_front(_("What changed in this edition")), PLACEHOLDER.format("changes"), ""]),
         "reviews.md": "\n".join(
             [
-                "---",
-                "title: Review schedule",
-                "---",
-                "",
+                *_front(_("Review schedule")),
                 PLACEHOLDER.format("reviews:summary"),
                 "",
-                "## Overdue",
+                _heading(_("Overdue")),
                 "",
                 PLACEHOLDER.format("reviews:overdue"),
                 "",
-                f"## Due within {window} days",
+                _heading(ngettext("Due within %(num)d day", "Due within %(num)d days", window)),
                 "",
                 PLACEHOLDER.format("reviews:due"),
                 "",
@@ -222,12 +280,12 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
     }
 
 
-_NONCONFORMITY_PARTS = (("open", "Open, by weight and age"), ("ageing", "Ageing"), ("closed", "Closed"))
+_NONCONFORMITY_PARTS = (("open", N_("Open, by weight and age")), ("ageing", N_("Ageing")), ("closed", N_("Closed")))
 _IMPLEMENTATION_PARTS = (
-    ("phases", "Progress per phase"),
-    ("groups", "Progress per clause group"),
-    ("baseline", "Closed since the baseline"),
-    ("remaining", "What remains"),
+    ("phases", N_("Progress per phase")),
+    ("groups", N_("Progress per clause group")),
+    ("baseline", N_("Closed since the baseline")),
+    ("remaining", N_("What remains")),
 )
 # Bar colours by phase state: dark enough for white paper, distinct without colour from the labels.
 _STATE_COLOURS = {"complete": "#2e7d32", "under way": "#1565c0", "planned": "#9e9e9e", "late": "#c62828"}
@@ -299,10 +357,10 @@ def _mark_helpers(handbook: Handbook, links: Links) -> dict[str, Any]:
 def basis_label(requirement: Requirement) -> str:
     """Why a row is there, in a reader's words."""
     if requirement.basis == "derived":
-        return "expected through 7.5.4 (control of documented information)"
+        return gettext("expected through 7.5.4 (control of documented information)")
     if requirement.basis == "recommended":
-        return "recommended (good practice, not required)"
-    return f"required by {requirement.clause}"
+        return gettext("recommended (good practice, not required)")
+    return gettext("required by %(clause)s") % {"clause": requirement.clause}
 
 
 def fill(markdown_html: str, handbook: Handbook, links: Links) -> str:
@@ -441,9 +499,9 @@ def render_trend(trend: Trend | None, catalogues: Iterable[Catalogue] = ()) -> s
     if trend is None:
         return ""
     points = trend.points
-    series = [("errors", "Errors"), ("warnings", "Warnings")]
+    series = [("errors", gettext("Errors")), ("warnings", gettext("Warnings"))]
     if points and points[0].open_nonconformities is not None:
-        series.append(("open_nonconformities", "Open nonconformities"))
+        series.append(("open_nonconformities", gettext("Open nonconformities")))
     top = _nice_ceiling(max([1, *(getattr(p, key) or 0 for p in points for key, _ in series)]))
     step = _TREND_WIDTH / (len(points) - 1) if len(points) > 1 else 0
     xs = [round(_TREND_X + (i * step if len(points) > 1 else _TREND_WIDTH / 2), 1) for i in range(len(points))]
@@ -455,7 +513,7 @@ def render_trend(trend: Trend | None, catalogues: Iterable[Catalogue] = ()) -> s
         trend=trend, catalogue_title=catalogue_title(catalogues)(trend.catalogue), points=points, xs=xs,
         coverage_ys=coverage_ys, count_ys=count_ys, series=series, top=top,
         now=NOW, pct=_pct, coverage_bottom=_COVERAGE_BOTTOM, counts_bottom=_COUNTS_BOTTOM, panel=_PANEL,
-        labelled=len(points) <= 12, names=["now (this build)" if p.label == NOW else p.label for p in points],
+        labelled=len(points) <= 12, names=[gettext("now (this build)") if p.label == NOW else p.label for p in points],
     )  # fmt: skip
 
 
@@ -489,7 +547,10 @@ def render_edition(settings: Settings) -> str:
     """The line naming the edition, shown at the top of every page ('' when there is none)."""
     if not settings.edition:
         return ""
-    return f'<p class="sms-edition">Handbook edition <strong>{escape(settings.edition)}</strong></p>'
+    line = escape(gettext("Handbook edition %(edition)s")) % {
+        "edition": Markup("<strong>{}</strong>").format(settings.edition)
+    }
+    return f'<p class="sms-edition">{line}</p>'
 
 
 def render_changes(changes: Changes | None, links: Links) -> str:

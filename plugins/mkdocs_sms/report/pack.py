@@ -34,6 +34,7 @@ from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.model import references
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.text import md_cell, one_line, slug
+from mkdocs_sms.translation import ENGLISH
 
 INSTALL_HINT = "pip install 'mkdocs-sms[pdf]'"
 # Python-Markdown extensions MkDocs always loads before those of mkdocs.yml.
@@ -218,6 +219,8 @@ def pack_html(
 
     ``scope_bodies`` holds the Markdown bodies of the scope documents, by id, for the cover's quote.
     """
+    # The pack's own template is English: the fragments it borrows from the site follow suit.
+    render.use_language(ENGLISH)
     source = handbook.source or handbook
     hidden_paths = {p.path for p in source.pages} - {p.path for p in handbook.pages}
     hidden_ids = set(source.by_id) - set(handbook.by_id)

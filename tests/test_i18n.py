@@ -1,0 +1,205 @@
+"""Handbooks in German and French: the text mkdocs-sms writes into pages follows the language."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from conftest import ROOT, complete_mini, run_build
+from mkdocs_sms import render
+from mkdocs_sms.settings import Settings, SettingsError
+from mkdocs_sms.translation import ENGLISH
+
+PACKAGE = ROOT / "plugins" / "mkdocs_sms"
+LANGUAGES = ("de", "fr")
+# Where text that reaches pages is marked for translation.
+METHODS = [
+    ("render/**.py", "python"),
+    ("translation.py", "python"),
+    ("plugin.py", "python"),
+    ("render/templates/**.html", "jinja2"),
+]
+TEMPLATE_OPTIONS = {"render/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    """Builds set the language of the renderer; later tests in this process expect English."""
+    yield
+    render.use_language(ENGLISH)
+
+
+def marked() -> set[str]:
+    """Every text marked for translation in the package (a plural by its singular)."""
+    found = extract_from_dir(str(PACKAGE), METHODS, TEMPLATE_OPTIONS)  # type: ignore[arg-type]
+    return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
+
+
+def catalogue(language: str) -> Catalog:
+    with (PACKAGE / "locale" / language / "LC_MESSAGES" / "mkdocs_sms.po").open("rb") as source:
+        return read_po(source, locale=language)
+
+
+def test_every_marked_text_has_a_german_and_a_french_translation() -> None:
+    texts = marked()
+    assert len(texts) > 150  # the walk found the templates and the Python sources
+    for language in LANGUAGES:
+        entries = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalogue(language) if m.id}
+        assert sorted(texts - set(entries)) == [], f"{language}: not translated"
+        for text in texts:
+            message = entries[text]
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            assert all(strings) and not message.fuzzy, f"{language}: empty translation of {text!r}"
+            assert len(strings) == (2 if isinstance(message.id, tuple) else 1), text
+            # A translation keeps the placeholders of its text: none lost, none invented.
+            wanted = set(re.findall(r"%\(\w+\)\w", text))
+            assert all(set(re.findall(r"%\(\w+\)\w", s)) <= wanted | {"%(num)d"} for s in strings), text
+            assert all(wanted - {"%(num)d"} <= set(re.findall(r"%\(\w+\)\w", s)) for s in strings), text
+
+
+def test_the_language_option_wins_over_the_theme_and_unknown_languages_fall_back_to_english() -> None:
+    def language(theme: object, **options: Any) -> str:
+        return Settings.from_options(options, base_dir=ROOT, theme_language=theme).language
+
+    assert language("de") == "de"
+    assert language("fr-CA") == "fr"
+    assert language("de", language="fr") == "fr"
+    assert language("fr", language="en") == "en"
+    assert language("es") == "en"
+    assert language(None) == "en"
+    with pytest.raises(SettingsError, match="option 'language'"):
+        language("de", language=["de"])
+
+
+def _mini(root: Path, theme: dict[str, Any], options: dict[str, Any] | None = None) -> Path:
+    """The complete miniature handbook with ``theme`` and extra plugin ``options``; its mkdocs.yml."""
+    for path, content in complete_mini().items():
+        target = root / "docs" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, "utf-8")
+    sms = {"catalogues": [str(ROOT / "tests" / "fixtures" / "mini-catalogue.yml")], "today": "2026-11-29",
+           "history": False, "show_findings": True, **(options or {})}  # fmt: skip
+    config = {"site_name": "Test handbook", "theme": {"name": "material", **theme}, "plugins": ["search", {"sms": sms}]}
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
+    return root / "mkdocs.yml"
+
+
+GENERATED = ("sms/register/index.html", "sms/coverage/index.html", "sms/reviews/index.html",
+             "policies/change/index.html")  # fmt: skip
+
+
+def _article(page: str) -> str:
+    """The page's content, without the theme around it (whose words follow theme.language anyway)."""
+    return page[page.index('<article class="md-content__inner') : page.index("</article>")]
+
+
+def test_english_pages_are_the_same_whether_english_is_the_default_or_chosen(tmp_path: Path) -> None:
+    default = _mini(tmp_path / "default", {})
+    chosen = _mini(tmp_path / "chosen", {"language": "de"}, {"language": "en"})
+    assert run_build(default).ok and run_build(chosen).ok
+    for page in GENERATED:
+        english = (default.parent / "site" / page).read_text("utf-8")
+        assert _article(english) == _article((chosen.parent / "site" / page).read_text("utf-8")), page
+    assert "Document register" in english or "Uncontrolled when printed." in english
+
+
+def test_a_german_theme_gives_german_pages_and_dates(tmp_path: Path) -> None:
+    config = _mini(tmp_path, {"language": "de"})
+    assert run_build(config).ok
+    site = config.parent / "site"
+    register = (site / "sms/register/index.html").read_text("utf-8")
+    assert "<h1" in register and "Dokumentenregister" in register
+    assert "Freigegeben am" in register and "Approved on" not in register
+    panel = (site / "policies/change/index.html").read_text("utf-8")
+    assert "Nächste Überprüfung" in panel and "Ausgedruckt nicht gelenkt." in panel
+    # Dates readers see are written the German way; the register sorts them by their ISO date.
+    assert re.search(r'data-sort="\d{4}-\d\d-\d\d">\d\d\.\d\d\.\d{4}<', register)
+
+
+def _visible_text(page: str) -> tuple[set[str], str]:
+    """What a reader sees in a page's content: each element's own text, and all of it as one line
+    (tags, scripts, charts' drawing and the hidden search keys taken out)."""
+    content = _article(page)
+    content = re.sub(r"<(script|style)\b.*?</\1>", " ", content, flags=re.S)
+    content = re.sub(r'<p class="sms-search-keys" hidden>.*?</p>', " ", content, flags=re.S)
+    nodes = {html.unescape(node).strip() for node in re.findall(r">([^<]+)<", content)}
+    return nodes - {""}, re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", content)))
+
+
+def _remains(message: str, nodes: set[str], text: str) -> bool:
+    """Whether the English ``message`` is on the page: a text of one or two words as the whole text
+    of an element, a longer one by its longest run of words between placeholders."""
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", message.replace("%%", "%"))).strip()
+    if len(words.split()) <= 2 and "%(" not in words:
+        return words in nodes
+    # Numbers stand where the text counts something; any words may stand for the other placeholders.
+    pieces = [part.strip(" .,:;()") for part in re.split(r"%\(\w+\)s", words)]
+    longest = max(pieces, key=lambda piece: len(re.sub(r"%\(\w+\)d", "", piece)))
+    if len(re.sub(r"%\(\w+\)d", "", longest).split()) < 2:
+        return False
+    pattern = r"\d+".join(re.escape(part) for part in re.split(r"%\(\w+\)d", longest))
+    return re.search(r"(?<![\w-])" + pattern, text) is not None
+
+
+# The generated pages whose every text is translated. Still in English: the audit, implementation and
+# nonconformities pages (their templates and the readiness checks' wording are not marked yet).
+TRANSLATED = ("register.html", "coverage.html", "reviews.html", "changes.html")
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def example(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """The example handbook built with ``theme.language`` set to a language of ours."""
+    language = str(request.param)
+    folder = tmp_path_factory.mktemp(f"example-{language}")
+    config = ROOT / f".mkdocs.{language}.{os.getpid()}.test.yml"  # beside mkdocs.yml: its paths stay right
+    config.write_text(f"INHERIT: mkdocs.yml\ntheme:\n  language: {language}\n", "utf-8")
+    try:
+        result = run_build(config, site_dir=str(folder / "site"))
+    finally:
+        config.unlink()
+    assert result.ok, result.error
+    return language, folder / "site"
+
+
+@pytest.mark.slow  # builds the whole example handbook, twice
+def test_no_english_text_of_ours_remains_on_the_generated_pages(example: tuple[str, Path]) -> None:
+    language, site = example
+    messages = catalogue(language)
+    # Texts that read the same in both languages ("Phase", "Commit") cannot be told apart, and one-word
+    # vocabulary ("plan", "register") also appears in the example's own English titles.
+    english = [
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in messages
+        if m.id
+        and m.string not in (m.id, (m.id,))
+        and not (isinstance(m.id, str) and m.id.islower() and " " not in m.id)
+    ]
+    pages = [site / "sms" / name for name in TRANSLATED] + [site / "policies" / "service-management-policy.html"]
+    remaining = {}
+    for page in pages:
+        nodes, text = _visible_text(page.read_text("utf-8"))
+        found = [message for message in english if _remains(message, nodes, text)]
+        if found:
+            remaining[page.name] = found
+    assert remaining == {}
+
+
+@pytest.mark.slow  # builds the whole example handbook, twice
+def test_the_example_speaks_the_language_on_its_document_pages(example: tuple[str, Path]) -> None:
+    language, site = example
+    page = (site / "policies" / "service-management-policy.html").read_text("utf-8")
+    expected = {"de": ("Verantwortlich", "Änderungshistorie"), "fr": ("Responsable", "Historique des révisions")}
+    owner, history = expected[language]
+    nodes, _ = _visible_text(page)
+    assert owner in nodes and history in nodes
+    assert "Owner" not in nodes and "Revision history" not in nodes
