@@ -194,17 +194,39 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
         "audit.md": "\n".join(audit_md),
         "nonconformities.md": "\n".join(nc_md),
         "register.md": "\n".join(
-            ["---", "title: Document register", "hide: [toc]", "---", "", PLACEHOLDER.format("register"), ""]
+            [
+                "---",
+                "title: Document register",
+                "hide: [toc]",
+                "---",
+                "",
+                "# Document register",
+                "",
+                PLACEHOLDER.format("register"),
+                "",
+            ]
         ),
         "coverage.md": "\n".join(coverage_md),
         "changes.md": "\n".join(
-            ["---", "title: What changed in this edition", "---", "", PLACEHOLDER.format("changes"), ""]
+            [
+                "---",
+                "title: What changed in this edition",
+                "---",
+                "",
+                "# What changed in this edition",
+                "",
+                PLACEHOLDER.format("changes"),
+                "",
+            ]
         ),
         "reviews.md": "\n".join(
             [
                 "---",
                 "title: Review schedule",
                 "---",
+                "",
+                # A heading first, so that Material offers its skip link (it links to the first heading).
+                "# Review schedule",
                 "",
                 PLACEHOLDER.format("reviews:summary"),
                 "",
