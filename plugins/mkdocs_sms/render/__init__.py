@@ -203,6 +203,11 @@ def _front(title: str, *extra: str) -> list[str]:
     return ["---", f"title: {text}", *extra, "---", ""]
 
 
+def _title(text: str) -> str:
+    """The first-level heading a generated page starts with, so that Material offers its skip link."""
+    return f"# {md_text(text)}"
+
+
 def _heading(text: str) -> str:
     """A second-level heading of a generated page's Markdown."""
     return f"## {md_text(text)}"
@@ -259,12 +264,31 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
         "implementation.md": "\n".join(implementation_md),
         "audit.md": "\n".join(audit_md),
         "nonconformities.md": "\n".join(nc_md),
-        "register.md": "\n".join([*_front(_("Document register"), "hide: [toc]"), PLACEHOLDER.format("register"), ""]),
+        "register.md": "\n".join(
+            [
+                *_front(_("Document register"), "hide: [toc]"),
+                _title(_("Document register")),
+                "",
+                PLACEHOLDER.format("register"),
+                "",
+            ]
+        ),
         "coverage.md": "\n".join(coverage_md),
-        "changes.md": "\n".join([*_front(_("What changed in this edition")), PLACEHOLDER.format("changes"), ""]),
+        "changes.md": "\n".join(
+            [
+                *_front(_("What changed in this edition")),
+                _title(_("What changed in this edition")),
+                "",
+                PLACEHOLDER.format("changes"),
+                "",
+            ]
+        ),
         "reviews.md": "\n".join(
             [
                 *_front(_("Review schedule")),
+                # A heading first, so that Material offers its skip link (it links to the first heading).
+                _title(_("Review schedule")),
+                "",
                 PLACEHOLDER.format("reviews:summary"),
                 "",
                 _heading(_("Overdue")),

@@ -1,6 +1,8 @@
-/* mkdocs-sms: sortable tables and the coverage page's filters. A table inside an element with the class
-   "sms-sortable" sorts by a column when its header is clicked, or focused and given Enter or Space;
-   clicking again reverses the order. The coverage page's form (gaps only, by status, by phase) shows only
+/* mkdocs-sms: sortable tables, scroll boxes and the coverage page's filters. A table inside an element
+   with the class "sms-sortable" sorts by a column when its header's button is pressed (click, Enter or
+   Space); pressing again reverses the order, and the header's aria-sort says the order. A table or chart
+   box that is wider than the page becomes a named region that takes focus, so that it scrolls from the
+   keyboard. The coverage page's form (gaps only, by status, by phase) shows only
    the rows that pass. No dependencies. With Material's instant navigation, pages arrive without a reload,
    so both are set up on every page Material announces through document$; with other themes, once the
    DOM is ready. */
@@ -56,29 +58,59 @@
     });
   }
 
-  /* Make the table's headers focusable sort controls; a table already set up is left alone. */
+  /* Put each header's words in a button that sorts by its column, with an arrow after it that shows the
+     order (the order as built, when the template marks it with aria-sort); a table already set up is
+     left alone. A click anywhere in the header cell sorts, as the button's own click bubbles to it. */
   function setUp(table) {
     if (table.hasAttribute("data-sms-sortable")) return;
     table.setAttribute("data-sms-sortable", "");
     var head = table.tHead && table.tHead.rows[0];
     if (!head) return;
     Array.prototype.forEach.call(head.cells, function (header) {
-      header.tabIndex = 0;
-      header.style.cursor = "pointer";
-      header.title = "Sort by " + header.textContent.trim();
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sms-sort";
+      button.title = "Sort by " + header.textContent.trim();
+      while (header.firstChild) button.appendChild(header.firstChild);
+      header.appendChild(button);
       var arrow = document.createElement("span");
       arrow.className = "sms-sort-arrow";
       arrow.setAttribute("aria-hidden", "true");
-      arrow.textContent = " ↕";
+      var order = header.getAttribute("aria-sort");
+      arrow.textContent = order === "ascending" ? " ▲" : order === "descending" ? " ▼" : " ↕";
       header.appendChild(arrow);
       header.addEventListener("click", function () { sortBy(table, header); });
-      header.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") {
-          event.preventDefault();
-          sortBy(table, header);
-        }
-      });
     });
+  }
+
+  /* The words a scroll box is known by: its chart's title, else the heading above it. */
+  function boxName(box) {
+    var title = box.querySelector("svg > title");
+    if (title) return title.textContent.trim();
+    for (var node = box; node && node.tagName !== "ARTICLE"; node = node.parentElement) {
+      for (var before = node.previousElementSibling; before; before = before.previousElementSibling) {
+        if (/^H[1-6]$/.test(before.tagName)) return before.textContent.replace(/¶$/, "").trim();
+      }
+    }
+    return document.title;
+  }
+
+  /* A box that scrolls sideways (its table or chart is wider than it) takes focus, as a region named
+     after what it holds; one that fits does not, so that it adds no stop to the Tab order. */
+  function markScrolling(box) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      if (box.getAttribute("tabindex") === "0") return;
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", boxName(box));
+      box.setAttribute("data-sms-scrolls", "");
+    } else if (box.hasAttribute("data-sms-scrolls")) {
+      ["tabindex", "role", "aria-label", "data-sms-scrolls"].forEach(function (name) { box.removeAttribute(name); });
+    }
+  }
+
+  function markAllScrolling() {
+    Array.prototype.forEach.call(document.querySelectorAll(".sms-table, .sms-chart"), markScrolling);
   }
 
   /* Whether a coverage row passes the filters' current values. */
@@ -121,7 +153,16 @@
   function setUpAll() {
     Array.prototype.forEach.call(document.querySelectorAll(".sms-sortable table"), setUp);
     Array.prototype.forEach.call(document.querySelectorAll("form.sms-filters"), setUpFilters);
+    markAllScrolling();
   }
+
+  // A box may start or stop scrolling when the window changes size, or when a disclosure opens.
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(markAllScrolling, 100);
+  });
+  document.addEventListener("toggle", markAllScrolling, true);
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(setUpAll);
