@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +190,60 @@ def test_a_signed_approval_tag(tmp_path: Path) -> None:
     assert document["approval_evidence"] == "signed tag approve/POL-CHG-01/1.0 by bob@example.org on 2026-02-05"
     assert findings == []
     assert next(d for d in data["documents"] if d["id"] == "PLN-AUD-01")["approval_evidence"] == "none"
+
+
+@needs_ssh_keygen
+def test_a_signed_tag_on_an_earlier_draft_of_the_same_version_is_no_evidence(tmp_path: Path) -> None:
+    site = handbook(tmp_path / "repo", {"evidence": "signature", "approvers": STEERING})
+    draft = git(site.root, "rev-parse", "HEAD")
+    ssh_signing(site.root, tmp_path, "bob@example.org")
+    # Bob signs the text put up for review; the text then changes before version 1.0 is marked approved.
+    git(site.root, "tag", "-s", "approve/POL-CHG-01/1.0", "-m", "Approved", draft, author=BOB)
+    site.write("policies/change.md", policy("1.0", "approved", body="Changes are approved by whoever asks."))
+    commit(site.root, "Approve the change policy 1.0", date="2026-02-02")
+    document, findings = of_policy(site.check_json())
+    assert document["approval_evidence"] == "none"
+    assert [code for code, _, _ in findings] == ["SMS206"]
+    # Signed again on the approval commit, the tag is evidence.
+    git(site.root, "tag", "-f", "-s", "approve/POL-CHG-01/1.0", "-m", "Approved", author=BOB, date="2026-02-03")
+    document, findings = of_policy(site.check_json())
+    assert document["approval_evidence"] == "signed tag approve/POL-CHG-01/1.0 by bob@example.org on 2026-02-03"
+    assert findings == []
+
+
+GPG = shutil.which("gpg")
+needs_gpg = pytest.mark.skipif(GPG is None and not os.environ.get("CI"), reason="gpg (gnupg) is not installed")
+
+
+@needs_gpg
+def test_a_gpg_signed_approval_commit_and_tag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # gpg-agent's socket path must be short: a home of its own under /tmp rather than the test's folder.
+    home = Path(tempfile.mkdtemp(prefix="gpg-", dir="/tmp"))
+    home.chmod(0o700)
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    try:
+        subprocess.run([GPG or "gpg", "--batch", "--passphrase", "", "--quick-gen-key", BOB, "ed25519", "sign", "never"],
+                       check=True, capture_output=True)  # fmt: skip
+        site = handbook(tmp_path / "repo", {"evidence": "signature", "approvers": STEERING})
+        git(site.root, "config", "gpg.format", "openpgp")
+        git(site.root, "config", "user.signingkey", "bob@example.org")
+        approve(site, "Approve the change policy 1.0", author=BOB)
+        git(site.root, "commit", "-q", "--amend", "--no-edit", "-S", author=BOB)
+        sha = git(site.root, "rev-parse", "HEAD")
+        document, findings = of_policy(site.check_json())
+        assert document["approval_evidence"] == f"signed commit {sha[:7]} by Bob Boss on 2026-02-01"
+        assert findings == []
+        # The same key signing the approval tag of a commit that is not signed.
+        git(site.root, "commit", "-q", "--amend", "--no-edit", "--no-gpg-sign", author=BOB)
+        document, findings = of_policy(site.check_json())
+        assert [code for code, _, _ in findings] == ["SMS206"]
+        git(site.root, "tag", "-s", "approve/POL-CHG-01/1.0", "-m", "Approved", author=BOB, date="2026-02-04")
+        document, findings = of_policy(site.check_json())
+        assert document["approval_evidence"] == "signed tag approve/POL-CHG-01/1.0 by Bob Boss on 2026-02-04"
+        assert findings == []
+    finally:
+        subprocess.run(["gpgconf", "--kill", "gpg-agent"], check=False, capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def test_the_panel_and_the_register_show_the_evidence_and_export_carries_it(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from mkdocs_sms.model.document import Document
-from mkdocs_sms.read.evidence import TAG_PREFIX, GitEvidence, email_of
+from mkdocs_sms.read.evidence import TAG_PREFIX, GitEvidence, descends, email_of
 from mkdocs_sms.read.git import Revision
 from mkdocs_sms.rules import RULES, Code, Finding, Severity
 
@@ -200,7 +200,16 @@ def _evidence(
         if rules.signatures and signature is not None and signature.good and signature.signer:
             found.append(Evidence("signed commit", revision.commit, (signature.signer,), revision.date))
     tag = evidence.tags.get(approval_tag(document.id, document.version or ""))
-    if rules.signatures and tag is not None and tag.signer:
+    # A tag signs the commit it names: it evidences the approval when that commit holds the approved text,
+    # i.e. is the approval commit or comes after it. A tag on an earlier draft of the same version (or an
+    # approval not yet committed) proves nothing about the text now approved.
+    if (
+        rules.signatures
+        and tag is not None
+        and tag.signer
+        and revision is not None
+        and descends(evidence.commits, tag.commit, revision.commit)
+    ):
         found.append(Evidence("signed tag", tag.name, (tag.signer,), tag.date))
     return tuple(found)
 

@@ -176,6 +176,21 @@ def _verify_tag(root: Path, name: str) -> str:
     return match.group(1).strip() if match else ""
 
 
+def descends(commits: Mapping[str, Commit], commit: str, ancestor: str) -> bool:
+    """Whether ``commit`` is ``ancestor`` or has it among its ancestors, walking the parents in ``commits``
+    (the log of HEAD): a commit outside that log descends from nothing."""
+    stack, seen = [commit], set()
+    while stack:
+        current = stack.pop()
+        if current == ancestor:
+            return True
+        if current in seen or current not in commits:
+            continue
+        seen.add(current)
+        stack.extend(commits[current].parents)
+    return False
+
+
 def email_of(identity: str) -> str:
     """The email address in ``Name <email>`` (or the text itself when it is only an address), lower case."""
     match = re.search(r"<([^<>]+)>", identity)
