@@ -27,6 +27,7 @@ METHODS = [
     ("render/**.py", "python"),
     ("translation.py", "python"),
     ("plugin.py", "python"),
+    ("report/diff.py", "python"),
     ("render/templates/**.html", "jinja2"),
 ]
 TEMPLATE_OPTIONS = {"render/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
