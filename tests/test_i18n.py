@@ -153,9 +153,25 @@ def _remains(message: str, nodes: set[str], text: str) -> bool:
     return re.search(r"(?<![\w-])" + pattern, text) is not None
 
 
-# The generated pages whose every text is translated. Still in English: the audit, implementation and
-# nonconformities pages (their templates and the readiness checks' wording are not marked yet).
-TRANSLATED = ("register.html", "coverage.html", "reviews.html", "changes.html")
+# The generated pages whose every text is translated. Still in English: the audit page (its template and
+# the readiness checks' wording are not marked yet).
+TRANSLATED = (
+    "register.html", "coverage.html", "reviews.html", "changes.html", "implementation.html", "nonconformities.html",
+)  # fmt: skip
+
+
+# Sections of a translated page that templates translated on their own drew (the gap assessment and the
+# trend of the implementation page): left out of the check until those templates are marked.
+PENDING = {"implementation.html": ("Trend over the tagged editions", "Gap assessment")}
+
+
+def _without_sections(page: str, headings: list[str]) -> str:
+    """``page`` without the sections under the second-level ``headings`` (up to the next one)."""
+    for heading in headings:
+        start = page.rfind("<h2", 0, page.index(f">{html.escape(heading)}<"))
+        following = [at for at in (page.find("<h2", start + 1), page.index("</article>", start)) if at >= 0]
+        page = page[:start] + page[min(following) :]
+    return page
 
 
 @pytest.fixture(scope="module", params=LANGUAGES)
@@ -189,7 +205,8 @@ def test_no_english_text_of_ours_remains_on_the_generated_pages(example: tuple[s
     pages = [site / "sms" / name for name in TRANSLATED] + [site / "policies" / "service-management-policy.html"]
     remaining = {}
     for page in pages:
-        nodes, text = _visible_text(page.read_text("utf-8"))
+        headings = [messages[heading].string for heading in PENDING.get(page.name, ())]
+        nodes, text = _visible_text(_without_sections(page.read_text("utf-8"), headings))
         found = [message for message in english if _remains(message, nodes, text)]
         if found:
             remaining[page.name] = found
