@@ -112,7 +112,7 @@ def word(value: str) -> str:
 def source_word(value: str) -> str:
     """Where a nonconformity was raised, in the build's language: a review is not the document status."""
     if value == "review":
-        return translations(_language).pgettext("nonconformity source", "review")
+        return str(translations(_language).pgettext("nonconformity source", "review"))
     return word(value)
 
 
