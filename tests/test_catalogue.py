@@ -166,6 +166,19 @@ def test_malformed_catalogue_names_file_and_problem(case: str, tmp_path: Path) -
     assert problem in str(error.value)
 
 
+def test_a_title_per_language_in_an_unknown_language_is_named_at_its_line(tmp_path: Path) -> None:
+    text = "catalogue: x\ntitle: T\nclauses:\n  - clause: '1'\n    title:\n      en: Access\n      sp: Acceso\n"
+    path = _catalogue(tmp_path, text)
+    with pytest.raises(CatalogueError) as error:
+        load_catalogue("own.yml", tmp_path, DEFAULT_TYPES)
+    assert f"{path}:7: clauses[0] (1): 'title' names the language 'sp'; pages are written in en, de, fr" in str(
+        error.value
+    )
+    good = _catalogue(tmp_path, text.replace("sp:", "fr:"))
+    clause = load_catalogue(str(good), tmp_path, DEFAULT_TYPES).clauses[0]
+    assert (clause.title, clause.title_in("fr"), clause.title_in("de")) == ("Access", "Acceso", "Access")
+
+
 def test_malformed_catalogue_stops_build_and_check(make_site: Any) -> None:
     site = make_site(complete_mini(), {"catalogues": ["own.yml"]})
     (site.root / "own.yml").write_text("catalogue: own\ntitle: T\nclauses: nope\n")
@@ -324,6 +337,19 @@ MALFORMED_MORE = {
         "'review_inputs' must map input keys to short labels",
     ),
     "clause as a decimal": ("catalogue: x\ntitle: T\nclauses:\n  - {clause: 8.10, title: A}\n", "loses digits"),
+    "title in a language pages are not written in": (
+        "catalogue: x\ntitle: T\nclauses:\n  - clause: '1'\n    title: {en: Access, es: Acceso}\n",
+        "clauses[0] (1): 'title' names the language 'es'; pages are written in en, de, fr",
+    ),
+    "title per language without English": (
+        "catalogue: x\ntitle: {de: Unsere Anforderungen}\nclauses:\n  - {clause: '1', title: A}\n",
+        "top level: 'title' per language needs an 'en' entry",
+    ),
+    "row name per language with an empty text": (
+        "catalogue: x\ntitle: T\nclauses:\n  - clause: '1'\n    title: A\n    requirements:\n"
+        "      - {kind: record, types: [record], name: {en: Restore tests, fr: ''}}\n",
+        "clauses[0] (1) requirements[0]: 'name' in fr must be non-empty text",
+    ),
     "max_age on a document": (
         "catalogue: x\ntitle: T\nclauses:\n  - clause: '1'\n    title: A\n    requirements:\n"
         "      - {kind: document, types: [policy], name: N, max_age: 12 months}\n",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from conftest import Site, approved, front, run_cli
 from test_history import change_policy, commit_all, git, repo  # noqa: F401  (the fixture)
@@ -165,6 +166,42 @@ def test_markdown_report_names_every_change(branch: Site) -> None:
     assert "[REC-AUD-2026](https://handbook.example/records/audit-2026/)" in report
     assert "owner Head of Service Management → Managing Director; moved from policies/sms.md" in report
     assert "| PLN-AUD-01 |" in report and "SMS205" in report and "SMS201" in report
+
+
+def _with_language(site: Site, theme: str | None = None, option: str | None = None) -> None:
+    """Set the handbook's ``theme.language`` and the plugin's ``language`` option in its mkdocs.yml."""
+    config = yaml.safe_load(site.config_file.read_text("utf-8"))
+    if theme:
+        config["theme"]["language"] = theme
+    if option:
+        config["plugins"][1]["sms"]["language"] = option
+    site.config_file.write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
+
+
+def test_markdown_report_follows_the_handbooks_language(branch: Site) -> None:
+    english = diff(branch, "--base", "base", "--head", "change").stdout
+    english_json = diff(branch, "--base", "base", "--head", "change", "--format", "json").stdout
+    _with_language(branch, theme="de")
+    report = diff(branch, "--base", "base", "--head", "change").stdout
+    assert report.startswith("❌ **Noch nicht zusammenführen**: 2 neue Fehler, Abdeckung bei 1 Anforderung gesunken.")
+    assert "Dokumente: 2 hinzugefügt, 2 geändert, 1 umbenannt, 0 zurückgezogen, 1 entfernt." in report
+    assert "**Änderungen der Abdeckung** (2)" in report and "**Neue Befunde**" in report
+    assert "| Abschnitt | Anforderung | Art | Vorher | Nachher |" in report
+    assert "| mini 9.2 | Internal audit programme | Dokument | abgedeckt | **fehlt** |" in report
+    assert "| Kennung | Titel | Version | Status |" in report and "| Schweregrad | Code | Wo | Problem |" in report
+    assert "| Text +1 −1 Zeilen; Versionsnummer nicht erhöht |" in report and "verschoben von policies/sms.md" in report
+    # The findings' own messages stay English, as in the CI log; English and every other output are as before.
+    errors = [line for line in report.splitlines() if line.startswith("| Fehler | SMS")]
+    assert len(errors) == 2 and all(line in english.replace("| error | SMS", "| Fehler | SMS") for line in errors)
+    assert "Do not merge yet" not in report and "Coverage changes" not in report
+    assert diff(branch, "--base", "base", "--head", "change", "--format", "json").stdout == english_json
+    # The plugin's language option wins over the theme, as on the pages.
+    _with_language(branch, theme="de", option="fr")
+    french = diff(branch, "--base", "base", "--head", "change").stdout
+    assert french.startswith("❌ **Ne pas fusionner pour l'instant** : 2 nouvelles erreurs")
+    assert "| Article | Exigence | Nature | Avant | Après |" in french
+    _with_language(branch, theme="de", option="en")
+    assert diff(branch, "--base", "base", "--head", "change").stdout == english
 
 
 def test_large_changes_are_folded(repo: Site) -> None:  # noqa: F811

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ METHODS = [
     ("render/**.py", "python"),
     ("translation.py", "python"),
     ("plugin.py", "python"),
+    ("report/diff.py", "python"),
     ("render/templates/**.html", "jinja2"),
 ]
 TEMPLATE_OPTIONS = {"render/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
@@ -151,9 +153,25 @@ def _remains(message: str, nodes: set[str], text: str) -> bool:
     return re.search(r"(?<![\w-])" + pattern, text) is not None
 
 
-# The generated pages whose every text is translated. Still in English: the audit, implementation and
-# nonconformities pages (their templates and the readiness checks' wording are not marked yet).
-TRANSLATED = ("register.html", "coverage.html", "reviews.html", "changes.html")
+# The generated pages whose every text is translated. Still in English: the audit page (its template and
+# the readiness checks' wording are not marked yet).
+TRANSLATED = (
+    "register.html", "coverage.html", "reviews.html", "changes.html", "implementation.html", "nonconformities.html",
+)  # fmt: skip
+
+
+# Sections of a translated page that templates translated on their own drew (the gap assessment and the
+# trend of the implementation page): left out of the check until those templates are marked.
+PENDING = {"implementation.html": ("Trend over the tagged editions", "Gap assessment")}
+
+
+def _without_sections(page: str, headings: list[str]) -> str:
+    """``page`` without the sections under the second-level ``headings`` (up to the next one)."""
+    for heading in headings:
+        start = page.rfind("<h2", 0, page.index(f">{html.escape(heading)}<"))
+        following = [at for at in (page.find("<h2", start + 1), page.index("</article>", start)) if at >= 0]
+        page = page[:start] + page[min(following) :]
+    return page
 
 
 @pytest.fixture(scope="module", params=LANGUAGES)
@@ -187,7 +205,8 @@ def test_no_english_text_of_ours_remains_on_the_generated_pages(example: tuple[s
     pages = [site / "sms" / name for name in TRANSLATED] + [site / "policies" / "service-management-policy.html"]
     remaining = {}
     for page in pages:
-        nodes, text = _visible_text(page.read_text("utf-8"))
+        headings = [messages[heading].string for heading in PENDING.get(page.name, ())]
+        nodes, text = _visible_text(_without_sections(page.read_text("utf-8"), headings))
         found = [message for message in english if _remains(message, nodes, text)]
         if found:
             remaining[page.name] = found
@@ -203,3 +222,60 @@ def test_the_example_speaks_the_language_on_its_document_pages(example: tuple[st
     nodes, _ = _visible_text(page)
     assert owner in nodes and history in nodes
     assert "Owner" not in nodes and "Revision history" not in nodes
+
+
+# A user's catalogue with titles and row names per language; IR-2 gives them in English only.
+TITLED = """\
+catalogue: own
+title: {en: Our requirements, de: Unsere Anforderungen, fr: Nos exigences}
+audit: {}
+clauses:
+  - clause: "IR-1"
+    title: {en: Change management, de: Änderungsmanagement, fr: Gestion des changements}
+    requirements:
+      - kind: document
+        types: [policy]
+        name: {en: Change approval rules, de: Regeln zur Änderungsfreigabe}
+  - clause: "IR-2"
+    title: Backups
+    requirements:
+      - {kind: record, types: [record], name: Restore tests}
+"""
+
+
+def _titled(root: Path, language: str) -> Path:
+    config = _mini(root, {"language": language}, {"catalogues": [str(PACKAGE.parents[1] / "tests" / "fixtures" /
+                                                   "mini-catalogue.yml"), "own.yml"]})  # fmt: skip
+    (root / "own.yml").write_text(TITLED, "utf-8")
+    change = (root / "docs" / "policies" / "change.md").read_text("utf-8")
+    (root / "docs" / "policies" / "change.md").write_text(change.replace('"8.5.1.1"', '"8.5.1.1", "own:IR-1"'))
+    return config
+
+
+def test_a_catalogue_gives_its_titles_per_language_and_pages_fall_back_to_english(tmp_path: Path) -> None:
+    german = _titled(tmp_path / "de", "de")
+    assert run_build(german).ok
+    coverage = (german.parent / "site" / "sms/coverage/index.html").read_text("utf-8")
+    assert "Unsere Anforderungen: IR-1 Änderungsmanagement" in coverage  # the group heading
+    assert "<strong>Regeln zur Änderungsfreigabe</strong>" in coverage and "POL-CHG-01" in coverage
+    assert "Unsere Anforderungen</strong>:" in coverage  # the summary
+    # A title the catalogue gives in English only is shown as written.
+    assert "IR-2 Backups" in coverage and "<strong>Restore tests</strong>" in coverage
+    assert "IR-1 Change management" not in coverage and "Change approval rules" not in coverage
+    implementation = (german.parent / "site" / "sms/implementation/index.html").read_text("utf-8")
+    assert "Unsere Anforderungen: Fortschritt je Phase" in implementation
+    # A language the row's name lacks falls back to English; the clause's own French title is used.
+    french = _titled(tmp_path / "fr", "fr")
+    assert run_build(french).ok
+    coverage = (french.parent / "site" / "sms/coverage/index.html").read_text("utf-8")
+    assert "Nos exigences: IR-1 Gestion des changements" in coverage
+    assert "<strong>Change approval rules</strong>" in coverage
+    # Findings, sms.json and the command line keep the English titles.
+    data = json.loads((german.parent / "site" / "sms.json").read_text("utf-8"))
+    own = [row for row in data["coverage"] if row["catalogue"] == "own"]
+    assert [(row["title"], row["requirement"]) for row in own] == [
+        ("Change management", "Change approval rules"),
+        ("Backups", "Restore tests"),
+    ]
+    assert {c["name"]: c["title"] for c in data["catalogues"]}["own"] == "Our requirements"
+    assert any("own IR-2 Backups (record: Restore tests)" in f["message"] for f in data["findings"])

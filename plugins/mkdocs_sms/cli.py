@@ -133,7 +133,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         json.dump(diff_report.gitlab_report(result, lambda path: display_path(project, path)), target, indent=2)
         target.write("\n")
     else:
-        diff_report.format_markdown(result, target, project.page_url)
+        diff_report.format_markdown(result, target, project.page_url, settings.language)
     if isinstance(target, io.StringIO):
         write_file(Path(args.output), target.getvalue())
     return EXIT_FINDINGS if result.fails else EXIT_OK

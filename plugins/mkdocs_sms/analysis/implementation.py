@@ -10,7 +10,7 @@ Everything here is pure: the plan is read from ``mkdocs.yml`` and applied to cat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,14 +47,6 @@ class Phase:
         if self.levels is not None:
             return self.levels.level_for(requirement, catalogues)
         return self.level
-
-    def aim(self, level_name: Callable[[int], str]) -> str:
-        """What the phase aims at, in words."""
-        if self.levels is not None:
-            return self.levels.describe(level_name)
-        if self.level is not None:
-            return f"the whole SMS at {level_name(self.level)}"
-        return f"clauses {', '.join(self.clauses)}"
 
     def brings_in(self, requirement: Requirement, catalogues: Sequence[Catalogue]) -> bool:
         """Whether this phase puts ``requirement`` in scope: a level phase every row expected at the

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from mkdocs_sms.analysis.coverage import COVERED, DEFERRED, CoverageRow
 from mkdocs_sms.analysis.implementation import Phase, Plan
 from mkdocs_sms.catalogue import Catalogue
+from mkdocs_sms.catalogue.model import Titles, in_language
 from mkdocs_sms.read.baseline import Baseline
 
 if TYPE_CHECKING:  # a handbook offers its progress; only types flow this way
@@ -59,6 +60,11 @@ class GroupProgress:
     covered: int
     total: int
     baseline_covered: int | None
+    titles: Titles = ()
+
+    def title_in(self, language: str) -> str:
+        """The group clause's title in ``language``."""
+        return in_language(self.title, self.titles, language)
 
 
 @dataclass(frozen=True)
@@ -166,14 +172,15 @@ def _groups(catalogue: Catalogue, rows: list[CoverageRow], baseline: Baseline | 
         groups.setdefault(group_of(clause.number), [])
     for row in rows:
         groups.setdefault(group_of(row.requirement.clause), []).append(row)
-    titles = {clause.number: clause.title for clause in catalogue.clauses}
+    clauses = {clause.number: clause for clause in catalogue.clauses}
     return [
         GroupProgress(
             group,
-            titles.get(group, ""),
+            clauses[group].title if group in clauses else "",
             sum(1 for row in members if row.status == COVERED),
             len(members),
             _baseline_count(baseline, members),
+            clauses[group].titles if group in clauses else (),
         )
         for group, members in groups.items()
         if members

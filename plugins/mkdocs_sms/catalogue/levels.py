@@ -7,7 +7,7 @@ resolves its clause references the way a document's ``clauses`` are resolved.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,15 +37,6 @@ class TargetLevels:
                 if best is None or depth > best[0]:
                     best = (depth, level)
         return best[1] if best else self.default
-
-    def describe(self, name: Callable[[int], str]) -> str:
-        """In words, with the level names of the plan: 'Level 3 for 8.5; Level 2 elsewhere'."""
-        parts = []
-        for level in sorted({level for _, level in self.clauses}, reverse=True):
-            refs = ", ".join(ref for ref, at in self.clauses if at == level)
-            parts.append(f"{name(level)} for {refs}")
-        parts.append(f"{name(self.default)} {'elsewhere' if parts else 'throughout'}")
-        return "; ".join(parts)
 
     def to_json(self) -> dict[str, int]:
         """As written: clause numbers to levels, with ``default``."""

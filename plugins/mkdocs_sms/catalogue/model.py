@@ -34,6 +34,16 @@ REVIEW_INPUTS_KEY = "review_inputs"
 AUDIT_BLOCK_KEYS = (*AUDIT_KEYS, OPERATION_KEY, *PACK_KEYS, REVIEW_INPUTS_KEY)
 REVIEW_INPUT_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 CLAUSE_NUMBER = re.compile(r"^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$")
+# A title (of a catalogue or a clause) or a row's name may be written per language, ``{en: ..., de: ...}``:
+# English is what findings, sms.json and the command line show; pages show the build's language. These
+# are the other languages' texts, as (language, text) pairs.
+Titles = tuple[tuple[str, str], ...]
+
+
+def in_language(text: str, titles: Titles, language: str) -> str:
+    """``text`` as a page in ``language`` shows it: the catalogue's own text in that language when it
+    gives one, else ``text`` (the English, or the only text written)."""
+    return next((title for code, title in titles if code == language), text)
 
 
 class CatalogueError(Exception):
@@ -65,6 +75,11 @@ class Clause:
     explanation: str = ""
     references: tuple[str, ...] = ()
     interfaces: tuple[str, ...] = ()
+    titles: Titles = ()
+
+    def title_in(self, language: str) -> str:
+        """The clause's title in ``language`` (see :func:`in_language`)."""
+        return in_language(self.title, self.titles, language)
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,16 @@ class Requirement:
     max_age: Interval | None = None
     level: int = 1
     basis: str = "explicit"
+    names: Titles = ()
+    clause_titles: Titles = ()
+
+    def name_in(self, language: str) -> str:
+        """The row's name in ``language`` (see :func:`in_language`)."""
+        return in_language(self.name, self.names, language)
+
+    def clause_title_in(self, language: str) -> str:
+        """The title of the row's clause in ``language``."""
+        return in_language(self.clause_title, self.clause_titles, language)
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,6 +129,11 @@ class Catalogue:
     review_inputs: tuple[tuple[str, str], ...] = ()
     # Unqualified clause numbers name this catalogue (the configuration's 'default_catalogue').
     default: bool = False
+    titles: Titles = ()
+
+    def title_in(self, language: str) -> str:
+        """The catalogue's title in ``language`` (see :func:`in_language`)."""
+        return in_language(self.title, self.titles, language)
 
     @cached_property
     def numbers(self) -> frozenset[str]:

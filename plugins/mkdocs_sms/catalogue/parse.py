@@ -29,8 +29,10 @@ from mkdocs_sms.catalogue.model import (
     Catalogue,
     Clause,
     Requirement,
+    Titles,
 )
 from mkdocs_sms.model.dates import Interval
+from mkdocs_sms.translation import ENGLISH, LANGUAGES
 
 try:
     from yaml import CSafeLoader as SafeLoader
@@ -154,12 +156,13 @@ def _read(data: Any, types: tuple[str, ...], problems: list[Problem]) -> Catalog
     try:
         _check_keys(data, CATALOGUE_KEYS, (), top)
         name = _text(data, "catalogue", (), top)
-        title = _text(data, "title", (), top)
+        title, titles = _titled(data, "title", (), top)
         description = _optional_text(data, "description", (), top)
         source = _optional_text(data, "source", (), top)
     except _Bad as bad:
         problems.append(bad.problem)
         name = title = description = source = ""
+        titles = ()
     raw_clauses = data.get("clauses")
     if not isinstance(raw_clauses, list) or not raw_clauses:
         problems.append(Problem(("clauses",), top, "'clauses' must be a non-empty list"))
@@ -211,6 +214,7 @@ def _read(data: Any, types: tuple[str, ...], problems: list[Problem]) -> Catalog
         origin="",
         audit=audit,
         review_inputs=review_inputs,
+        titles=titles,
     )
 
 
@@ -224,13 +228,15 @@ def _clause(raw: Any, index: int, earlier: list[Clause]) -> Clause:
     where = f"clauses[{index}] ({number})"
     if any(clause.number == number for clause in earlier):
         raise _Bad((*path, "clause"), where, f"clause {number} is listed twice")
+    title, titles = _titled(raw, "title", path, where)
     return Clause(
         number,
-        _text(raw, "title", path, where),
+        title,
         activities=_activities(raw, path, where),
         explanation=_optional_text(raw, "explanation", path, where),
         references=_text_list(raw, "references", path, where),
         interfaces=_text_list(raw, "interfaces", path, where),
+        titles=titles,
     )
 
 
@@ -310,6 +316,7 @@ def _requirement(
     level = row.get("level", 1)
     if level not in LEVELS or isinstance(level, bool):
         raise _Bad((*path, "level"), where, f"'level' must be one of {', '.join(map(str, LEVELS))}, not {level!r}")
+    name, names = _titled(row, "name", path, where)
     return Requirement(
         catalogue=catalogue,
         clause=clause.number,
@@ -317,13 +324,15 @@ def _requirement(
         key=f"{clause.number}-{index + 1}",
         kind=kind,
         types=tuple(row_types),
-        name=_text(row, "name", path, where),
+        name=name,
         requirement=_optional_text(row, "requirement", path, where, join=False),
         guidance=_optional_text(row, "guidance", path, where, join=False),
         required=required,
         max_age=max_age,
         level=level,
         basis=basis,
+        names=names,
+        clause_titles=clause.titles,
     )
 
 
@@ -349,6 +358,28 @@ def _text(data: dict[str, Any], key: str, path: Path_, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _Bad((*path, key), where, f"'{key}' must be non-empty text")
     return value.strip()
+
+
+def _titled(data: dict[str, Any], key: str, path: Path_, where: str) -> tuple[str, Titles]:
+    """A title (or a row's name): text, or the text per language, ``{en: Change management, de:
+    Änderungsmanagement}``. The English text is the title findings and sms.json use, and the one a page in
+    a language the mapping lacks falls back to; the others are returned as (language, text) pairs."""
+    value = data.get(key)
+    if not isinstance(value, dict):
+        return _text(data, key, path, where), ()
+    example = f"{{{ENGLISH}: Change management, de: Änderungsmanagement, fr: Gestion des changements}}"
+    for language, text in value.items():
+        if language not in LANGUAGES:
+            raise _Bad(
+                (*path, key, language), where,
+                f"'{key}' names the language {language!r}; pages are written in {', '.join(LANGUAGES)}",
+            )  # fmt: skip
+        if not isinstance(text, str) or not text.strip():
+            raise _Bad((*path, key, language), where, f"'{key}' in {language} must be non-empty text")
+    if ENGLISH not in value:
+        raise _Bad((*path, key), where, f"'{key}' per language needs an '{ENGLISH}' entry, e.g. {example}")
+    titles = tuple((language, text.strip()) for language, text in value.items() if language != ENGLISH)
+    return value[ENGLISH].strip(), titles
 
 
 def _optional_text(data: dict[str, Any], key: str, path: Path_, where: str, join: bool = True) -> str:

@@ -22,15 +22,28 @@ from mkdocs_sms.catalogue.model import (
     REVIEW_INPUTS_KEY,
 )
 from mkdocs_sms.model.dates import INTERVAL_PATTERN
+from mkdocs_sms.translation import ENGLISH, LANGUAGES
 
 _TEXT = {"type": "string", "pattern": r"\S"}
 _NUMBER = {"type": "string", "pattern": CLAUSE_NUMBER.pattern}
 _TEXTS = {"type": "array", "items": {"type": ["string", "number"]}}
 _INTERVAL = {"type": "string", "pattern": INTERVAL_PATTERN}
+# A title or a row's name: text, or the text per language with English among them.
+_TITLE = {
+    "anyOf": [
+        _TEXT,
+        {
+            "type": "object",
+            "required": [ENGLISH],
+            "additionalProperties": False,
+            "properties": {language: _TEXT for language in LANGUAGES},
+        },
+    ]
+}
 
 _DESCRIPTIONS = {
     "catalogue": "Name of the catalogue, used in findings and in qualified clause references (name:number).",
-    "title": "Title shown on the coverage page.",
+    "title": "Title shown on the pages: text, or the text per language ({en: ..., de: ..., fr: ...}).",
     "description": "What the catalogue covers.",
     "source": "The standard or document the rows come from.",
     "audit": (
@@ -47,7 +60,7 @@ _DESCRIPTIONS = {
     "requirements": "The documented information the clause asks for, one row each.",
     "kind": "document (maintained) or record (retained evidence).",
     "types": "Document types that can meet the row.",
-    "name": "Short label of the documented information.",
+    "name": "Short label of the documented information: text, or the text per language ({en: ..., de: ...}).",
     "requirement": "One sentence saying what must exist.",
     "guidance": "Advice for the author filling the gap.",
     "basis": "explicit (the clause asks for it), derived (expected through 7.5.4) or recommended.",
@@ -66,7 +79,7 @@ def catalogue_schema(types: tuple[str, ...]) -> dict[str, Any]:
     requirement_properties: dict[str, dict[str, Any]] = {
         "kind": {"enum": list(KINDS)},
         "types": {"type": "array", "minItems": 1, "items": {"enum": list(types)}},
-        "name": _TEXT,
+        "name": _TITLE,
         "requirement": {"type": "string"},
         "guidance": {"type": "string"},
         "basis": {"enum": list(BASES)},
@@ -85,7 +98,7 @@ def catalogue_schema(types: tuple[str, ...]) -> dict[str, Any]:
     }
     clause_properties: dict[str, dict[str, Any]] = {
         "clause": {"anyOf": [_NUMBER, {"type": "integer"}]},
-        "title": _TEXT,
+        "title": _TITLE,
         "activities": {
             "type": "array",
             "items": {
@@ -113,7 +126,7 @@ def catalogue_schema(types: tuple[str, ...]) -> dict[str, Any]:
     }
     top_properties: dict[str, dict[str, Any]] = {
         "catalogue": _TEXT,
-        "title": _TEXT,
+        "title": _TITLE,
         "description": {"type": "string"},
         "source": {"type": "string"},
         "audit": {

@@ -22,12 +22,15 @@ from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.approvals import Approval
 from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.handbook import Handbook
-from mkdocs_sms.analysis.implementation import Plan
+from mkdocs_sms.analysis.implementation import Phase, Plan
 from mkdocs_sms.analysis.nonconformities import grade_order
 from mkdocs_sms.analysis.progress import group_of
+from mkdocs_sms.analysis.target import TargetState
 from mkdocs_sms.analysis.trend import NOW, Trend
 from mkdocs_sms.catalogue import Catalogue, Requirement, clause_ref
+from mkdocs_sms.catalogue.levels import TargetLevels
 from mkdocs_sms.model.document import Document
+from mkdocs_sms.model.target import TARGET_TYPE
 from mkdocs_sms.read.git import History, commit_url
 from mkdocs_sms.rules import RULES, Finding
 from mkdocs_sms.settings import Settings
@@ -49,6 +52,14 @@ VOCABULARY = (
     N_("process"), N_("procedure"), N_("agreement"), N_("catalogue"), N_("register"), N_("report"),
     N_("assessment"), N_("other"), N_("public"), N_("internal"), N_("confidential"), N_("restricted"),
     N_("error"), N_("warning"), N_("info"),
+    # A nonconformity's state and grade, the ageing chart's bands; an implementation phase's state.
+    N_("open"), N_("action planned"), N_("closed"), N_("verified"), N_("no state"), N_("major"), N_("minor"),
+    N_("observation"), N_("opportunity"), N_("ungraded"), N_("up to 30 days"), N_("31 to 90 days"),
+    N_("91 to 180 days"), N_("over 180 days"), N_("complete"), N_("under way"), N_("planned"),
+    # Where a nonconformity was raised (a review: see source_word).
+    N_("internal audit"), N_("certification audit"), N_("customer audit"), N_("incident"), N_("complaint"),
+    # The maturity levels' names, unless the plan names them.
+    N_("Level 1"), N_("Level 2"), N_("Level 3"),
 )  # fmt: skip
 # Written in English and shown in the build's language (see use_language).
 BANNERS = {
@@ -78,7 +89,10 @@ def use_language(language: str) -> None:
     global _language
     _language = language
     _env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
-    _env.globals.update(reader_date=lambda value: reader_date(value, language), sort_key=_sort_key, word=word)
+    _env.globals.update(
+        reader_date=lambda value: reader_date(value, language), sort_key=_sort_key, word=word,
+        source_word=source_word, language=language,
+    )  # fmt: skip
     _env.filters["word"] = word
     if _env.cache is not None:
         _env.cache.clear()
@@ -93,6 +107,13 @@ def word(value: str) -> str:
     """A word of the handbook's vocabulary (a status, a type, a kind) in the build's language; a word the
     catalogues do not have, such as one a configuration adds, stays as written."""
     return translations(_language).gettext(value)
+
+
+def source_word(value: str) -> str:
+    """Where a nonconformity was raised, in the build's language: a review is not the document status."""
+    if value == "review":
+        return str(translations(_language).pgettext("nonconformity source", "review"))
+    return word(value)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
@@ -223,14 +244,14 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
         for group in _groups(catalogue):
             heading = _group_heading(catalogue, group)
             if several:
-                heading = f"{catalogue.title}: {heading}"
+                heading = f"{catalogue.title_in(_language)}: {heading}"
             coverage_md += [
                 f"## {md_text(heading)}",
                 "",
                 PLACEHOLDER.format(f"coverage:{index}:{group}"),
                 "",
             ]
-    several_md = (lambda c, title: f"{c.title}: {title}") if several else (lambda c, title: title)
+    several_md = (lambda c, title: f"{c.title_in(_language)}: {title}") if several else (lambda c, title: title)
     implementation_md = [
         *_front(_("Implementation progress")),
         PLACEHOLDER.format("implementation:summary"),
@@ -327,10 +348,51 @@ def _pct(share: float) -> str:
 
 
 def catalogue_title(catalogues: Iterable[Catalogue]) -> Callable[[str], str]:
-    """A function from a catalogue's name to its title, which readers know it by (a name no catalogue has
-    stays as it is)."""
-    titles = {c.name: c.title for c in catalogues}
+    """A function from a catalogue's name to its title in the build's language, which readers know it by
+    (a name no catalogue has stays as it is)."""
+    titles = {c.name: c.title_in(_language) for c in catalogues}
     return lambda name: titles.get(name, name)
+
+
+def level_namer(plan: Plan) -> Callable[[int], str]:
+    """A function from a maturity level to its name on pages: the plan's own names as written, the
+    default ones ("Level 1") in the build's language."""
+    return lambda level: word(plan.level_name(level))
+
+
+def describe_levels(levels: TargetLevels, level_name: Callable[[int], str]) -> str:
+    """Levels aimed at, in words: 'Level 3 for 8.5; Level 2 elsewhere'."""
+    parts = []
+    for level in sorted({level for _, level in levels.clauses}, reverse=True):
+        refs = ", ".join(ref for ref, at in levels.clauses if at == level)
+        parts.append(gettext("%(level)s for %(clauses)s") % {"level": level_name(level), "clauses": refs})
+    rest = gettext("%(level)s elsewhere") if parts else gettext("%(level)s throughout")
+    parts.append(rest % {"level": level_name(levels.default)})
+    return "; ".join(parts)
+
+
+def phase_aim(phase: Phase, level_name: Callable[[int], str]) -> str:
+    """What an implementation phase aims at, in words."""
+    if phase.levels is not None:
+        return describe_levels(phase.levels, level_name)
+    if phase.level is not None:
+        return gettext("the whole SMS at %(level)s") % {"level": level_name(phase.level)}
+    return gettext("clauses %(clauses)s") % {"clauses": ", ".join(phase.clauses)}
+
+
+def target_reason(state: TargetState) -> str:
+    """Why achievement against a target state cannot be assessed, in the build's language (sms.json keeps
+    the English ``state.reason``)."""
+    if state.withheld:
+        return gettext("the target state is withheld from this audience")
+    if state.unapproved:
+        text = translations(_language).ngettext(
+            "the target state (%(ids)s) is not approved; only an approved target state counts",
+            "the target state (%(ids)s) are not approved; only an approved target state counts",
+            len(state.unapproved),
+        )
+        return text % {"ids": ", ".join(d.id for d in state.unapproved)}
+    return gettext("no approved %(type)s sets a target state") % {"type": word(TARGET_TYPE)}
 
 
 def _template_helpers(handbook: Handbook) -> dict[str, Any]:
@@ -344,10 +406,13 @@ def _template_helpers(handbook: Handbook) -> dict[str, Any]:
     def phase_name(index: int | None) -> str:
         return plan.phases[index].name if index is not None and plan.phases else "—"
 
+    level_name = level_namer(plan)
     return {
         "ref": ref, "phase_name": phase_name, "pct": _pct, "heat": _heat, "colours": _STATE_COLOURS,
-        "basis_label": basis_label, "level_name": plan.level_name,
+        "basis_label": basis_label, "level_name": level_name,
         "catalogue_title": catalogue_title(handbook.catalogues),
+        "aim": lambda phase: phase_aim(phase, level_name),
+        "describe_levels": lambda levels: describe_levels(levels, level_name), "target_reason": target_reason,
     }  # fmt: skip
 
 
@@ -362,7 +427,7 @@ def _mark_helpers(handbook: Handbook, links: Links) -> dict[str, Any]:
                 continue
             catalogue = by_name[mark.catalogue]
             number = group_of(mark.clause)
-            title = next((c.title for c in catalogue.clauses if c.number == number), "")
+            title = next((c.title_in(_language) for c in catalogue.clauses if c.number == number), "")
             empty: dict[str, Any] = {"number": number, "title": title, "ok": [], "gaps": []}
             group = groups.setdefault((catalogue.name, number), empty)
             group["ok" if mark.ok else "gaps"].append(mark)
@@ -405,7 +470,7 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
         yield "register", render_register(handbook, links)
     if PLACEHOLDER.format("coverage-summary") in html:
         summaries = [
-            (c.title, coverage.summary(r for r in handbook.coverage if r.requirement.catalogue == c.name))
+            (c.title_in(_language), coverage.summary(r for r in handbook.coverage if r.requirement.catalogue == c.name))
             for c in handbook.catalogues
         ]
         yield (
@@ -414,7 +479,7 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
                 summaries=summaries,
                 today=today,
                 deferred=any(counts["deferred"] for _, counts in summaries),
-                level_name=(handbook.settings.implementation or Plan()).level_name,
+                level_name=level_namer(handbook.settings.implementation or Plan()),
             )
             + _coverage_filters(handbook, links, anchors),
         )
@@ -688,7 +753,7 @@ def _groups(catalogue: Catalogue) -> list[str]:
 
 
 def _group_heading(catalogue: Catalogue, group: str) -> str:
-    title = next((c.title for c in catalogue.clauses if c.number == group), "")
+    title = next((c.title_in(_language) for c in catalogue.clauses if c.number == group), "")
     return f"{group} {title}".strip()
 
 

@@ -14,6 +14,7 @@ from mkdocs_sms.model.document import Document
 from mkdocs_sms.report.annotations import github_command, github_escape
 from mkdocs_sms.rules import Finding, Severity
 from mkdocs_sms.text import md_cell
+from mkdocs_sms.translation import ENGLISH, translations
 
 # Above this many rows a table is folded into a <details> block, so a large change stays readable.
 FOLD = 15
@@ -33,25 +34,30 @@ def _table(out: TextIO, title: str, header: list[str], rows: list[list[str]]) ->
         out.write("\n</details>\n")
 
 
-def _summary(d: DocumentDiff) -> str:
+def _summary(d: DocumentDiff, language: str) -> str:
+    _ = translations(language).gettext
     parts = []
+    shown = ("version", "status", "owner", "approved_on", "approved_by", "classification", "type", "title")
     for f in d.fields:
-        if f.key in ("version", "status", "owner", "approved_on", "approved_by", "classification", "type", "title"):
+        if f.key in shown:
             parts.append(f"{f.key} {f.old if f.old is not None else '—'} → {f.new if f.new is not None else '—'}")
-    others = [f.key for f in d.fields if f.key not in {p.split(" ")[0] for p in parts}]
+    others = [f.key for f in d.fields if f.key not in shown]
     if others:
-        parts.append("also " + ", ".join(others))
+        parts.append(_("also %(keys)s") % {"keys": ", ".join(others)})
     if d.text_changed:
-        parts.append(f"text +{d.lines_added} −{d.lines_removed} lines")
+        parts.append(_("text +%(added)d −%(removed)d lines") % {"added": d.lines_added, "removed": d.lines_removed})
         if not d.version_raised:
-            parts.append("version not raised")
+            parts.append(_("version not raised"))
     if d.old_path:
-        parts.append(f"moved from {d.old_path}")
+        parts.append(_("moved from %(path)s") % {"path": d.old_path})
     return "; ".join(parts) or "—"
 
 
-def format_markdown(diff: Diff, out: TextIO, link: Callable[[str], str | None]) -> None:
-    """The report a reviewer reads in a pull-request comment."""
+def format_markdown(diff: Diff, out: TextIO, link: Callable[[str], str | None], language: str = ENGLISH) -> None:
+    """The report a reviewer reads in a pull-request comment, in the handbook's ``language`` (its
+    findings' messages stay English, as in the CI log)."""
+    translation = translations(language)
+    _, ngettext = translation.gettext, translation.ngettext
 
     def ref(doc_id: str, path: str | None) -> str:
         # The path is percent-encoded before it joins site_url: a file name can then neither end the link
@@ -66,45 +72,56 @@ def format_markdown(diff: Diff, out: TextIO, link: Callable[[str], str | None]) 
     if diff.fails:
         reasons = []
         if errors:
-            reasons.append(f"{len(errors)} new error(s)")
+            reasons.append(ngettext("%(num)d new error(s)", "%(num)d new error(s)", len(errors)) % {"num": len(errors)})
         if lowered:
-            reasons.append(f"coverage lowered on {len(lowered)} requirement(s)")
-        out.write(f"❌ **Do not merge yet**: {', '.join(reasons)}.\n")
+            lost = ngettext("coverage lowered on %(num)d requirement(s)", "coverage lowered on %(num)d requirement(s)",
+                            len(lowered))  # fmt: skip
+            reasons.append(lost % {"num": len(lowered)})
+        out.write(_("❌ **Do not merge yet**: %(reasons)s.") % {"reasons": ", ".join(reasons)} + "\n")
     else:
-        out.write("✅ **Ready for review**: no new error and no loss of coverage.\n")
-    counts = [
-        f"{len(diff.added)} added", f"{len(diff.changed)} changed", f"{len(diff.renamed)} renamed",
-        f"{len(diff.retired)} retired", f"{len(diff.removed)} removed",
-    ]  # fmt: skip
-    out.write(f"\n`{md_cell(diff.base)}` → `{md_cell(diff.head)}`: documents {', '.join(counts)}.")
+        out.write(_("✅ **Ready for review**: no new error and no loss of coverage.") + "\n")
+    counts = _("documents %(added)s added, %(changed)s changed, %(renamed)s renamed, %(retired)s retired, "
+               "%(removed)s removed.") % {
+        "added": len(diff.added), "changed": len(diff.changed), "renamed": len(diff.renamed),
+        "retired": len(diff.retired), "removed": len(diff.removed),
+    }  # fmt: skip
+    out.write(f"\n`{md_cell(diff.base)}` → `{md_cell(diff.head)}`: {counts}")
     if diff.head_handbook is not None:
         for catalogue in diff.head_handbook.catalogues:
             c = coverage.summary(r for r in diff.head_handbook.coverage if r.requirement.catalogue == catalogue.name)
-            out.write(f" Coverage of {md_cell(catalogue.name)} after the change: {c['covered']}/{c['total']}.")
+            after = _("Coverage of %(catalogue)s after the change: %(covered)s/%(total)s.")
+            out.write(
+                " " + after % {"catalogue": md_cell(catalogue.name), "covered": c["covered"], "total": c["total"]}
+            )
     out.write("\n")
+    word = _  # statuses, kinds and severities are words of the shared vocabulary
 
     rows = [
-        [md_cell(f"{r.catalogue} {r.clause}"), md_cell(r.requirement), r.kind, r.old, _marked(r.new, r.lowered)]
+        [md_cell(f"{r.catalogue} {r.clause}"), md_cell(r.requirement), word(r.kind), word(r.old),
+         _marked(word(r.new), r.lowered)]
         for r in diff.coverage
     ]  # fmt: skip
-    _table(out, "Coverage changes", ["Clause", "Requirement", "Kind", "Before", "After"], rows)
-    _table(out, "New findings", ["Severity", "Code", "Where", "Problem"], _finding_rows(diff.introduced))
+    _table(out, _("Coverage changes"), [_("Clause"), _("Requirement"), _("Kind"), _("Before"), _("After")], rows)
+    findings_header = [_("Severity"), _("Code"), _("Where"), _("Problem")]
+    _table(out, _("New findings"), findings_header, _finding_rows(diff.introduced, word))
 
     def doc_rows(docs: tuple[Document, ...]) -> list[list[str]]:
-        return [[ref(d.id, d.path), md_cell(d.title), md_cell(d.version or "—"), d.status] for d in docs]
+        return [[ref(d.id, d.path), md_cell(d.title), md_cell(d.version or "—"), word(d.status)] for d in docs]
 
-    _table(out, "Added", ["Id", "Title", "Version", "Status"], doc_rows(diff.added))
-    _table(out, "Changed", ["Id", "Title", "What changed"],
-           [[ref(d.id, d.path), md_cell(d.title), md_cell(_summary(d))] for d in diff.changed])  # fmt: skip
+    documents_header = [_("Id"), _("Title"), _("Version"), _("Status")]
+    _table(out, _("Added"), documents_header, doc_rows(diff.added))
+    _table(out, _("Changed"), [_("Id"), _("Title"), _("What changed")],
+           [[ref(d.id, d.path), md_cell(d.title), md_cell(_summary(d, language))] for d in diff.changed])  # fmt: skip
     renamed = [[ref(d.id, d.path), md_cell(d.title), md_cell(d.old_path), md_cell(d.path)] for d in diff.renamed]
-    _table(out, "Renamed", ["Id", "Title", "From", "To"], renamed)
-    _table(out, "Retired", ["Id", "Title", "Version", "Status"], doc_rows(diff.retired))
-    _table(out, "Removed", ["Id", "Title", "Version", "Status"],
-           [[md_cell(d.id), md_cell(d.title), md_cell(d.version or "—"), d.status] for d in diff.removed])  # fmt: skip
+    _table(out, _("Renamed"), [_("Id"), _("Title"), _("From"), _("To")], renamed)
+    _table(out, _("Retired"), documents_header, doc_rows(diff.retired))
+    removed = [[md_cell(d.id), md_cell(d.title), md_cell(d.version or "—"), word(d.status)] for d in diff.removed]
+    _table(out, _("Removed"), documents_header, removed)
     if diff.resolved:
-        out.write(f"\n<details><summary>Findings resolved ({len(diff.resolved)})</summary>\n\n")
-        out.write("| Severity | Code | Where | Problem |\n| --- | --- | --- | --- |\n")
-        for row in _finding_rows(diff.resolved):
+        resolved = _("Findings resolved")
+        out.write(f"\n<details><summary>{resolved} ({len(diff.resolved)})</summary>\n\n")
+        out.write("| " + " | ".join(findings_header) + " |\n| --- | --- | --- | --- |\n")
+        for row in _finding_rows(diff.resolved, word):
             out.write("| " + " | ".join(row) + " |\n")
         out.write("\n</details>\n")
 
@@ -113,8 +130,8 @@ def _marked(status: str, lowered: bool) -> str:
     return f"**{status}**" if lowered else status
 
 
-def _finding_rows(findings: tuple[Finding, ...]) -> list[list[str]]:
-    return [[f.severity.value, f.code, md_cell(f.location) or "—", md_cell(f.text)] for f in findings]
+def _finding_rows(findings: tuple[Finding, ...], word: Callable[[str], str]) -> list[list[str]]:
+    return [[word(f.severity.value), f.code, md_cell(f.location) or "—", md_cell(f.text)] for f in findings]
 
 
 def format_github(diff: Diff, out: TextIO, where: Callable[[str], str]) -> None:
