@@ -20,7 +20,7 @@ from conftest import ROOT, approved, complete_mini, run_build, write_config
 from mkdocs_sms import render
 from mkdocs_sms.settings import Settings, SettingsError
 from mkdocs_sms.translation import ENGLISH, KEYWORDS
-from test_audit_preparation import INPUTS, OPERATION, PREP, prepared, record
+from test_audit_preparation import INPUTS, OPERATION, PREP, check_of, prepared, record
 from test_history import commit_all, git
 from test_implementation import PHASED, complete
 from test_trend import make_repo
@@ -231,11 +231,6 @@ def _words(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
-def _check_row(page: str, title: str) -> str:
-    """The text of the audit page's check titled ``title``: its result and its details."""
-    return _words(page.split(f"<strong>{title}</strong>", 1)[1].split('<tr class="sms-check', 1)[0])
-
-
 def test_the_audit_page_speaks_german_while_json_and_cli_stay_english(make_site: Any) -> None:
     pages = prepared()
     # The service requests' newest record is older than the three months before the audit: that check
@@ -249,14 +244,14 @@ def test_the_audit_page_speaks_german_while_json_and_cli_stay_english(make_site:
     assert "Nicht bereit für das Zertifizierungsaudit" in text
     assert "Am 29.11.2026 nicht bestanden: 1 von 9 Prüfungen (Nachweise jedes Prozesses aus Abschnitt 8" in text
     operation = "Nachweise jedes Prozesses aus Abschnitt 8 innerhalb von 3 Monaten"
-    assert _check_row(page, operation).startswith(
+    assert check_of(page, operation).startswith(
         "nicht bestanden Prozesse aus Abschnitt 8 ohne freigegebenen Nachweis mit Datum zwischen dem 29.08.2026 "
         "und dem 29.11.2026: 1 von 2 aktuelle Nachweise: 1, kein Nachweis seit dem 29.08.2026: 1"
     )
-    inputs = _check_row(page, "Die letzte Managementbewertung berücksichtigte jede Eingabe")
+    inputs = check_of(page, "Die letzte Managementbewertung berücksichtigte jede Eingabe")
     assert inputs.startswith("kann nicht beurteilt werden der letzte Nachweis der Managementbewertung (REC-MR-2026-09)")
-    assert _check_row(page, "Abdeckung vollständig").startswith("bestanden ")
-    assert _check_row(page, "Ein internes Audit innerhalb von 12 Monaten").startswith(
+    assert check_of(page, "Abdeckung vollständig").startswith("bestanden ")
+    assert check_of(page, "Ein internes Audit innerhalb von 12 Monaten").startswith(
         "bestanden letzter Nachweis vom 19.06.2026; der nächste ist bis zum 19.06.2027 fällig"
     )
     assert "Anwendungsbereich des SMS" in nodes and "Letzte Managementbewertung" in nodes
