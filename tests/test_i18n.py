@@ -33,6 +33,7 @@ METHODS = [
     ("translation.py", "python"),
     ("plugin.py", "python"),
     ("load.py", "python"),
+    ("read/git.py", "python"),
     ("analysis/readiness.py", "python"),
     ("render/templates/**.html", "jinja2"),
 ]
@@ -289,12 +290,15 @@ def test_a_gap_assessment_is_shown_in_french(make_site: Any) -> None:
 
 def test_the_trend_speaks_german(tmp_path: Path) -> None:
     site = make_repo(tmp_path / "repo")
+    write_config(site.root, {"catalogues": [PHASED], "history": True}, theme=GERMAN)
     pages = complete()
     for path in ("index.md", "plans/scope.md", "policies/sms.md"):
         site.write(path, pages[path])
     commit_all(site.root, "Foundation", "2026-04-01")
+    assert site.build().ok
+    page = site.site_file("sms/implementation/index.html")
+    assert "Es kann kein Verlauf gezeichnet werden: von HEAD aus ist kein Tag erreichbar." in page
     git(site.root, "tag", "2026.1")
-    write_config(site.root, {"catalogues": [PHASED], "history": True}, theme=GERMAN)
     assert site.build().ok
     page = site.site_file("sms/implementation/index.html")
     figure = page.split('<figure class="sms-chart">', 1)[1].split("</figure>", 1)[0]
