@@ -27,6 +27,7 @@ from mkdocs_sms.read.git import GitError, History, default_ref, read_history, re
 from mkdocs_sms.read.mkdocs_yml import Project, load_project
 from mkdocs_sms.read.snapshot import Snapshot, at_commits, at_ref, of_project
 from mkdocs_sms.settings import Settings
+from mkdocs_sms.translation import N_
 
 
 def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catalogue]]:
@@ -184,9 +185,9 @@ def load_trend(
     settings, catalogues = head.settings, head.catalogues
     trend = Trend(catalogues[0].name)
     if not settings.history:
-        return replace(trend, unavailable="this handbook is built without its git history")
+        return replace(trend, unavailable=N_("this handbook is built without its git history"))
     if settings.trend_limit == 0:
-        return replace(trend, unavailable="it is turned off for this handbook")
+        return replace(trend, unavailable=N_("it is turned off for this handbook"))
     tags = read_tags(docs_dir, settings.trend_tags, settings.trend_limit)
     if tags.unavailable:
         return replace(trend, unavailable=tags.unavailable)

@@ -12,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -24,6 +27,11 @@ DOMAIN = "mkdocs_sms"
 ENGLISH = "en"
 # The languages a catalogue ships for; English is the source text and needs none.
 LANGUAGES = (ENGLISH, "de", "fr")
+
+
+# The functions that mark text for translation besides gettext's own, as Babel's extractor is told of
+# them: a message's text, and a counted message's singular and plural.
+KEYWORDS = {"message": None, "counted": (1, 2)}
 
 
 def N_(message: str) -> str:
@@ -74,3 +82,50 @@ def reader_date(value: dt.date | str, language: str) -> str:
         return format_date(value, format="medium", locale=Locale.parse(language))
     except (UnknownLocaleError, ValueError):
         return value.isoformat()
+
+
+@dataclass(frozen=True)
+class Message:
+    """Text for readers kept as its English source and its arguments, so that each output writes it in
+    its own language: the terminal, the CI log and the JSON in English, pages in the build's language.
+
+    ``text`` (and ``plural``, chosen by the argument ``num``) hold ``%(name)s`` placeholders. An argument
+    may be a Message itself, a tuple of them (written joined by commas) or a date (written as readers of
+    the language write dates, ISO in English); anything else is written as it is.
+    """
+
+    text: str
+    args: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    plural: str | None = None
+
+    def in_language(self, language: str) -> str:
+        """The message as readers of ``language`` (a shipped one) read it."""
+        catalogue = translations(language)
+        if self.plural is None:
+            template = catalogue.gettext(self.text)
+        else:
+            template = catalogue.ngettext(self.text, self.plural, int(self.args["num"]))
+        return template % {name: _argument(value, language) for name, value in self.args.items()}
+
+    def __str__(self) -> str:
+        return self.in_language(ENGLISH)
+
+
+def _argument(value: Any, language: str) -> Any:
+    if isinstance(value, Message):
+        return value.in_language(language)
+    if isinstance(value, tuple):
+        return ", ".join(str(_argument(item, language)) for item in value)
+    if isinstance(value, dt.date):
+        return reader_date(value, language)
+    return value
+
+
+def message(text: str, /, **args: Any) -> Message:
+    """A message to translate where it is shown; ``args`` fill its placeholders."""
+    return Message(text, args)
+
+
+def counted(singular: str, plural: str, num: int, /, **args: Any) -> Message:
+    """A message whose wording follows the count ``num`` (``%(num)d`` in its text)."""
+    return Message(singular, {"num": num, **args}, plural)

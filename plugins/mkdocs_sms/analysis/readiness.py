@@ -11,6 +11,9 @@ lists, and the stage 1 pack of documents it reads first. Pure functions over a h
 
 A check whose input is absent does not pass: it "cannot be assessed", and so neither can the verdict.
 No nonconformity recorded is not the same as none open, and no evidence is not recent evidence.
+
+Titles and details are :class:`~mkdocs_sms.translation.Message` values: English in the JSON and the
+terminal, the build's language on the audit page.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from mkdocs_sms.catalogue import OPERATION_KEY, Catalogue, resolve_clause, withi
 from mkdocs_sms.model.dates import Interval, parse_date
 from mkdocs_sms.model.document import EVIDENCE_TYPES, Document
 from mkdocs_sms.rules import Finding, Severity
+from mkdocs_sms.translation import N_, Message, counted, message
 
 if TYPE_CHECKING:  # a handbook offers its readiness; only types flow this way
     from mkdocs_sms.analysis.handbook import Handbook
@@ -104,9 +108,9 @@ class Check:
 
     The outcome is ``cannot be assessed`` when what the check reads is not in the handbook."""
 
-    title: str
+    title: Message
     outcome: Outcome
-    detail: str
+    detail: Message
     catalogue: str | None = None
     rows: tuple[CoverageRow, ...] = ()
     documents: tuple[Document, ...] = ()
@@ -116,11 +120,11 @@ class Check:
     about: str = ""
     # What ``detail`` says instead when a view for an audience withholds ``documents`` (default: the
     # detail, with how many of them are withheld).
-    withheld_detail: str | None = None
+    withheld_detail: Message | None = None
     # What the check looked for, clause by clause or input by input, with what a found and a missing one
-    # read on the page (e.g. ("audited", "not audited")); how many marks a view withholds.
+    # read on the page (e.g. ("audited", "not audited"); None without marks); how many marks a view withholds.
     marks: tuple[Mark, ...] = ()
-    mark_words: tuple[str, str] = ("", "")
+    mark_words: tuple[Message, Message] | None = None
     withheld_marks: int = 0
 
     @property
@@ -134,7 +138,7 @@ class PackItem:
     """One entry of the stage 1 pack: the documents found for it, or the generated ``page`` (register,
     coverage) it is; ``note`` says why nothing is listed, ``withheld`` how many a view leaves out."""
 
-    title: str
+    title: str  # English, marked for translation where it is written (see PACK)
     documents: tuple[Document, ...] = ()
     page: str | None = None
     note: str = ""
@@ -145,14 +149,14 @@ class PackItem:
 # catalogue's 'audit:' key names the clause of a maintained document; "page:" a generated page;
 # "newest:" the newest record of an audit clause.
 PACK = (
-    ("Scope of the SMS", "scope"),
-    ("Service management policy", "policy"),
-    ("Service management plan", "plan"),
-    ("Service catalogue", "service_catalogue"),
-    ("Document register", "page:register"),
-    ("Coverage matrix", "page:coverage"),
-    ("Last internal audit", "newest:internal_audit"),
-    ("Last management review", "newest:management_review"),
+    (N_("Scope of the SMS"), "scope"),
+    (N_("Service management policy"), "policy"),
+    (N_("Service management plan"), "plan"),
+    (N_("Service catalogue"), "service_catalogue"),
+    (N_("Document register"), "page:register"),
+    (N_("Coverage matrix"), "page:coverage"),
+    (N_("Last internal audit"), "newest:internal_audit"),
+    (N_("Last management review"), "newest:management_review"),
 )
 
 
@@ -212,10 +216,15 @@ def readiness(handbook: Handbook) -> Readiness:
         detail = check.detail
         if len(documents) < len(check.documents):
             hidden = len(check.documents) - len(documents)
-            detail = check.withheld_detail or f"{detail} ({hidden} of them withheld from this audience)"
+            detail = check.withheld_detail or message(
+                "%(detail)s (%(num)d of them withheld from this audience)", detail=detail, num=hidden
+            )
         shown = errors if check.findings else ()
         if len(shown) < len(check.findings):
-            detail += f" ({len(check.findings) - len(shown)} of them about pages withheld from this audience)"
+            hidden = len(check.findings) - len(shown)
+            detail = message(
+                "%(detail)s (%(num)d of them about pages withheld from this audience)", detail=detail, num=hidden
+            )
         marks = tuple(
             mark for mark in check.marks if not mark.sources or any(s in handbook.by_id for s in mark.sources)
         )
@@ -257,9 +266,9 @@ def _assess(handbook: Handbook) -> Readiness:
             continue
         if OPERATION_KEY in catalogue.audit:
             checks.append(_operation_check(catalogue, index, preparation, audit_date, label))
-        for key, what in (("internal_audit", "An internal audit"), ("management_review", "A management review")):
+        for key, title in _RECENT:
             if key in catalogue.audit:
-                checks.append(_recent_check(catalogue, rows, key, what, label, today))
+                checks.append(_recent_check(catalogue, rows, key, title, label, today))
         if "internal_audit" in catalogue.audit:
             checks.append(_programme_check(catalogue, handbook.catalogues, index, preparation, audit_date, label))
         if "management_review" in catalogue.audit and catalogue.review_inputs:
@@ -271,9 +280,11 @@ def _assess(handbook: Handbook) -> Readiness:
     overdue = tuple(sorted((d for d in handbook.documents if d.overdue(today)), key=lambda d: d.id))
     checks.append(
         Check(
-            "No reviews overdue",
+            message("No reviews overdue"),
             FAIL if overdue else PASS,
-            f"{len(overdue)} approved document(s) are past their review date" if overdue else "every review is in date",
+            message("%(num)d approved document(s) are past their review date", num=len(overdue))
+            if overdue
+            else message("every review is in date"),
             documents=overdue,
             about="reviews",
         )
@@ -281,9 +292,9 @@ def _assess(handbook: Handbook) -> Readiness:
     errors = tuple(f for f in handbook.findings if f.severity is Severity.ERROR)
     checks.append(
         Check(
-            "No errors in the handbook",
+            message("No errors in the handbook"),
             FAIL if errors else PASS,
-            f"{len(errors)} error finding(s)" if errors else "no finding of severity error",
+            message("%(num)d error finding(s)", num=len(errors)) if errors else message("no finding of severity error"),
             findings=errors,
             about="findings",
         )
@@ -299,12 +310,18 @@ def _coverage_check(catalogue: Catalogue, rows: list[CoverageRow], label: str) -
     counts: dict[str, int] = {}
     for row in gaps:
         counts[row.status] = counts.get(row.status, 0) + 1
-    detail = f"{covered} of {len(required)} required rows covered"
+    detail = message("%(covered)d of %(required)d required rows covered", covered=covered, required=len(required))
     if counts:
-        detail += " (" + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + ")"
-    return Check(
-        f"Coverage complete{label}", FAIL if gaps else PASS, detail, catalogue.name, rows=gaps, about="coverage"
-    )
+        # Statuses are words of the handbook's vocabulary, written in the reader's language.
+        by_status = tuple(
+            message("%(num)d %(status)s", num=n, status=Message(status)) for status, n in sorted(counts.items())
+        )
+        detail = message(
+            "%(covered)d of %(required)d required rows covered (%(gaps)s)",
+            covered=covered, required=len(required), gaps=by_status,
+        )  # fmt: skip
+    title = message("Coverage complete%(label)s", label=label)
+    return Check(title, FAIL if gaps else PASS, detail, catalogue.name, rows=gaps, about="coverage")
 
 
 def _evidence_check(catalogue: Catalogue, rows: list[CoverageRow], label: str) -> Check | None:
@@ -314,40 +331,66 @@ def _evidence_check(catalogue: Catalogue, rows: list[CoverageRow], label: str) -
     timed = [row for row in rows if row.requirement.max_age is not None]
     if not timed:
         return None
-    title = f"Evidence fresh{label}"
+    title = message("Evidence fresh%(label)s", label=label)
     stale = tuple(row for row in timed if row.evidence_stale)
     if stale:
-        detail = f"{len(stale)} of {len(timed)} {_kept_recent(len(timed))} rest on evidence older than allowed"
+        detail = counted(
+            "%(part)d of %(num)d record that must be kept recent rest on evidence older than allowed",
+            "%(part)d of %(num)d records that must be kept recent rest on evidence older than allowed",
+            len(timed), part=len(stale),
+        )  # fmt: skip
         return Check(title, FAIL, detail, catalogue.name, rows=stale, about="evidence")
     absent = tuple(row for row in timed if row.evidence is None and row.requirement.required)
     if absent:
-        detail = f"{len(absent)} of {len(timed)} {_kept_recent(len(timed))} have no approved evidence yet"
+        detail = counted(
+            "%(part)d of %(num)d record that must be kept recent have no approved evidence yet",
+            "%(part)d of %(num)d records that must be kept recent have no approved evidence yet",
+            len(timed), part=len(absent),
+        )  # fmt: skip
         return Check(title, UNASSESSED, detail, catalogue.name, rows=absent, about="evidence")
     if not any(row.evidence is not None for row in timed):
-        return Check(
-            title, UNASSESSED, "no record that must be kept recent has evidence yet", catalogue.name, about="evidence"
-        )
-    detail = f"the newest evidence of all {len(timed)} {_kept_recent(len(timed))} is recent enough"
+        detail = message("no record that must be kept recent has evidence yet")
+        return Check(title, UNASSESSED, detail, catalogue.name, about="evidence")
+    detail = counted(
+        "the newest evidence of all %(num)d record that must be kept recent is recent enough",
+        "the newest evidence of all %(num)d records that must be kept recent is recent enough",
+        len(timed),
+    )
     return Check(title, PASS, detail, catalogue.name, about="evidence")
 
 
-def _kept_recent(count: int) -> str:
-    """Catalogue rows with a ``max_age``, in a reader's words."""
-    return "record that must be kept recent" if count == 1 else "records that must be kept recent"
+def _interval(interval: Interval) -> Message:
+    """An interval such as ``3 months`` in a reader's words."""
+    if interval.unit == "day":
+        return counted("%(num)d day", "%(num)d days", interval.count)
+    if interval.unit == "week":
+        return counted("%(num)d week", "%(num)d weeks", interval.count)
+    if interval.unit == "month":
+        return counted("%(num)d month", "%(num)d months", interval.count)
+    return counted("%(num)d year", "%(num)d years", interval.count)
 
 
 def _undeclared_check(catalogue: Catalogue, label: str) -> Check:
     """A catalogue that does not say where its audits, reviews and nonconformities are: standards
     number them differently, so no clause is assumed."""
-    detail = (
-        f"{catalogue.title} does not say which of its clauses hold internal audits, management reviews and "
-        "nonconformities, so they cannot be checked"
+    detail = message(
+        "%(catalogue)s does not say which of its clauses hold internal audits, management reviews and "
+        "nonconformities, so they cannot be checked",
+        catalogue=catalogue.title,
     )
-    return Check(f"Audits, reviews and nonconformities{label}", UNASSESSED, detail, catalogue.name, about="audit")
+    title = message("Audits, reviews and nonconformities%(label)s", label=label)
+    return Check(title, UNASSESSED, detail, catalogue.name, about="audit")
+
+
+# The audit keys whose newest record must be recent, and the title of their check.
+_RECENT = (
+    ("internal_audit", N_("An internal audit within %(interval)s%(label)s")),
+    ("management_review", N_("A management review within %(interval)s%(label)s")),
+)
 
 
 def _recent_check(
-    catalogue: Catalogue, rows: list[CoverageRow], key: str, what: str, label: str, today: dt.date
+    catalogue: Catalogue, rows: list[CoverageRow], key: str, title_text: str, label: str, today: dt.date
 ) -> Check:
     """Whether the newest approved record of the audit or review clause is within its interval. The
     record rows may sit beneath the declared clause (ISO/IEC 27001:2022 asks for audit results in 9.2.2
@@ -356,26 +399,20 @@ def _recent_check(
     number = catalogue.audit[key]
     record_rows = [r for r in rows if within(r.requirement.clause, number) and r.requirement.kind == "record"]
     interval = next((r.requirement.max_age for r in record_rows if r.requirement.max_age), DEFAULT_INTERVAL)
-    title = f"{what} within {interval}{label}"
+    title = Message(title_text, {"interval": _interval(interval), "label": label})
     evidence = [r.evidence for r in record_rows if r.evidence is not None]
     newest = max(evidence, key=lambda d: d.evidence_date or dt.date.min, default=None)
     if newest is None or newest.evidence_date is None:
-        return Check(
-            title,
-            FAIL,
-            f"no approved record of clause {number} yet",
-            catalogue.name,
-            rows=tuple(record_rows),
-            about=key,
-        )
+        detail = message("no approved record of clause %(clause)s yet", clause=number)
+        return Check(title, FAIL, detail, catalogue.name, rows=tuple(record_rows), about=key)
     due = interval.after(newest.evidence_date)
     passed = due >= today
-    detail = f"latest record of {newest.evidence_date.isoformat()}; " + (
-        f"the next is due by {due.isoformat()}" if passed else f"the next was due by {due.isoformat()}"
-    )
-    withheld = "the latest record is withheld from this audience; " + (
-        "it is in date" if passed else "it is out of date"
-    )
+    if passed:
+        detail = message("latest record of %(date)s; the next is due by %(due)s", date=newest.evidence_date, due=due)
+        withheld = message("the latest record is withheld from this audience; it is in date")
+    else:
+        detail = message("latest record of %(date)s; the next was due by %(due)s", date=newest.evidence_date, due=due)
+        withheld = message("the latest record is withheld from this audience; it is out of date")
     return Check(
         title, PASS if passed else FAIL, detail, catalogue.name, documents=(newest,), about=key,
         withheld_detail=withheld,
@@ -392,7 +429,7 @@ def _nonconformity_check(
     """
     assert catalogue.audit is not None
     number = catalogue.audit["nonconformity"]
-    title = f"No nonconformity blocks the audit{label}"
+    title = message("No nonconformity blocks the audit%(label)s", label=label)
     found = nonconformities.records(catalogue, index)
     blocking = tuple(doc for doc in found if nonconformities.blocks(doc, today))
     planned = tuple(doc for doc in found if doc.open and nonconformities.planned(doc, today))
@@ -400,26 +437,39 @@ def _nonconformity_check(
     if blocking:
         major = sum(1 for doc in blocking if doc.grade != "minor")
         late = sum(1 for doc in blocking if doc.past_due(today))
-        reasons = [f"{major} major (or ungraded)"] if major else []
+        reasons = [message("%(num)d major (or ungraded)", num=major)] if major else []
         if len(blocking) > major:
-            reasons.append(f"{len(blocking) - major} minor without a corrective action planned within its due date")
-        detail = f"{len(blocking)} open nonconformity record(s) of clause {number} block it: " + ", ".join(reasons)
+            reasons.append(
+                message(
+                    "%(num)d minor without a corrective action planned within its due date", num=len(blocking) - major
+                )
+            )
+        detail = message(
+            "%(num)d open nonconformity record(s) of clause %(clause)s block it: %(reasons)s",
+            num=len(blocking), clause=number, reasons=tuple(reasons),
+        )  # fmt: skip
         if late:
-            detail += f"; {late} past the due date"
+            detail = message("%(detail)s; %(num)d past the due date", detail=detail, num=late)
         return Check(title, FAIL, detail, catalogue.name, documents=blocking, about="nonconformity")
     if unstated:
-        detail = f"{len(unstated)} record(s) of clause {number} say no state (open, action planned, closed or verified)"
+        detail = message(
+            "%(num)d record(s) of clause %(clause)s say no state (open, action planned, closed or verified)",
+            num=len(unstated), clause=number,
+        )  # fmt: skip
         return Check(title, UNASSESSED, detail, catalogue.name, documents=unstated, about="nonconformity")
     if not found:
-        detail = f"no nonconformity is recorded: no record of clause {number} has a state"
+        detail = message("no nonconformity is recorded: no record of clause %(clause)s has a state", clause=number)
         return Check(title, UNASSESSED, detail, catalogue.name, about="nonconformity")
     if planned:
-        detail = (
-            f"{len(planned)} minor nonconformity record(s) of clause {number} are open with a corrective action "
-            f"planned within the due date; the other {len(found) - len(planned)} are closed or not nonconformities"
-        )
+        detail = message(
+            "%(num)d minor nonconformity record(s) of clause %(clause)s are open with a corrective action "
+            "planned within the due date; the other %(other)d are closed or not nonconformities",
+            num=len(planned), clause=number, other=len(found) - len(planned),
+        )  # fmt: skip
         return Check(title, PASS, detail, catalogue.name, documents=planned, about="nonconformity")
-    detail = f"all {len(found)} nonconformity record(s) of clause {number} are closed"
+    detail = message(
+        "all %(num)d nonconformity record(s) of clause %(clause)s are closed", num=len(found), clause=number
+    )
     return Check(title, PASS, detail, catalogue.name, about="nonconformity")
 
 
@@ -475,7 +525,10 @@ def _operation_check(
     number = catalogue.audit[OPERATION_KEY]
     window = preparation.window
     start = window.before(audit_date)
-    title = f"Records of every clause {number} process within {window}{label}"
+    title = message(
+        "Records of every clause %(clause)s process within %(interval)s%(label)s",
+        clause=number, interval=_interval(window), label=label,
+    )  # fmt: skip
     processes = operation_processes(catalogue)
     titles = _titles(catalogue)
     marks, any_record = [], False
@@ -484,20 +537,30 @@ def _operation_check(
         any_record = any_record or bool(records)
         recent = tuple(doc.id for doc in records if doc.evidence_date is not None and doc.evidence_date >= start)
         marks.append(Mark(titles.get(clause, ""), bool(recent), clause, catalogue.name, recent))
-    words = ("recent records", f"no record since {start.isoformat()}")
+    words = (message("recent records"), message("no record since %(date)s", date=start))
     if not processes:
-        detail = f"{catalogue.title} asks for no records under clause {number}"
+        detail = message(
+            "%(catalogue)s asks for no records under clause %(clause)s", catalogue=catalogue.title, clause=number
+        )
         return Check(title, UNASSESSED, detail, catalogue.name, about=OPERATION_KEY)
     if not any_record:
-        detail = f"no approved record of a clause {number} process is in the handbook"
+        detail = message("no approved record of a clause %(clause)s process is in the handbook", clause=number)
         return Check(title, UNASSESSED, detail, catalogue.name, about=OPERATION_KEY, marks=tuple(marks),
                      mark_words=words)  # fmt: skip
     lacking = [mark for mark in marks if not mark.ok]
-    span = f"between {start.isoformat()} and {audit_date.isoformat()}"
+    dates = {"clause": number, "start": start, "end": audit_date}
     if lacking:
-        detail = f"{len(lacking)} of {len(marks)} clause {number} processes have no approved record dated {span}"
+        detail = message(
+            "%(part)d of %(num)d clause %(clause)s processes have no approved record dated "
+            "between %(start)s and %(end)s",
+            part=len(lacking), num=len(marks), **dates,
+        )  # fmt: skip
     else:
-        detail = f"each of the {len(marks)} clause {number} processes has an approved record dated {span}"
+        detail = message(
+            "each of the %(num)d clause %(clause)s processes has an approved record dated "
+            "between %(start)s and %(end)s",
+            num=len(marks), **dates,
+        )  # fmt: skip
     return Check(
         title, FAIL if lacking else PASS, detail, catalogue.name, about=OPERATION_KEY, marks=tuple(marks),
         mark_words=words,
@@ -520,10 +583,12 @@ def _programme_check(
     number = catalogue.audit["internal_audit"]
     cycle = preparation.cycle
     start = cycle.before(audit_date)
-    title = f"Internal audits covered every clause within {cycle}{label}"
+    title = message(
+        "Internal audits covered every clause within %(interval)s%(label)s", interval=_interval(cycle), label=label
+    )
     records = _evidence(catalogue, index, number, audit_date)
     if not records:
-        detail = f"no approved internal audit record of clause {number} yet"
+        detail = message("no approved internal audit record of clause %(clause)s yet", clause=number)
         return Check(title, UNASSESSED, detail, catalogue.name, about="programme")
     in_cycle = [doc for doc in records if doc.evidence_date is not None and doc.evidence_date > start]
     audited: dict[str, list[str]] = {leaf: [] for leaf in catalogue.leaves}
@@ -541,22 +606,31 @@ def _programme_check(
     )
     gaps = [mark for mark in marks if not mark.ok]
     unlabelled = tuple(doc for doc in in_cycle if doc.audited is None)
-    since = f"since {start.isoformat()}"
-    words = ("audited", "not audited")
+    words = (message("audited"), message("not audited"))
     common: dict[str, Any] = {"about": "programme", "marks": marks, "mark_words": words}
     if not gaps:
-        detail = f"all {len(marks)} clauses audited {since}, by {len(in_cycle)} internal audit record(s)"
+        detail = message(
+            "all %(num)d clauses audited since %(start)s, by %(records)d internal audit record(s)",
+            num=len(marks), start=start, records=len(in_cycle),
+        )  # fmt: skip
         return Check(title, PASS, detail, catalogue.name, **common)
     if unlabelled:
-        detail = (
-            f"{len(unlabelled)} internal audit record(s) {since} do not say which clauses they audited "
-            f"(they list no audited clauses); {len(gaps)} of {len(marks)} clauses are not shown audited"
-        )
+        detail = message(
+            "%(records)d internal audit record(s) since %(start)s do not say which clauses they audited "
+            "(they list no audited clauses); %(part)d of %(num)d clauses are not shown audited",
+            records=len(unlabelled), start=start, part=len(gaps), num=len(marks),
+        )  # fmt: skip
         return Check(title, UNASSESSED, detail, catalogue.name, documents=unlabelled, **common)
     if not in_cycle:
-        detail = f"no internal audit record dated {since}: none of the {len(marks)} clauses is audited in the cycle"
+        detail = message(
+            "no internal audit record dated since %(start)s: none of the %(num)d clauses is audited in the cycle",
+            start=start, num=len(marks),
+        )  # fmt: skip
     else:
-        detail = f"{len(gaps)} of {len(marks)} clauses not audited {since} ({len(in_cycle)} internal audit record(s))"
+        detail = message(
+            "%(part)d of %(num)d clauses not audited since %(start)s (%(records)d internal audit record(s))",
+            part=len(gaps), num=len(marks), start=start, records=len(in_cycle),
+        )  # fmt: skip
     return Check(title, FAIL, detail, catalogue.name, **common)
 
 
@@ -567,34 +641,39 @@ def _inputs_check(
     catalogue lists (``audit: review_inputs``); without a record or a checklist, cannot be assessed."""
     assert catalogue.audit is not None
     number = catalogue.audit["management_review"]
-    title = f"The latest management review covered every input{label}"
+    title = message("The latest management review covered every input%(label)s", label=label)
     records = _evidence(catalogue, index, number, audit_date)
     if not records:
-        detail = f"no approved management review record of clause {number} yet"
+        detail = message("no approved management review record of clause %(clause)s yet", clause=number)
         return Check(title, UNASSESSED, detail, catalogue.name, about="review_inputs")
     newest = records[-1]
     if newest.inputs is None:
-        detail = (
-            f"the latest management review record ({newest.id}) has no checklist of the "
-            f"{len(catalogue.review_inputs)} inputs"
-        )
+        detail = message(
+            "the latest management review record (%(id)s) has no checklist of the %(num)d inputs",
+            id=newest.id, num=len(catalogue.review_inputs),
+        )  # fmt: skip
+        withheld = message("the latest management review record is withheld from this audience; it has no checklist")
         return Check(
             title, UNASSESSED, detail, catalogue.name, documents=(newest,), about="review_inputs",
-            withheld_detail="the latest management review record is withheld from this audience; it has no checklist",
+            withheld_detail=withheld,
         )  # fmt: skip
     covered = {key for key, done in newest.inputs if done}
     marks = tuple(Mark(text, key in covered, sources=(newest.id,)) for key, text in catalogue.review_inputs)
     missing = [mark for mark in marks if not mark.ok]
     if missing:
-        detail = f"{len(missing)} of {len(marks)} inputs not covered by {newest.id}"
-        hidden = f"{len(missing)} of {len(marks)} inputs not covered"
+        detail = message(
+            "%(part)d of %(num)d inputs not covered by %(id)s", part=len(missing), num=len(marks), id=newest.id
+        )
+        hidden = message("%(part)d of %(num)d inputs not covered", part=len(missing), num=len(marks))
     else:
-        detail = f"all {len(marks)} inputs covered by {newest.id}"
-        hidden = f"all {len(marks)} inputs covered"
+        detail = message("all %(num)d inputs covered by %(id)s", num=len(marks), id=newest.id)
+        hidden = message("all %(num)d inputs covered", num=len(marks))
     return Check(
         title, FAIL if missing else PASS, detail, catalogue.name, documents=(newest,), about="review_inputs",
-        withheld_detail=f"the latest management review record is withheld from this audience; {hidden}",
-        marks=marks, mark_words=("covered", "not covered"),
+        withheld_detail=message(
+            "the latest management review record is withheld from this audience; %(inputs)s", inputs=hidden
+        ),
+        marks=marks, mark_words=(message("covered"), message("not covered")),
     )  # fmt: skip
 
 
@@ -615,7 +694,7 @@ def stage1_pack(
             continue
         declaring = [c for c in catalogues if key in (c.audit or {})]
         if not declaring:
-            items.append(PackItem(title, note="no catalogue of this handbook says which clause asks for it"))
+            items.append(PackItem(title, note=N_("no catalogue of this handbook says which clause asks for it")))
             continue
         found: dict[str, Document] = {}
         for catalogue in declaring:
@@ -633,5 +712,5 @@ def stage1_pack(
                 ):  # fmt: skip
                     found.update((doc.id, doc) for doc in row.documents)
         documents = sorted(found.values(), key=lambda doc: (not doc.approved, doc.id))
-        items.append(PackItem(title, tuple(documents), note="" if documents else "not in the handbook"))
+        items.append(PackItem(title, tuple(documents), note="" if documents else N_("not in the handbook")))
     return tuple(items)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from mkdocs_sms.model import frontmatter
 from mkdocs_sms.read.cache import KEYS, HistoryCache, Values
+from mkdocs_sms.translation import N_
 
 _RECORD, _FIELD = "\x1e", "\x1f"
 _LOG_FORMAT = "%x1e%H%x1f%P%x1f%ad%x1f%an%x1f%s"
@@ -149,8 +150,9 @@ def read_history(
     return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
 
 
-NO_GIT = "git is not installed"
-SHALLOW = (
+# Reasons that pages show (the trend's), marked for translation there.
+NO_GIT = N_("git is not installed")
+SHALLOW = N_(
     "the repository is a shallow clone, so its history is incomplete; fetch the full history "
     "(GitHub Actions: actions/checkout with fetch-depth: 0; GitLab CI: GIT_DEPTH: 0)"
 )
@@ -162,7 +164,7 @@ def _why_unavailable(exc: GitError, outside: str) -> str:
     if "not a git repository" in reason:
         return outside
     if "unknown revision" in reason or "ambiguous argument 'HEAD'" in reason:
-        return "the git repository has no commits yet"
+        return N_("the git repository has no commits yet")
     return reason
 
 
@@ -204,7 +206,7 @@ def read_tags(docs_dir: Path, pattern: str = "*", limit: int = 20) -> Tags:
     try:
         shallow = git(["rev-parse", "--is-shallow-repository", "HEAD"], docs_dir).decode().split("\n")[0]
     except GitError as exc:
-        return Tags(unavailable=_why_unavailable(exc, "docs_dir is not in a git repository"))
+        return Tags(unavailable=_why_unavailable(exc, N_("docs_dir is not in a git repository")))
     if shallow == "true":
         return Tags(unavailable=SHALLOW)
     try:
@@ -226,8 +228,9 @@ def read_tags(docs_dir: Path, pattern: str = "*", limit: int = 20) -> Tags:
             continue
         found.append(Tag(name, target, dt.date.fromisoformat(day), int(stamp)))
     if not found:
-        which = "no tag" if pattern == "*" else f"no tag matching '{pattern}'"
-        return Tags(unavailable=f"{which} is reachable from HEAD")
+        if pattern == "*":
+            return Tags(unavailable=N_("no tag is reachable from HEAD"))
+        return Tags(unavailable=f"no tag matching '{pattern}' is reachable from HEAD")
     found.sort(key=lambda tag: (tag.timestamp, tag.name))
     return Tags(tuple(found[-limit:]) if limit > 0 else ())
 

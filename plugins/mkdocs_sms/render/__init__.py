@@ -35,7 +35,7 @@ from mkdocs_sms.read.git import History, commit_url
 from mkdocs_sms.rules import RULES, Finding
 from mkdocs_sms.settings import Settings
 from mkdocs_sms.text import md_text, slug
-from mkdocs_sms.translation import ENGLISH, N_, reader_date, translations
+from mkdocs_sms.translation import ENGLISH, N_, Message, reader_date, translations
 
 SCHEMA_VERSION = 1
 PLACEHOLDER = "<!-- mkdocs-sms:{} -->"
@@ -51,7 +51,7 @@ VOCABULARY = (
     N_("deferred"), N_("late"), N_("overdue"), N_("document"), N_("record"), N_("policy"), N_("plan"),
     N_("process"), N_("procedure"), N_("agreement"), N_("catalogue"), N_("register"), N_("report"),
     N_("assessment"), N_("other"), N_("public"), N_("internal"), N_("confidential"), N_("restricted"),
-    N_("error"), N_("warning"), N_("info"),
+    N_("error"), N_("warning"), N_("info"), N_("pass"), N_("fail"), N_("cannot be assessed"),
     # A nonconformity's state and grade, the ageing chart's bands; an implementation phase's state.
     N_("open"), N_("action planned"), N_("closed"), N_("verified"), N_("no state"), N_("major"), N_("minor"),
     N_("observation"), N_("opportunity"), N_("ungraded"), N_("up to 30 days"), N_("31 to 90 days"),
@@ -91,9 +91,10 @@ def use_language(language: str) -> None:
     _env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     _env.globals.update(
         reader_date=lambda value: reader_date(value, language), sort_key=_sort_key, word=word,
-        source_word=source_word, language=language,
+        source_word=source_word, language=language, say=say,
     )  # fmt: skip
     _env.filters["word"] = word
+    _env.filters["say"] = say
     if _env.cache is not None:
         _env.cache.clear()
 
@@ -114,6 +115,11 @@ def source_word(value: str) -> str:
     if value == "review":
         return str(translations(_language).pgettext("nonconformity source", "review"))
     return word(value)
+
+
+def say(message: Message) -> str:
+    """A message of the analysis (a readiness check's title or detail) in the build's language."""
+    return message.in_language(_language)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
@@ -588,15 +594,22 @@ def render_trend(trend: Trend | None, catalogues: Iterable[Catalogue] = ()) -> s
     if trend is None:
         return ""
     points = trend.points
-    series = [("errors", gettext("Errors")), ("warnings", gettext("Warnings"))]
+    # Each series: its key, its legend, and how a point of it reads (its count in words).
+    series: list[tuple[str, str, Callable[[int], str]]] = [
+        ("errors", gettext("Errors"), lambda n: ngettext("%(num)d error", "%(num)d errors", n)),
+        ("warnings", gettext("Warnings"), lambda n: ngettext("%(num)d warning", "%(num)d warnings", n)),
+    ]
     if points and points[0].open_nonconformities is not None:
-        series.append(("open_nonconformities", gettext("Open nonconformities")))
-    top = _nice_ceiling(max([1, *(getattr(p, key) or 0 for p in points for key, _ in series)]))
+        series.append(
+            ("open_nonconformities", gettext("Open nonconformities"),
+             lambda n: ngettext("%(num)d open nonconformity", "%(num)d open nonconformities", n))
+        )  # fmt: skip
+    top = _nice_ceiling(max([1, *(getattr(p, key) or 0 for p in points for key, *_ in series)]))
     step = _TREND_WIDTH / (len(points) - 1) if len(points) > 1 else 0
     xs = [round(_TREND_X + (i * step if len(points) > 1 else _TREND_WIDTH / 2), 1) for i in range(len(points))]
     coverage_ys = [round(_COVERAGE_BOTTOM - _PANEL * p.share, 1) for p in points]
     count_ys = {
-        key: [round(_COUNTS_BOTTOM - _PANEL * (getattr(p, key) or 0) / top, 1) for p in points] for key, _ in series
+        key: [round(_COUNTS_BOTTOM - _PANEL * (getattr(p, key) or 0) / top, 1) for p in points] for key, *_ in series
     }
     return _env.get_template("trend.html").render(
         trend=trend, catalogue_title=catalogue_title(catalogues)(trend.catalogue), points=points, xs=xs,
@@ -870,8 +883,8 @@ def handbook_json(handbook: Handbook, trend: Trend | None = None) -> dict[str, A
         "audit": {
             "ready": audit.ready,
             "verdict": audit.verdict,
-            "failed": [check.title for check in audit.failed],
-            "unassessed": [check.title for check in audit.unassessed],
+            "failed": [str(check.title) for check in audit.failed],
+            "unassessed": [str(check.title) for check in audit.unassessed],
         },
         "assessments": [_assessment_json(item) for item in handbook.assessments],
         "findings": [finding.to_json() for finding in handbook.findings],
