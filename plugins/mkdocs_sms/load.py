@@ -20,6 +20,7 @@ from mkdocs_sms.analysis.handbook import Handbook, PageCache, analyse, version_c
 from mkdocs_sms.analysis.trend import NOW, Point, Trend, point
 from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.model import frontmatter
+from mkdocs_sms.read.acknowledgements import load_acknowledgements
 from mkdocs_sms.read.baseline import load_baseline
 from mkdocs_sms.read.cache import HistoryCache
 from mkdocs_sms.read.evidence import GitEvidence, read_evidence
@@ -33,8 +34,9 @@ def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catal
     """The handbook's ``mkdocs.yml`` (INHERIT followed as MkDocs does), its settings and its catalogues."""
     project = load_project(config_file)
     settings = Settings.from_options(
-        project.options, base_dir=config_file.parent, repo_url=project.repo_url, theme_language=project.theme_language
-    )
+        project.options, base_dir=config_file.parent, repo_url=project.repo_url, theme_language=project.theme_language,
+        docs_dir=project.docs_dir,
+    )  # fmt: skip
     return project, settings, settings.load_catalogues()
 
 
@@ -57,7 +59,7 @@ def load_handbook(
     baseline, problems = load_baseline(settings)
     return analyse(
         snapshot, settings, catalogues, history=history, baseline=baseline, notes=problems, cache=cache,
-        evidence=evidence,
+        evidence=evidence, acknowledgements=load_acknowledgements(settings),
     )  # fmt: skip
 
 

@@ -111,8 +111,9 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         options = {key: self.config[key] for key in DEFAULTS}
         try:
             self.settings = Settings.from_options(
-                options, base_dir=base_dir, repo_url=config.repo_url, theme_language=config.theme.get("language")
-            )
+                options, base_dir=base_dir, repo_url=config.repo_url, theme_language=config.theme.get("language"),
+                docs_dir=Path(config.docs_dir),
+            )  # fmt: skip
             self.catalogues = self.settings.load_catalogues()
         except (SettingsError, CatalogueError) as exc:
             raise PluginError(f"sms: {exc}") from None
