@@ -212,8 +212,9 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             found = files.get_file_from_path(path)
             if found is not None:
                 files.remove(found)
-        if self._withheld and config.nav:
-            config.nav = _without(config.nav, self._withheld)
+        unseen = {f"{self.settings.pages_dir}/{name}" for name in render.withheld_pages(view)}
+        if (self._withheld or unseen) and config.nav:
+            config.nav = _without(config.nav, self._withheld | unseen)
         if self._withheld:
             self._withhold_attachments(files, config, snapshot.pages)
         self._changes = published_changes(view, changes)

@@ -304,8 +304,7 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
             ]
         ),
     }
-    # Who has not read a policy is for the organisation, not its customers: the page goes to internal audiences.
-    if handbook.settings.acknowledge.enabled and names_shown(handbook):
+    if "acknowledgements.md" not in withheld_pages(handbook) and handbook.settings.acknowledge.enabled:
         pages["acknowledgements.md"] = "\n".join(
             [
                 *_front(_("Acknowledgements")),
@@ -318,6 +317,12 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
             ]
         )
     return pages
+
+
+def withheld_pages(handbook: Handbook) -> set[str]:
+    """The generated pages (paths inside ``pages_dir``) this audience may not see: who has and has not
+    acknowledged a policy is for the organisation, not its customers (internal audiences and above)."""
+    return {"acknowledgements.md"} if handbook.settings.acknowledge.enabled and not names_shown(handbook) else set()
 
 
 _NONCONFORMITY_PARTS = (("open", N_("Open, by weight and age")), ("ageing", N_("Ageing")), ("closed", N_("Closed")))
