@@ -104,7 +104,11 @@ def test_every_code_has_a_case_and_documentation() -> None:
     assert set(CASES) | GIT_CODES | PLAN_CODES | LEVEL_CODES | LINK_CODES | AUDIENCE_CODES | ACK_CODES == set(RULES)
     for rule in RULES.values():
         assert rule.summary and rule.rationale and rule.fix
-        expected = (Severity.INFO,) if rule.code in AUDIENCE_CODES | LEVEL_CODES | ACK_CODES else (Severity.ERROR, Severity.WARNING)
+        expected = (
+            (Severity.INFO,)
+            if rule.code in AUDIENCE_CODES | LEVEL_CODES | ACK_CODES
+            else (Severity.ERROR, Severity.WARNING)
+        )
         assert rule.severity in expected
 
 

@@ -275,7 +275,8 @@ def configuration(root: Path, day: dt.date, present: set[str]) -> str:
     naming the pages that exist then; acknowledgements are asked for once their files are committed."""
     text = (root / "mkdocs.yml").read_text("utf-8")
     if not set(ACKNOWLEDGEMENTS) <= present:
-        text = re.sub(r"\n    # Everyone in acknowledgements/.*?\n      grace_days: \d+\n", "\n", text, count=1, flags=re.S)
+        block = r"\n    # Everyone in acknowledgements/.*?\n      grace_days: \d+\n"
+        text = re.sub(block, "\n", text, count=1, flags=re.S)
         text = text.replace("      - sms/acknowledgements.md\n", "", 1)
     text = re.sub(r"^(\s*)today: .*$", rf"\g<1>today: {day.isoformat()}  # the demo's date", text, count=1, flags=re.M)
     text = text.replace("    catalogues: [iso20000-1:2018]\n", "    catalogues: [iso20000-1:2018]\n" + APPROVALS, 1)

@@ -62,7 +62,7 @@ def parse_rules(value: Any, types: Sequence[str], people_file: str | None = None
     if value is None:
         return AcknowledgeRules()
     if not isinstance(value, Mapping):
-        raise ValueError("must be a mapping, e.g. {types: [policy], people_file: staff.txt, file: acknowledgements.csv}")
+        raise ValueError("must be a mapping, e.g. {types: [policy], people_file: staff.txt, file: acks.csv}")
     unknown = sorted(str(key) for key in set(value) - _KEYS)
     if unknown:
         raise ValueError(f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(_KEYS))})")
@@ -203,10 +203,10 @@ def assess(
     # person key -> (version -> earliest date), per document id
     given: dict[str, dict[str, dict[str, dt.date]]] = {}
     for row in file.rows:
-        where = {"path": rules.location, "line": row.line}
+        where, line = rules.location, row.line
         if row.document not in by_id:
             text = f"the acknowledgement of {row.person} names the document '{row.document}', which does not exist"
-            findings.append(RULES["SMS008"].finding(text, **where))
+            findings.append(RULES["SMS008"].finding(text, path=where, line=line))
             continue
         key = person_key(row.person)
         if key not in group:
@@ -214,7 +214,7 @@ def assess(
                 f"'{row.person}' acknowledged {row.document} but is not in the group that must acknowledge "
                 "(acknowledge: people / people_file): the row is not counted"
             )
-            findings.append(RULES["SMS003"].finding(text, document=row.document, **where))
+            findings.append(RULES["SMS003"].finding(text, path=where, line=line, document=row.document))
             continue
         versions = given.setdefault(row.document, {}).setdefault(key, {})
         versions[row.version] = min(row.date, versions.get(row.version, row.date))
@@ -267,6 +267,4 @@ def _overdue(document: Document, item: Acknowledgement, rules: AcknowledgeRules,
         f"approval on {document.approved_on.isoformat()} (grace period {rules.grace_days} days, over on "
         f"{item.due.isoformat()}): {item.required - item.count} have not acknowledged it"
     )
-    return RULES["SMS209"].finding(
-        text, path=document.path, line=document.line_of("approved_on"), document=document.id
-    )
+    return RULES["SMS209"].finding(text, path=document.path, line=document.line_of("approved_on"), document=document.id)

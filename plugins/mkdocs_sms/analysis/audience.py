@@ -98,24 +98,26 @@ def published(handbook: Handbook) -> Handbook:
     )
     findings += apply_severities(coverage.findings(rows, handbook.settings.implementation), handbook.settings.severity)
 
-    return _without_names(replace(
-        handbook,
-        pages=pages,
-        documents=tuple(documents.values()),
-        coverage=rows,
-        findings=tuple(sorted(findings, key=sort_key)),
-        by_id=documents,
-        referenced_by={
-            ref: tuple(documents[d.id] for d in sources if d.id in documents)
-            for ref, sources in handbook.referenced_by.items()
-            if ref in documents
-        },
-        history=_published_history(handbook.history, hidden_paths, handbook.settings.history_details),
-        withheld=len(hidden_pages),
-        source=handbook,
-        approvals=_published_approvals(handbook, documents, hidden_paths),
-        acknowledgements={key: item for key, item in handbook.acknowledgements.items() if key in documents},
-    ))
+    return _without_names(
+        replace(
+            handbook,
+            pages=pages,
+            documents=tuple(documents.values()),
+            coverage=rows,
+            findings=tuple(sorted(findings, key=sort_key)),
+            by_id=documents,
+            referenced_by={
+                ref: tuple(documents[d.id] for d in sources if d.id in documents)
+                for ref, sources in handbook.referenced_by.items()
+                if ref in documents
+            },
+            history=_published_history(handbook.history, hidden_paths, handbook.settings.history_details),
+            withheld=len(hidden_pages),
+            source=handbook,
+            approvals=_published_approvals(handbook, documents, hidden_paths),
+            acknowledgements={key: item for key, item in handbook.acknowledgements.items() if key in documents},
+        )
+    )
 
 
 def names_shown(handbook: Handbook) -> bool:

@@ -59,9 +59,10 @@ def parse_csv(text: str, where: str) -> AcknowledgementFile:
     columns = {name.strip().lower(): index for index, name in enumerate(header or ())}
     absent = [name for name in FIELDS if name not in columns]
     if absent:
-        text = f"the header row of the acknowledgement file has no column {', '.join(absent)} (needs {', '.join(FIELDS)})"
-        return _unread(RULES["SMS003"].finding(text, path=where, line=1))
-    rows, findings = [], []
+        text = f"the header row of the acknowledgement file has no column {', '.join(absent)}"
+        return _unread(RULES["SMS003"].finding(f"{text} (needs {', '.join(FIELDS)})", path=where, line=1))
+    rows: list[AcknowledgementRow] = []
+    findings: list[Finding] = []
     line = reader.line_num + 1
     try:
         for record in reader:
@@ -84,11 +85,12 @@ def parse_yaml(text: str, where: str) -> AcknowledgementFile:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        return _unread(RULES["SMS001"].finding(f"the acknowledgement file is not YAML: {problem}", path=where, line=line))
+        text = f"the acknowledgement file is not YAML: {problem}"
+        return _unread(RULES["SMS001"].finding(text, path=where, line=line))
     finally:
         loader.dispose()
     if not isinstance(data, list) or not isinstance(node, (yaml.SequenceNode, type(None))):
-        text = "the acknowledgement file must be a list of mappings: - {person: ..., document: ..., version: ..., date: ...}"
+        text = "the acknowledgement file must be a list of mappings: - {person: …, document: …, version: …, date: …}"
         return _unread(RULES["SMS003"].finding(text, path=where, line=1))
     rows: list[AcknowledgementRow] = []
     findings: list[Finding] = []
@@ -114,6 +116,7 @@ def _row(values: dict[str, Any], line: int, where: str, rows: list[Acknowledgeme
     try:
         date = row_date(values["date"])
     except ValueError as exc:
-        found.append(RULES["SMS003"].finding(f"the acknowledgement's date {exc}: it is not counted", path=where, line=line))
+        message = f"the acknowledgement's date {exc}: it is not counted"
+        found.append(RULES["SMS003"].finding(message, path=where, line=line))
         return
     rows.append(AcknowledgementRow(text["person"], text["document"], text["version"], date, line))
