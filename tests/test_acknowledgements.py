@@ -261,3 +261,18 @@ def test_a_public_build_has_no_page_and_no_names(make_site: Any) -> None:
     assert not any(f["path"] == "../acknowledgements.csv" for f in sms["findings"])
     # The command line, for the organisation itself, still names the row of someone outside the group.
     assert any("Zed Zulu" in f["message"] for f in site.check_json()["findings"])
+
+
+def test_files_kept_in_docs_dir_are_read_but_never_published(make_site: Any) -> None:
+    option = {"types": ["policy"], "people_file": "docs/people/staff.txt", "file": "docs/people/acks.csv"}
+    site: Site = make_site(pages(), {"acknowledge": option})
+    site.write("people/staff.txt", "Ann Able <ann@example.org>\nBob Boss\n")
+    site.write("people/acks.csv", "person,document,version,date\nann@example.org,POL-CHG-01,2.1,2026-03-04\n")
+    result = site.build()
+    assert result.ok, result.error
+    assert not (site.root / "site" / "people").exists()
+    assert "1 of 2 acknowledged version 2.1" in site.site_file("policies/change/index.html")
+    # Findings about it name it relative to docs_dir.
+    site.write("people/acks.csv", "person,document,version,date\nann@example.org,POL-XXX-01,2.1,2026-03-04\n")
+    (finding,) = codes(site.check_json(), "SMS008")
+    assert (finding["path"], finding["line"]) == ("people/acks.csv", 2)

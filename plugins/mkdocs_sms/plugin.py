@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import posixpath
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -141,6 +142,10 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         if self.settings.implementation is not None and baseline.is_file():
             # A baseline saved again while `mkdocs serve` runs shows at once on the implementation page.
             config.watch.append(str(baseline))
+        # Acknowledgements exported again while `mkdocs serve` runs show at once too.
+        for name in self.settings.acknowledge.files:
+            if (base_dir / name).is_file():
+                config.watch.append(str(base_dir / name))
         return config
 
     def _findings_shown(self, settings: Settings) -> bool:
@@ -203,6 +208,13 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
                 found = files.get_file_from_path(page.document.judgements_path)
                 if found is not None and not found.is_documentation_page():
                     files.remove(found)
+
+        # The acknowledgement and people files name people: when kept in docs_dir they are read, never published.
+        for name in self.settings.acknowledge.files:
+            inside = os.path.relpath(os.path.abspath(self.settings.base_dir / name), os.path.abspath(docs_dir))
+            found = files.get_file_from_path(Path(inside).as_posix()) if not inside.startswith("..") else None
+            if found is not None and not found.is_documentation_page():
+                files.remove(found)
 
         # Everything from here on is rendered from what the audience may see; pages above it go.
         view = published(handbook)

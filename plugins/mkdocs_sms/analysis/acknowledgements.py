@@ -38,10 +38,18 @@ class AcknowledgeRules:
     file: str = ""
     grace_days: int = DEFAULT_GRACE_DAYS
     location: str = ""
+    people_file: str | None = None
 
     @property
     def enabled(self) -> bool:
         return bool(self.types)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The files the option reads (relative to mkdocs.yml)."""
+        if not self.enabled:
+            return ()
+        return (self.file,) if self.people_file is None else (self.file, self.people_file)
 
     def applies(self, document: Document) -> bool:
         """Whether ``document`` needs acknowledgement: approved, and of a type the option names."""
@@ -98,7 +106,8 @@ def parse_rules(value: Any, types: Sequence[str], people_file: str | None = None
     grace = value.get("grace_days", DEFAULT_GRACE_DAYS)
     if not isinstance(grace, int) or isinstance(grace, bool) or grace < 0:
         raise ValueError("'grace_days' must be a whole number of days, e.g. 30")
-    return AcknowledgeRules(tuple(named), people, file.strip(), grace)
+    listed_in = value.get("people_file") if people_file is not None else None
+    return AcknowledgeRules(tuple(named), people, file.strip(), grace, people_file=listed_in)
 
 
 def parse_people(text: str) -> tuple[str, ...]:
