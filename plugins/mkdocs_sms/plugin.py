@@ -218,15 +218,16 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
 
         # Everything from here on is rendered from what the audience may see; pages above it go.
         view = published(handbook)
-        self._withheld = {p.path for p in handbook.pages} - {p.path for p in view.pages}
+        # Generated pages this audience may not see are withheld like pages: out of the navigation, links unlinked.
+        unseen = {f"{self.settings.pages_dir}/{name}" for name in render.withheld_pages(view)}
+        self._withheld = {p.path for p in handbook.pages} - {p.path for p in view.pages} | unseen
         self._withheld_ids = {d.id for d in handbook.documents if d.id not in view.by_id}
         for path in self._withheld:
             found = files.get_file_from_path(path)
             if found is not None:
                 files.remove(found)
-        unseen = {f"{self.settings.pages_dir}/{name}" for name in render.withheld_pages(view)}
-        if (self._withheld or unseen) and config.nav:
-            config.nav = _without(config.nav, self._withheld | unseen)
+        if self._withheld and config.nav:
+            config.nav = _without(config.nav, self._withheld)
         if self._withheld:
             self._withhold_attachments(files, config, snapshot.pages)
         self._changes = published_changes(view, changes)

@@ -11,12 +11,12 @@ the group have not acknowledged the current version once the grace period after 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from mkdocs_sms.model.document import Document
+from mkdocs_sms.read.acknowledgements import AcknowledgementFile
 from mkdocs_sms.read.evidence import email_of
 from mkdocs_sms.rules import RULES, Finding
 
@@ -117,28 +117,6 @@ def parse_people(text: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class AcknowledgementRow:
-    """One row of the acknowledgement file: who acknowledged which version of which document, when, and
-    the line of the file it is on."""
-
-    person: str
-    document: str
-    version: str
-    date: dt.date
-    line: int
-
-
-@dataclass(frozen=True)
-class AcknowledgementFile:
-    """The rows of the acknowledgement file that could be read, what is wrong with the others, and
-    whether the file could be read at all (when not, nothing can be assessed)."""
-
-    rows: tuple[AcknowledgementRow, ...] = ()
-    findings: tuple[Finding, ...] = ()
-    readable: bool = True
-
-
-@dataclass(frozen=True)
 class Missing:
     """Someone of the group who has not acknowledged the current version, with the newest earlier
     version they did acknowledge (None: none)."""
@@ -180,25 +158,6 @@ class Acknowledgement:
             "due": self.due.isoformat() if self.due else None,
             "missing": [item.person for item in self.missing] if self.named and self.assessed else None,
         }
-
-
-_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?$")
-
-
-def row_date(value: object) -> dt.date:
-    """An acknowledgement's date: ISO ``YYYY-MM-DD``, or the timestamp a form exports
-    (``2026-03-04 10:22:11``, ``2026-03-04T10:22:11Z``), whose day counts. Raises ValueError."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    match = _DATE.match(str(value).strip())
-    if not match:
-        raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD")
-    try:
-        return dt.date.fromisoformat(match.group(1))
-    except ValueError as exc:
-        raise ValueError(f"'{value}' is not a date that exists ({exc})") from None
 
 
 def assess(

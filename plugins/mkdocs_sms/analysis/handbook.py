@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from mkdocs_sms.analysis import approvals, assessment, coverage, nonconformities
-from mkdocs_sms.analysis.acknowledgements import Acknowledgement, AcknowledgementFile
+from mkdocs_sms.analysis.acknowledgements import Acknowledgement
 from mkdocs_sms.analysis.acknowledgements import assess as assess_acknowledgements
 from mkdocs_sms.analysis.coverage import CoverageRow
 from mkdocs_sms.analysis.implementation import loop_findings, unnamed_findings
@@ -26,6 +26,7 @@ from mkdocs_sms.catalogue import Catalogue, resolve_clause, unresolved
 from mkdocs_sms.model.defaults import META_FILE, defaults_for, parse_defaults
 from mkdocs_sms.model.document import Document, Page, read_page
 from mkdocs_sms.model.vocabulary import Vocabulary
+from mkdocs_sms.read.acknowledgements import AcknowledgementFile
 from mkdocs_sms.read.baseline import Baseline
 from mkdocs_sms.read.evidence import GitEvidence
 from mkdocs_sms.read.git import History, Revision

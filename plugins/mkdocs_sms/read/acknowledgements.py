@@ -9,19 +9,62 @@ file that cannot be read at all is one finding, and then nothing can be assessed
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from mkdocs_sms.analysis.acknowledgements import AcknowledgementFile, AcknowledgementRow, row_date
 from mkdocs_sms.rules import RULES, Finding
 
 if TYPE_CHECKING:  # the settings name the file; only the type flows back
     from mkdocs_sms.settings import Settings
 
 FIELDS = ("person", "document", "version", "date")
+
+
+@dataclass(frozen=True)
+class AcknowledgementRow:
+    """One row of the acknowledgement file: who acknowledged which version of which document, when, and
+    the line of the file it is on."""
+
+    person: str
+    document: str
+    version: str
+    date: dt.date
+    line: int
+
+
+@dataclass(frozen=True)
+class AcknowledgementFile:
+    """The rows of the acknowledgement file that could be read, what is wrong with the others, and
+    whether the file could be read at all (when not, nothing can be assessed)."""
+
+    rows: tuple[AcknowledgementRow, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    readable: bool = True
+
+
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?$")
+
+
+def row_date(value: object) -> dt.date:
+    """An acknowledgement's date: ISO ``YYYY-MM-DD``, or the timestamp a form exports
+    (``2026-03-04 10:22:11``, ``2026-03-04T10:22:11Z``), whose day counts. Raises ValueError."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    match = _DATE.match(str(value).strip())
+    if not match:
+        raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(match.group(1))
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a date that exists ({exc})") from None
 
 
 def load_acknowledgements(settings: Settings) -> AcknowledgementFile | None:
