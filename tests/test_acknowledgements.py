@@ -152,6 +152,9 @@ def test_bad_rows_are_findings_with_the_file_and_the_line(make_site: Any) -> Non
     assert "'13/03/2026' is not a date in the form YYYY-MM-DD" in messages[1]
     assert "'Zed Zulu' acknowledged POL-CHG-01 but is not in the group" in messages[2]
     assert "../acknowledgements.csv:6: the acknowledgement has no version" in messages[3]
+    # In a pull request, the annotation is on the file's line.
+    github = site.check("--format", "github").stdout
+    assert "::error file=acknowledgements.csv,line=3,title=SMS008::" in github
     # Only Ann's row counts.
     assert of(data, "POL-CHG-01")["acknowledgement"]["acknowledged"] == 1
     assert site.check().returncode == 1
@@ -227,8 +230,10 @@ def test_panel_register_page_and_export_of_an_internal_build(make_site: Any, tmp
     page = site.site_file("sms/acknowledgements/index.html")
     row = page[page.index('id="ack-POL-CHG-01"') : page.index("</tr>", page.index('id="ack-POL-CHG-01"'))]
     assert "Dee Doe" in row and "(acknowledged 2.0)" in row and "Ann Able" in row
+    assert "ann@example.org" not in row  # the page names people, sms.json keeps their identities as written
     assert "Zed" not in page and "1 document is fully acknowledged" not in page
-    assert "0 documents are fully acknowledged, 2 are past their grace period" in page
+    assert "of its approval. 0 documents are fully acknowledged, 2 are past their grace period" in page
+    assert "Documents that need acknowledgement: policy. Each approved one needs" in page
     assert "sms/acknowledgements/" in site.site_file("search/search_index.json")
     assert "https://sms.example.org/sms/acknowledgements/" in site.site_file("sitemap.xml")
     sms = json.loads(site.site_file("sms.json"))

@@ -64,6 +64,12 @@ def person_key(person: str) -> str:
     return " ".join(person.split()).casefold()
 
 
+def display_name(person: str) -> str:
+    """How a page names a person: the name of ``Name <email>``, else the text as written."""
+    name = person.split("<", 1)[0].strip()
+    return name or person.strip()
+
+
 def parse_rules(value: Any, types: Sequence[str], people_file: str | None = None) -> AcknowledgeRules:
     """Read the ``acknowledge`` option against the configured document ``types`` (``people_file``: the text
     of the file ``people_file`` names, when it names one); raise ValueError with a readable message."""

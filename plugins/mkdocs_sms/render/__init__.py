@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from mkdocs_sms.analysis import coverage
-from mkdocs_sms.analysis.acknowledgements import Acknowledgement
+from mkdocs_sms.analysis.acknowledgements import Acknowledgement, display_name
 from mkdocs_sms.analysis.approvals import Approval
 from mkdocs_sms.analysis.audience import names_shown
 from mkdocs_sms.analysis.changes import Changes
@@ -486,7 +486,7 @@ def _acknowledgements(handbook: Handbook, links: Links) -> Iterable[tuple[str, s
     for part in ("summary", "table"):
         yield f"acknowledgements:{part}", _env.get_template("acknowledgements.html").render(
             part=part, items=items, links=links, types=rules.types, total=len(rules.people), grace=rules.grace_days,
-            complete=states["complete"], overdue=states["overdue"],
+            complete=states["complete"], overdue=states["overdue"], name=display_name,
         )  # fmt: skip
 
 
