@@ -38,7 +38,9 @@ plain build of the same repository; then the build with the plugin again, with a
 that the "what changed" page reads and analyses that edition and compares it with this one.
 
 With ``--approvals`` it times ``mkdocs-sms check`` of the history repository (2,000 documents, 200 commits,
-every other one with an ``Approved-by:`` trailer) with ``approvals: {evidence: any}`` and without.
+every other one with an ``Approved-by:`` trailer) with ``approvals: {evidence: any}`` and without, and with
+approvals and ``acknowledge`` (40 people acknowledging every policy, two of them only an earlier version of
+every third one).
 With ``--cache`` it times ``mkdocs-sms check`` of a 2,000-document repository of 100 commits, each revising
 600 documents (about 61,400 revisions; written once into the output folder and kept, since writing it
 takes many minutes), with history off, with the history cache off, with a cold cache, with a warm one, and
@@ -555,21 +557,46 @@ def measure_history(size: int, commits: int, work: Path, repeat: int) -> dict[st
 APPROVALS = {"evidence": "any", "approvers": {"Managing Director": ["rita@example.org"]}}
 
 
+# The group that acknowledges the policies of the approvals benchmark, and the file of their acknowledgements.
+STAFF = [f"Person {n} <person{n}@example.org>" for n in range(40)]
+ACKNOWLEDGE = {"types": ["policy"], "people_file": "staff.txt", "file": "acknowledgements.csv", "grace_days": 30}
+
+
+def write_acknowledgements(root: Path) -> int:
+    """The staff file and an acknowledgement file for every policy of the handbook in ``root``: each person
+    acknowledged the policy's current version, except two of every third policy, who acknowledged only an
+    earlier one. Returns the number of rows."""
+    (root / "staff.txt").write_text("\n".join(STAFF) + "\n")
+    rows = ["person,document,version,date"]
+    for number, path in enumerate(sorted((root / "docs").rglob("doc-*.md"))):
+        meta = yaml.safe_load(path.read_text().split("---\n", 2)[1])
+        if meta["type"] != "policy":
+            continue
+        for index in range(len(STAFF)):
+            version = "0.1" if number % 3 == 0 and index < 2 else meta["version"]
+            rows.append(f"person{index}@example.org,{meta['id']},{version},2026-11-{1 + index % 28:02d}")
+    (root / "acknowledgements.csv").write_text("\n".join(rows) + "\n")
+    return len(rows) - 1
+
+
 def measure_approvals(size: int, commits: int, work: Path, repeat: int) -> dict[str, float]:
-    """``mkdocs-sms check`` of a ``size``-document repository of ``commits`` commits, with approval evidence
-    (``evidence: any``: trailers, signatures and tags) and without, alternating."""
+    """``mkdocs-sms check`` of a ``size``-document repository of ``commits`` commits without approval
+    evidence, with it (``evidence: any``: trailers, signatures and tags), and with it and acknowledgements
+    of the policies, alternating."""
     root = work / f"approvals-{size}"
     write_history_repo(root, size, commits, trailers=True)
-    with_approvals = {"sms": {**SMS_PLUGIN["sms"], "approvals": APPROVALS}}
+    rows = write_acknowledgements(root)
     config = yaml.safe_load((root / "mkdocs-sms.yml").read_text())
-    config["plugins"] = ["search", with_approvals]
-    (root / "mkdocs-approvals.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-    times: dict[str, list[float]] = {"sms": [], "approvals": []}
+    for name, extra in (("approvals", {"approvals": APPROVALS}),
+                        ("acknowledge", {"approvals": APPROVALS, "acknowledge": ACKNOWLEDGE})):  # fmt: skip
+        config["plugins"] = ["search", {"sms": {**SMS_PLUGIN["sms"], **extra}}]
+        (root / f"mkdocs-{name}.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    times: dict[str, list[float]] = {"sms": [], "approvals": [], "acknowledge": []}
     for _ in range(repeat):
         for name in times:
             check = [str(BIN / "mkdocs-sms"), "check", "-f", f"mkdocs-{name}.yml", "--format", "json"]
             times[name].append(timed(check, root).seconds)
-    return {name: statistics.median(values) for name, values in times.items()}
+    return {**{name: statistics.median(values) for name, values in times.items()}, "rows": rows}
 
 
 def write_trend_repo(root: Path, size: int, tags: int) -> None:
@@ -848,7 +875,9 @@ def main() -> None:
     )
     parser.add_argument("--diff", action="store_true", help="also time mkdocs-sms diff (2,000 documents, 50 changed)")
     parser.add_argument(
-        "--approvals", action="store_true", help="also time check with approval evidence (2,000 documents, 200 commits)"
+        "--approvals",
+        action="store_true",
+        help="also time check with approval evidence and acknowledgements (2,000 documents, 200 commits)",
     )
     parser.add_argument(
         "--cache", action="store_true",
@@ -1013,10 +1042,12 @@ def main() -> None:
                        f"| between two refs (`--base main --head change`) | {seconds:.2f} s |"])  # fmt: skip
     if args.approvals:
         timing = measure_approvals(2000, 200, args.out, min(args.repeat, 3))
-        report.add(["", "| documents, commits | `mkdocs-sms check` | with `approvals: {evidence: any}` | ratio |",
-                    "| ---: | ---: | ---: | ---: |",
+        report.add(["", "| documents, commits | `mkdocs-sms check` | with `approvals: {evidence: any}` | ratio "
+                    f"| with approvals and `acknowledge` ({timing['rows']:,.0f} rows) | ratio |",
+                    "| ---: | ---: | ---: | ---: | ---: | ---: |",
                     f"| 2,000, 200 | {timing['sms']:.2f} s | {timing['approvals']:.2f} s "
-                    f"| {timing['approvals'] / timing['sms']:.2f} |"])  # fmt: skip
+                    f"| {timing['approvals'] / timing['sms']:.2f} | {timing['acknowledge']:.2f} s "
+                    f"| {timing['acknowledge'] / timing['sms']:.2f} |"])  # fmt: skip
     if args.trend:
         trend = measure_trend(2000, 20, args.out, min(args.repeat, 3))
         extra = trend["sms"] - trend["notrend"]

@@ -260,8 +260,9 @@ def test_the_panel_and_the_register_show_the_evidence_and_export_carries_it(tmp_
     out = tmp_path / "register.csv"
     assert site.cli("export", "--table", "register", "--output", str(out)).returncode == 0
     header, *rows = out.read_text("utf-8").splitlines()
-    assert header.endswith(",approval_evidence")
-    assert next(row for row in rows if row.startswith("POL-CHG-01,")).endswith(f",{evidence}")
+    # The acknowledgement column follows; without the 'acknowledge' option it is empty.
+    assert header.endswith(",approval_evidence,acknowledgement")
+    assert next(row for row in rows if row.startswith("POL-CHG-01,")).endswith(f",{evidence},")
 
 
 def test_an_approvers_file_and_unusable_settings(tmp_path: Path) -> None:

@@ -92,6 +92,8 @@ GIT_CODES = {"SMS201", "SMS202", "SMS204", "SMS205", "SMS206", "SMS207", "SMS208
 PLAN_CODES = {"SMS104", "SMS105", "SMS106", "SMS108"}
 # Rows no phase names (SMS111, info) are reported in test_levels.py.
 LEVEL_CODES = {"SMS111"}
+# Acknowledgements past their grace period (SMS209, info) are tested in test_acknowledgements.py.
+ACK_CODES = {"SMS209"}
 # A symbolic link out of docs_dir (SMS301) is made in test_symlinks.py.
 LINK_CODES = {"SMS301"}
 # Audience builds (SMS302, SMS303) are tested in test_audience.py; they only inform.
@@ -99,10 +101,14 @@ AUDIENCE_CODES = {"SMS302", "SMS303"}
 
 
 def test_every_code_has_a_case_and_documentation() -> None:
-    assert set(CASES) | GIT_CODES | PLAN_CODES | LEVEL_CODES | LINK_CODES | AUDIENCE_CODES == set(RULES)
+    assert set(CASES) | GIT_CODES | PLAN_CODES | LEVEL_CODES | LINK_CODES | AUDIENCE_CODES | ACK_CODES == set(RULES)
     for rule in RULES.values():
         assert rule.summary and rule.rationale and rule.fix
-        expected = (Severity.INFO,) if rule.code in AUDIENCE_CODES | LEVEL_CODES else (Severity.ERROR, Severity.WARNING)
+        expected = (
+            (Severity.INFO,)
+            if rule.code in AUDIENCE_CODES | LEVEL_CODES | ACK_CODES
+            else (Severity.ERROR, Severity.WARNING)
+        )
         assert rule.severity in expected
 
 

@@ -38,6 +38,9 @@ EDITIONS = (
     ("2025.12", dt.date(2025, 12, 19), "Edition 2025.12: the SMS foundation"),
     ("2026.06", dt.date(2026, 6, 30), "Edition 2026.06: the core processes"),
 )
+# The files of the acknowledge option (relative to mkdocs.yml), committed on this day.
+ACKNOWLEDGEMENTS = ("acknowledgements/staff.txt", "acknowledgements/policies.csv")
+ACKNOWLEDGED_ON = dt.date(2026, 11, 20)
 # After the second edition, so that the "what changed" page has them to show.
 RETIRED_ON = dt.date(2026, 9, 15)
 RENAMED = ("processes/request-fulfilment.md", "processes/service-request-management.md", dt.date(2026, 10, 5))
@@ -249,13 +252,21 @@ def history(root: Path) -> list[Event]:
         relative = page.relative_to(docs).as_posix()
         text = page.read_text("utf-8")
         if not text.startswith("---\n") or ("\nid:" not in split_page(text)[0] and not text.startswith("---\nid:")):
-            events.append(Event(START, ((f"docs/{relative}", text),), f"Add {relative}", PEOPLE[0]))
+            events.append(Event(START, ((f"docs/{relative}", before_acknowledgements(text)),), f"Add {relative}",
+                                PEOPLE[0]))  # fmt: skip
+            if before_acknowledgements(text) != text:
+                events.append(Event(ACKNOWLEDGED_ON, ((f"docs/{relative}", text),),
+                                    f"{relative}: link the acknowledgements page", PEOPLE[0]))  # fmt: skip
             continue
         for event in document_events(f"docs/{relative}", text, companions.get(relative, {})):
             events.append(at_path(event))
     baseline = (root / "sms-baseline.json").read_text("utf-8")
     events.append(Event(dt.date(2025, 10, 1), (("sms-baseline.json", baseline),),
                         "Save the baseline of the October 2025 gap analysis", PEOPLE[0]))  # fmt: skip
+    # The acknowledgements exported from the intranet form, with the staff list, once the policies are final.
+    acknowledged = tuple((path, (root / path).read_text("utf-8")) for path in ACKNOWLEDGEMENTS)
+    events.append(Event(ACKNOWLEDGED_ON, acknowledged, "Record the policy acknowledgements exported from the form",
+                        PEOPLE[0]))  # fmt: skip
     old, new, day = RENAMED
     events.append(Event(day, (), "Rename the request fulfilment process to service request management",
                         PEOPLE[0], (f"docs/{old}", f"docs/{new}")))  # fmt: skip
@@ -263,10 +274,23 @@ def history(root: Path) -> list[Event]:
     return sorted(events, key=lambda e: (e.date, e.rename is not None, e.message))
 
 
+def before_acknowledgements(text: str) -> str:
+    """A page as it was before acknowledgements were asked for: the home page lists one generated page less."""
+    start = text.find("- **[Acknowledgements](sms/acknowledgements.md)**")
+    if start < 0:
+        return text
+    end = text.index("\n\n", start)
+    return text[:start].rstrip("\n").replace("Eight pages are generated", "Seven pages are generated") + text[end:]
+
+
 def configuration(root: Path, day: dt.date, present: set[str]) -> str:
     """mkdocs.yml as on ``day``: the example's, judged on that day, published with mike, its navigation
-    naming the pages that exist then."""
+    naming the pages that exist then; acknowledgements are asked for once their files are committed."""
     text = (root / "mkdocs.yml").read_text("utf-8")
+    if not set(ACKNOWLEDGEMENTS) <= present:
+        block = r"\n    # Everyone in acknowledgements/.*?\n      grace_days: \d+\n"
+        text = re.sub(block, "\n", text, count=1, flags=re.S)
+        text = text.replace("      - sms/acknowledgements.md\n", "", 1)
     text = re.sub(r"^(\s*)today: .*$", rf"\g<1>today: {day.isoformat()}  # the demo's date", text, count=1, flags=re.M)
     text = text.replace("    catalogues: [iso20000-1:2018]\n", "    catalogues: [iso20000-1:2018]\n" + APPROVALS, 1)
     head, nav = text.split("\nnav:\n", 1)

@@ -20,6 +20,7 @@ from mkdocs_sms.analysis.handbook import Handbook, PageCache, analyse, version_c
 from mkdocs_sms.analysis.trend import NOW, Point, Trend, point
 from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.model import frontmatter
+from mkdocs_sms.read.acknowledgements import load_acknowledgements
 from mkdocs_sms.read.baseline import load_baseline
 from mkdocs_sms.read.cache import HistoryCache
 from mkdocs_sms.read.evidence import GitEvidence, read_evidence
@@ -34,8 +35,9 @@ def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catal
     """The handbook's ``mkdocs.yml`` (INHERIT followed as MkDocs does), its settings and its catalogues."""
     project = load_project(config_file)
     settings = Settings.from_options(
-        project.options, base_dir=config_file.parent, repo_url=project.repo_url, theme_language=project.theme_language
-    )
+        project.options, base_dir=config_file.parent, repo_url=project.repo_url, theme_language=project.theme_language,
+        docs_dir=project.docs_dir,
+    )  # fmt: skip
     return project, settings, settings.load_catalogues()
 
 
@@ -47,9 +49,12 @@ def load_handbook(
     git_dir: Path | None = None,
     previous: History | None = None,
     cache: PageCache | None = None,
+    current: bool = True,
 ) -> Handbook:
     """Analyse ``snapshot``; with ``git_dir`` (docs_dir) and ``history`` enabled, with the git history of
-    its pages (``previous`` is reused while HEAD and the pages are unchanged)."""
+    its pages (``previous`` is reused while HEAD and the pages are unchanged). ``current``: the handbook
+    of now, judged against the acknowledgement file; an earlier side, a side of ``diff`` or a point of the
+    trend is not (the file says who has read what today, and names documents that side may not have)."""
     history = evidence = None
     if git_dir is not None and settings.history:
         history = read_history(git_dir, list(snapshot.pages), previous, cache=HistoryCache(settings.cache_dir))
@@ -58,7 +63,7 @@ def load_handbook(
     baseline, problems = load_baseline(settings)
     return analyse(
         snapshot, settings, catalogues, history=history, baseline=baseline, notes=problems, cache=cache,
-        evidence=evidence,
+        evidence=evidence, acknowledgements=load_acknowledgements(settings) if current else None,
     )  # fmt: skip
 
 
@@ -114,7 +119,7 @@ def load_side(project: Project, settings: Settings, catalogues: Sequence[Catalog
             snapshot = at_ref(project.docs_dir, project.exclude, ref)
         except GitError as exc:
             raise GitError(f"'{ref}' cannot be read: {exc}") from None
-    return Side(snapshot, load_handbook(snapshot, settings, catalogues))
+    return Side(snapshot, load_handbook(snapshot, settings, catalogues, current=False))
 
 
 def load_changes(
@@ -140,7 +145,7 @@ def load_changes(
             base = kept
         else:
             snapshot = at_ref(docs_dir, exclude, ref)
-            base = Side(snapshot, load_handbook(snapshot, settings, catalogues))
+            base = Side(snapshot, load_handbook(snapshot, settings, catalogues, current=False))
     except GitError as exc:
         return Changes(ref, unavailable=str(exc)), None
     return Changes(ref, base.snapshot.commit, compare_sides(docs_dir, base, head)), base
@@ -200,7 +205,7 @@ def load_trend(
     try:
         for snapshot in at_commits(docs_dir, exclude, wanted):
             commit, date = snapshot.label, dates[snapshot.label]
-            handbook = load_handbook(snapshot, replace(settings, today=date), catalogues, cache=reader)
+            handbook = load_handbook(snapshot, replace(settings, today=date), catalogues, cache=reader, current=False)
             cache.points[commit] = point(handbook, commit, date, commit)
     except GitError as exc:
         return replace(trend, unavailable=f"the tagged editions cannot be read: {exc}")

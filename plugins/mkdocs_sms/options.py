@@ -71,6 +71,8 @@ OPTIONS: tuple[Option, ...] = (
            "audit date, evidence window and audit cycle of the audit page (below)"),
     Option("approvals", (dict,), None,
            'approval evidence in git: evidence, required, approvers, types (see "Approval evidence")'),
+    Option("acknowledge", (dict,), None,
+           'acknowledgements of documents: types, people or people_file, file, grace_days (see "Acknowledgements")'),
 )  # fmt: skip
 
 # Option name -> default, in the order the README documents them.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import posixpath
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -111,8 +112,9 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         options = {key: self.config[key] for key in DEFAULTS}
         try:
             self.settings = Settings.from_options(
-                options, base_dir=base_dir, repo_url=config.repo_url, theme_language=config.theme.get("language")
-            )
+                options, base_dir=base_dir, repo_url=config.repo_url, theme_language=config.theme.get("language"),
+                docs_dir=Path(config.docs_dir),
+            )  # fmt: skip
             self.catalogues = self.settings.load_catalogues()
         except (SettingsError, CatalogueError) as exc:
             raise PluginError(f"sms: {exc}") from None
@@ -140,6 +142,10 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         if self.settings.implementation is not None and baseline.is_file():
             # A baseline saved again while `mkdocs serve` runs shows at once on the implementation page.
             config.watch.append(str(baseline))
+        # Acknowledgements exported again while `mkdocs serve` runs show at once too.
+        for name in self.settings.acknowledge.files:
+            if (base_dir / name).is_file():
+                config.watch.append(str(base_dir / name))
         return config
 
     def _findings_shown(self, settings: Settings) -> bool:
@@ -203,9 +209,18 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
                 if found is not None and not found.is_documentation_page():
                     files.remove(found)
 
+        # The acknowledgement and people files name people: when kept in docs_dir they are read, never published.
+        for name in self.settings.acknowledge.files:
+            inside = os.path.relpath(os.path.abspath(self.settings.base_dir / name), os.path.abspath(docs_dir))
+            found = files.get_file_from_path(Path(inside).as_posix()) if not inside.startswith("..") else None
+            if found is not None and not found.is_documentation_page():
+                files.remove(found)
+
         # Everything from here on is rendered from what the audience may see; pages above it go.
         view = published(handbook)
-        self._withheld = {p.path for p in handbook.pages} - {p.path for p in view.pages}
+        # Generated pages this audience may not see are withheld like pages: out of the navigation, links unlinked.
+        unseen = {f"{self.settings.pages_dir}/{name}" for name in render.withheld_pages(view)}
+        self._withheld = {p.path for p in handbook.pages} - {p.path for p in view.pages} | unseen
         self._withheld_ids = {d.id for d in handbook.documents if d.id not in view.by_id}
         for path in self._withheld:
             found = files.get_file_from_path(path)

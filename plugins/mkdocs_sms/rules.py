@@ -56,6 +56,7 @@ Code = Literal[
     "SMS206",
     "SMS207",
     "SMS208",
+    "SMS209",
     "SMS301",
     "SMS302",
     "SMS303",
@@ -443,6 +444,26 @@ _RULES = (
         example="""
             Ann writes her own procedure, commits `status: approved` and merges it with
             `Approved-by: Ann <ann@example.org>`.
+        """,
+    ),
+    Rule(
+        "SMS209",
+        Severity.INFO,
+        "the current version lacks acknowledgements from some of the group past the grace period",
+        "Communicating the policies (5.2.2) and making people aware of them (7.3) needs evidence that the people "
+        "concerned have read the version in force; an acknowledgement of an earlier version is no such evidence.",
+        "Remind the people the acknowledgements page lists as missing to acknowledge the current version (through "
+        "the form or a line in the acknowledgement file), or correct the group in 'acknowledge: people' / "
+        "'people_file' when someone has left.",
+        details="Only with the `acknowledge` option, for approved documents of its `types`. The grace period "
+        "(`grace_days`, default 30) counts from the current version's `approved_on`: within it there is no finding. "
+        "A document without `approved_on`, or an acknowledgement file that cannot be read, cannot be assessed: "
+        "the page says so and there is no finding either way. The message gives counts, not names: findings are "
+        "published to every audience that may see the document.",
+        example="""
+            `acknowledge: {types: [policy], people_file: staff.txt, file: acknowledgements.csv}`; `POL-SMS-01`
+            version `"2.1"` was approved on 2026-01-10 and, on 2026-03-01, 2 of the 14 people in `staff.txt` have
+            acknowledged only version `"2.0"` in `acknowledgements.csv`.
         """,
     ),
     Rule(

@@ -10,10 +10,12 @@ import datetime as dt
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from mkdocs_sms.analysis.acknowledgements import AcknowledgeRules
+from mkdocs_sms.analysis.acknowledgements import parse_rules as parse_acknowledge
 from mkdocs_sms.analysis.approvals import ApprovalRules, parse_rules
 from mkdocs_sms.analysis.implementation import Plan, check_plan, parse_plan
 from mkdocs_sms.analysis.readiness import Preparation, parse_preparation
@@ -66,6 +68,7 @@ class Settings:
     # Whether pages show their findings: None leaves it to the face (the plugin shows them under `serve`).
     show_findings: bool | None = None
     approvals: ApprovalRules = field(default_factory=ApprovalRules)
+    acknowledge: AcknowledgeRules = field(default_factory=AcknowledgeRules)
     # Whether the history pass keeps what it read from git in .cache/mkdocs-sms/ beside mkdocs.yml.
     cache: bool = True
     # The language of the text written into pages (en, de, fr): the option, else the theme's language.
@@ -76,11 +79,17 @@ class Settings:
 
     @classmethod
     def from_options(
-        cls, options: Mapping[str, Any], base_dir: Path, repo_url: str | None = None, theme_language: object = None
+        cls,
+        options: Mapping[str, Any],
+        base_dir: Path,
+        repo_url: str | None = None,
+        theme_language: object = None,
+        docs_dir: Path | None = None,
     ) -> Settings:
         """Validate the plugin options from ``mkdocs.yml``; ``base_dir`` is the folder of that file,
         ``repo_url`` its top-level ``repo_url`` (for links to commits) and ``theme_language`` its
-        ``theme.language``, which the pages follow unless the ``language`` option says otherwise."""
+        ``theme.language``, which the pages follow unless the ``language`` option says otherwise;
+        ``docs_dir`` (default ``docs`` beside it) is what findings about files outside it are relative to."""
         unknown = sorted(set(options) - set(DEFAULTS) - {"enabled"})
         if unknown:
             raise SettingsError(f"unknown option(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
@@ -135,6 +144,7 @@ class Settings:
         except ValueError as exc:
             raise SettingsError(f"option 'audit_preparation': {exc}") from None
         approvals = _approvals(values["approvals"], base_dir)
+        acknowledge = _acknowledge(values["acknowledge"], types, base_dir, docs_dir or base_dir / "docs")
         trend_limit = values["trend_limit"]
         if not isinstance(trend_limit, int) or isinstance(trend_limit, bool) or trend_limit < 0:
             raise SettingsError("option 'trend_limit' must be a whole number of tags, e.g. 20 (0: no trend)")
@@ -173,6 +183,7 @@ class Settings:
             trend_limit=trend_limit,
             show_findings=values["show_findings"],
             approvals=approvals,
+            acknowledge=acknowledge,
             cache=values["cache"],
             language=shipped(language or (theme_language if isinstance(theme_language, str) else None)),
         )
@@ -251,6 +262,30 @@ def _approvals(value: object, base_dir: Path) -> ApprovalRules:
     except ValueError as exc:
         where = f" (approvers file {named})" if text is not None else ""
         raise SettingsError(f"option 'approvals'{where}: {exc}") from None
+
+
+def _acknowledge(value: object, types: list[str], base_dir: Path, docs_dir: Path) -> AcknowledgeRules:
+    """The ``acknowledge`` option, with the people file read when ``people_file`` names one; the
+    acknowledgement file is read with the pages (its problems are findings, see
+    :mod:`mkdocs_sms.read.acknowledgements`)."""
+    text = None
+    named = value.get("people_file") if isinstance(value, Mapping) else None
+    if named is not None:
+        if not isinstance(named, str) or not named.strip():
+            raise SettingsError("option 'acknowledge': 'people_file' must name a file, one person a line")
+        try:
+            text = (base_dir / named).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"option 'acknowledge': the people file {named} cannot be read: {exc}") from None
+    try:
+        rules = parse_acknowledge(value, types, text)
+    except ValueError as exc:
+        where = f" (people file {named})" if text is not None else ""
+        raise SettingsError(f"option 'acknowledge'{where}: {exc}") from None
+    if not rules.enabled:
+        return rules
+    location = Path(os.path.relpath(os.path.abspath(base_dir / rules.file), os.path.abspath(docs_dir))).as_posix()
+    return replace(rules, location=location)
 
 
 def _str_list(values: Mapping[str, Any], key: str) -> list[str]:

@@ -55,7 +55,7 @@ def published(handbook: Handbook) -> Handbook:
     """
     hidden_pages = withheld(handbook)
     if not hidden_pages:
-        return handbook
+        return _without_names(handbook)
     hidden_paths = {page.path for page in hidden_pages}
     hidden = {d.id for d in handbook.documents if d.path in hidden_paths}
 
@@ -98,22 +98,44 @@ def published(handbook: Handbook) -> Handbook:
     )
     findings += apply_severities(coverage.findings(rows, handbook.settings.implementation), handbook.settings.severity)
 
+    return _without_names(
+        replace(
+            handbook,
+            pages=pages,
+            documents=tuple(documents.values()),
+            coverage=rows,
+            findings=tuple(sorted(findings, key=sort_key)),
+            by_id=documents,
+            referenced_by={
+                ref: tuple(documents[d.id] for d in sources if d.id in documents)
+                for ref, sources in handbook.referenced_by.items()
+                if ref in documents
+            },
+            history=_published_history(handbook.history, hidden_paths, handbook.settings.history_details),
+            withheld=len(hidden_pages),
+            source=handbook,
+            approvals=_published_approvals(handbook, documents, hidden_paths),
+            acknowledgements={key: item for key, item in handbook.acknowledgements.items() if key in documents},
+        )
+    )
+
+
+def names_shown(handbook: Handbook) -> bool:
+    """Whether the audience may see who has and has not acknowledged: ``internal`` and above (a
+    configuration without ``internal`` shows them to its highest classification only)."""
+    return handbook.settings.shows("internal")
+
+
+def _without_names(handbook: Handbook) -> Handbook:
+    """For an audience below ``internal``: the acknowledgements as counts only, and no finding about the
+    acknowledgement file (its findings quote the people in it)."""
+    if not handbook.acknowledgements or names_shown(handbook):
+        return handbook
+    location = handbook.settings.acknowledge.location
     return replace(
         handbook,
-        pages=pages,
-        documents=tuple(documents.values()),
-        coverage=rows,
-        findings=tuple(sorted(findings, key=sort_key)),
-        by_id=documents,
-        referenced_by={
-            ref: tuple(documents[d.id] for d in sources if d.id in documents)
-            for ref, sources in handbook.referenced_by.items()
-            if ref in documents
-        },
-        history=_published_history(handbook.history, hidden_paths, handbook.settings.history_details),
-        withheld=len(hidden_pages),
-        source=handbook,
-        approvals=_published_approvals(handbook, documents, hidden_paths),
+        acknowledgements={key: item.anonymous() for key, item in handbook.acknowledgements.items()},
+        findings=tuple(f for f in handbook.findings if f.path != location),
     )
 
 

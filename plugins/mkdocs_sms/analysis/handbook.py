@@ -15,6 +15,8 @@ from functools import cached_property
 from typing import Any
 
 from mkdocs_sms.analysis import approvals, assessment, coverage, nonconformities
+from mkdocs_sms.analysis.acknowledgements import Acknowledgement
+from mkdocs_sms.analysis.acknowledgements import assess as assess_acknowledgements
 from mkdocs_sms.analysis.coverage import CoverageRow
 from mkdocs_sms.analysis.implementation import loop_findings, unnamed_findings
 from mkdocs_sms.analysis.progress import CatalogueProgress, progress
@@ -24,6 +26,7 @@ from mkdocs_sms.catalogue import Catalogue, resolve_clause, unresolved
 from mkdocs_sms.model.defaults import META_FILE, defaults_for, parse_defaults
 from mkdocs_sms.model.document import Document, Page, read_page
 from mkdocs_sms.model.vocabulary import Vocabulary
+from mkdocs_sms.read.acknowledgements import AcknowledgementFile
 from mkdocs_sms.read.baseline import Baseline
 from mkdocs_sms.read.evidence import GitEvidence
 from mkdocs_sms.read.git import History, Revision
@@ -52,6 +55,8 @@ class Handbook:
     source: Handbook | None = None
     # With approval evidence configured: what git shows of each approved document's approval, by id.
     approvals: Mapping[str, approvals.Approval] = field(default_factory=dict)
+    # With acknowledgements configured: each approved document of a type that needs them, by id.
+    acknowledgements: Mapping[str, Acknowledgement] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
         """How many findings have ``severity``."""
@@ -191,11 +196,13 @@ def analyse(
     notes: Iterable[Finding] = (),
     cache: PageCache | None = None,
     evidence: GitEvidence | None = None,
+    acknowledgements: AcknowledgementFile | None = None,
 ) -> Handbook:
     """Analyse the pages of ``snapshot`` with their folder defaults, their git ``history`` and the saved
     implementation ``baseline``; ``notes`` are findings about inputs read outside the snapshot (the
     baseline file); ``cache`` keeps pages for the next analysis; ``evidence``: what git holds to prove
-    approvals (read when the ``approvals`` option asks for it)."""
+    approvals (read when the ``approvals`` option asks for it); ``acknowledgements``: the rows of the
+    acknowledgement file (read when the ``acknowledge`` option names one)."""
     by_folder, found = parse_defaults(snapshot.metas)
     found = [*found, *snapshot.unread, *notes]
     vocabulary = settings.vocabulary
@@ -247,6 +254,10 @@ def analyse(
         found.extend(_history_findings(documents, history))
         approved, proof = _approvals(documents, history, evidence, settings)
         found.extend(proof)
+    acknowledged: Mapping[str, Acknowledgement] = {}
+    if acknowledgements is not None:
+        acknowledged, noted = assess_acknowledgements(documents, acknowledgements, settings.acknowledge, settings.today)
+        found.extend(noted)
     for page in pages:
         for ref, line in page.references:
             if ref not in by_id:
@@ -276,6 +287,7 @@ def analyse(
         referenced_by,
         baseline,
         approvals=approved,
+        acknowledgements=acknowledged,
     )
 
 

@@ -19,7 +19,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from mkdocs_sms.analysis import coverage
+from mkdocs_sms.analysis.acknowledgements import Acknowledgement, display_name
 from mkdocs_sms.analysis.approvals import Approval
+from mkdocs_sms.analysis.audience import names_shown
 from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.analysis.implementation import Phase, Plan
@@ -287,7 +289,7 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
     nc_md = [*_front(_("Nonconformities")), PLACEHOLDER.format("nonconformities:summary"), ""]
     for part, title in _NONCONFORMITY_PARTS:
         nc_md += [f"## {md_text(_(title))}", "", PLACEHOLDER.format(f"nonconformities:{part}"), ""]
-    return {
+    pages = {
         "implementation.md": "\n".join(implementation_md),
         "audit.md": "\n".join(audit_md),
         "nonconformities.md": "\n".join(nc_md),
@@ -329,6 +331,25 @@ def page_sources(handbook: Handbook) -> dict[str, str]:
             ]
         ),
     }
+    if "acknowledgements.md" not in withheld_pages(handbook) and handbook.settings.acknowledge.enabled:
+        pages["acknowledgements.md"] = "\n".join(
+            [
+                *_front(_("Acknowledgements")),
+                _title(_("Acknowledgements")),
+                "",
+                PLACEHOLDER.format("acknowledgements:summary"),
+                "",
+                PLACEHOLDER.format("acknowledgements:table"),
+                "",
+            ]
+        )
+    return pages
+
+
+def withheld_pages(handbook: Handbook) -> set[str]:
+    """The generated pages (paths inside ``pages_dir``) this audience may not see: who has and has not
+    acknowledged a policy is for the organisation, not its customers (internal audiences and above)."""
+    return {"acknowledgements.md"} if handbook.settings.acknowledge.enabled and not names_shown(handbook) else set()
 
 
 _NONCONFORMITY_PARTS = (("open", N_("Open, by weight and age")), ("ageing", N_("Ageing")), ("closed", N_("Closed")))
@@ -515,6 +536,8 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
                 part=part, register=register, today=today, links=links, ageing=ageing, widest=widest,
                 ordered=grade_order(register.open), catalogue_title=catalogue_title(handbook.catalogues),
             )  # fmt: skip
+    if PLACEHOLDER.format("acknowledgements:summary") in html:
+        yield from _acknowledgements(handbook, links)
     if PLACEHOLDER.format("reviews:summary") in html:
         overdue, due = handbook.reviews
         for part in ("summary", "overdue", "due"):
@@ -522,6 +545,20 @@ def _fragments(html: str, handbook: Handbook, links: Links) -> Iterable[tuple[st
                 part=part, overdue=overdue, due=due, today=today,
                 window=handbook.settings.due_soon_days, links=links,
             )  # fmt: skip
+
+
+def _acknowledgements(handbook: Handbook, links: Links) -> Iterable[tuple[str, str]]:
+    rules = handbook.settings.acknowledge
+    items = sorted(
+        ((handbook.by_id[key], item) for key, item in handbook.acknowledgements.items() if key in handbook.by_id),
+        key=lambda pair: pair[0].id,
+    )
+    states = Counter(item.state for _, item in items)
+    for part in ("summary", "table"):
+        yield f"acknowledgements:{part}", _env.get_template("acknowledgements.html").render(
+            part=part, items=items, links=links, types=rules.types, total=len(rules.people), grace=rules.grace_days,
+            complete=states["complete"], overdue=states["overdue"], name=display_name,
+        )  # fmt: skip
 
 
 def _implementation(handbook: Handbook, links: Links) -> Iterable[tuple[str, str]]:
@@ -630,6 +667,7 @@ def render_panel(document: Document, handbook: Handbook, links: Links, findings:
         by_id=handbook.by_id,
         referenced_by=handbook.referenced_by.get(document.id, ()),
         approval=handbook.approvals.get(document.id),
+        acknowledgement=handbook.acknowledgements.get(document.id),
         uncounted={item.index: item for item in coverage.uncounted(document, handbook.catalogues)},
         links=links,
     )
@@ -712,6 +750,7 @@ def render_register(handbook: Handbook, links: Links) -> str:
         documents=documents, counts=ordered, links=links, today=handbook.settings.today,
         withheld=handbook.withheld, audience=handbook.settings.audience,
         approvals=handbook.approvals if handbook.settings.approvals.enabled else None,
+        acknowledgements=handbook.acknowledgements if handbook.settings.acknowledge.enabled else None,
     )  # fmt: skip
 
 
@@ -778,10 +817,14 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 def document_json(
-    document: Document, history: History | None = None, approval: Approval | None = None
+    document: Document,
+    history: History | None = None,
+    approval: Approval | None = None,
+    acknowledgement: Acknowledgement | None = None,
 ) -> dict[str, Any]:
     """One document as the contract's JSON object (plus a few extra keys); ``approval_evidence`` is null
-    unless approval evidence is configured and the document is approved."""
+    unless approval evidence is configured and the document is approved, ``acknowledgement`` unless
+    acknowledgements are configured for its type and it is approved."""
     revisions = history.of(document.path) if history else ()
     return {
         "id": document.id,
@@ -803,6 +846,7 @@ def document_json(
         "last_changed": revisions[0].date if revisions else None,
         "approval_evidence": approval.describe() if approval else None,
         "approval": approval.to_json() if approval else None,
+        "acknowledgement": acknowledgement.to_json() if acknowledgement else None,
     }
 
 
@@ -856,7 +900,7 @@ def handbook_json(handbook: Handbook, trend: Trend | None = None) -> dict[str, A
             for c in handbook.catalogues
         ],
         "documents": [
-            document_json(d, handbook.history, handbook.approvals.get(d.id))
+            document_json(d, handbook.history, handbook.approvals.get(d.id), handbook.acknowledgements.get(d.id))
             for d in sorted(handbook.documents, key=lambda d: d.id)
         ],
         "coverage": [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from itertools import groupby
 from typing import TextIO
 
@@ -68,4 +69,6 @@ def format_github(handbook: Handbook, out: TextIO, docs_dir: str) -> None:
     """GitHub Actions workflow commands, one per finding."""
     for f in handbook.findings:
         title = f"{f.code} {f.document}" if f.document else f.code
-        out.write(github_command(f, f"{docs_dir}/{f.path}" if f.path else None, title) + "\n")
+        # A file beside mkdocs.yml (the acknowledgement file) is named from docs_dir with '..': annotate it plainly.
+        file = posixpath.normpath(f"{docs_dir}/{f.path}") if f.path else None
+        out.write(github_command(f, file, title) + "\n")

@@ -31,6 +31,7 @@ REGISTER_COLUMNS = (
     "state",
     "path",
     "approval_evidence",
+    "acknowledgement",
 )
 COVERAGE_COLUMNS = (
     "catalogue",
@@ -84,9 +85,20 @@ def register_rows(handbook: Handbook) -> list[tuple[Cell, ...]]:
             d.state,
             d.path,
             handbook.approvals[d.id].describe() if d.id in handbook.approvals else None,
+            _acknowledgement(handbook, d.id),
         )
         for d in sorted(handbook.documents, key=lambda d: d.id)
     ]
+
+
+def _acknowledgement(handbook: Handbook, document_id: str) -> str | None:
+    """'12 of 14 acknowledged version 2.1' (or why it cannot be assessed); None when none is needed."""
+    item = handbook.acknowledgements.get(document_id)
+    if item is None:
+        return None
+    if not item.assessed:
+        return "cannot be assessed"
+    return f"{item.count} of {item.required} acknowledged version {item.version}"
 
 
 def coverage_rows(handbook: Handbook) -> list[tuple[Cell, ...]]:
