@@ -164,7 +164,7 @@ def _remains(message: str, nodes: set[str], text: str) -> bool:
 # The generated pages whose every text is translated.
 TRANSLATED = (
     "register.html", "coverage.html", "reviews.html", "changes.html", "audit.html", "implementation.html",
-    "nonconformities.html",
+    "nonconformities.html", "acknowledgements.html",
 )  # fmt: skip
 
 
