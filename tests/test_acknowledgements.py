@@ -226,7 +226,7 @@ def test_panel_register_page_and_export_of_an_internal_build(make_site: Any, tmp
     assert "4 of 5 acknowledged version 2.1 (grace period over since" in panel
     register = site.site_file("sms/register/index.html")
     assert "<th>Acknowledged</th>" in register
-    assert '<td class="sms-acknowledged--overdue" data-sort="4">4 of 5</td>' in register
+    assert '<td class="sms-acknowledged--overdue sms-nowrap" data-sort="4">4 of 5</td>' in register
     page = site.site_file("sms/acknowledgements/index.html")
     row = page[page.index('id="ack-POL-CHG-01"') : page.index("</tr>", page.index('id="ack-POL-CHG-01"'))]
     assert "Dee Doe" in row and "(acknowledged 2.0)" in row and "Ann Able" in row

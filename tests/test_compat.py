@@ -490,7 +490,7 @@ def test_properdocs_builds_the_example_handbook(properdocs: ProperDocs, tmp_path
         (r["key"], r["status"]) for r in checked["coverage"]
     ]
     assert built["findings"] == checked["findings"]
-    assert [f["code"] for f in built["findings"]] == ["SMS302"]
+    assert [f["code"] for f in built["findings"]] == ["SMS209", "SMS302"]
     assert all(row["status"] == "covered" for row in built["coverage"])
     page = (site_dir / "policies/change-management.html").read_text("utf-8")  # the offline plugin's URLs
     assert 'data-sms-id="POL-CHG-01"' in page and "sms-history" in page

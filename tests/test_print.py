@@ -24,7 +24,19 @@ from test_history import commit_all, git
 
 pytestmark = pytest.mark.slow  # a real browser printing the example handbook
 
-REGISTER_COLUMNS = ["Id", "Title", "Type", "Version", "Status", "Owner", "Approved on", "Next review", "Classification"]
+# The example asks staff to acknowledge its policies, so its register has the Acknowledged column.
+REGISTER_COLUMNS = [
+    "Id",
+    "Title",
+    "Type",
+    "Version",
+    "Status",
+    "Owner",
+    "Approved on",
+    "Acknowledged",
+    "Next review",
+    "Classification",
+]
 REVIEW_COLUMNS = ["Id", "Title", "Owner", "Approved on", "Next review"]
 HISTORY_COLUMNS = ["Date", "Version", "Status", "Author", "Change", "Commit"]
 # A policy of the example that prints over several sheets.

@@ -54,7 +54,7 @@
         cell.removeAttribute("aria-sort");
       }
       var arrow = cell.querySelector(".sms-sort-arrow");
-      if (arrow) arrow.textContent = cell === header ? (direction === "ascending" ? " ▲" : " ▼") : " ↕";
+      if (arrow) arrow.textContent = cell === header ? (direction === "ascending" ? "▲" : "▼") : "↕";
     });
   }
 
@@ -77,7 +77,7 @@
       arrow.className = "sms-sort-arrow";
       arrow.setAttribute("aria-hidden", "true");
       var order = header.getAttribute("aria-sort");
-      arrow.textContent = order === "ascending" ? " ▲" : order === "descending" ? " ▼" : " ↕";
+      arrow.textContent = order === "ascending" ? "▲" : order === "descending" ? "▼" : "↕";
       header.appendChild(arrow);
       header.addEventListener("click", function () { sortBy(table, header); });
     });
