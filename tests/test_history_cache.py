@@ -7,7 +7,9 @@ import hashlib
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,6 +50,16 @@ def cached(site: Site) -> tuple[History, HistoryCache]:
     return read_history(site.docs, pages(site), cache=cache), cache
 
 
+def forget_results(site: Site) -> None:
+    """Remove the kept whole-pass results, so that the next run goes through history.json."""
+    for file in (site.root / FOLDER).glob("result-*.json"):
+        file.unlink()
+
+
+def results(site: Site) -> list[Path]:
+    return sorted((site.root / FOLDER).glob("result-*.json"))
+
+
 def uncached(site: Site) -> History:
     return read_history(site.docs, pages(site))
 
@@ -74,6 +86,12 @@ def test_a_second_run_reads_from_git_nothing_it_has_seen(repo: Site) -> None:
     warm, second = cached(repo)
     assert warm == cold
     assert (second.counts.blobs, second.counts.logs, second.counts.commits, second.counts.renames) == (0, 0, 0, 0)
+    assert second.counts.results == 1 and not second.loaded  # the result of this HEAD, without history.json
+    forget_results(repo)
+    again, third = cached(repo)
+    assert again == cold
+    assert (third.counts.blobs, third.counts.logs, third.counts.commits, third.counts.renames) == (0, 0, 0, 0)
+    assert third.counts.results == 0 and third.loaded
 
 
 def test_after_one_new_commit_only_it_and_what_it_touched_are_read(repo: Site) -> None:
@@ -117,10 +135,12 @@ def test_a_damaged_cache_gives_the_results_of_no_cache_and_is_rebuilt(repo: Site
     cached(repo)
     file = repo.root / FOLDER / FILE
     file.write_bytes(damage(file.read_bytes()))  # type: ignore[operator]
+    forget_results(repo)
     history, cache = cached(repo)
     assert history == uncached(repo)
     assert history.of(POLICY)[0].version == "1.1"
     assert cache.counts.blobs == revisions(repo)  # nothing of the damaged file was used
+    forget_results(repo)
     _, again = cached(repo)
     assert again.counts.blobs == 0  # a good file was written in its place
 
@@ -136,12 +156,14 @@ def test_a_cache_of_another_version_is_ignored_and_rebuilt(repo: Site) -> None:
     payload = file.read_bytes().split(b"\n", 1)[1].replace(b'"1.1"', b'"9.9"')
     # Whole and with a good checksum, but written by another version of the tool: not used.
     _rewrite(file, cache_key().replace("mkdocs-sms", "mkdocs-sms 0.0.1"), payload)
+    forget_results(repo)
     history, cache = cached(repo)
     assert history == uncached(repo) and history.of(POLICY)[0].version == "1.1"
     assert cache.counts.blobs == revisions(repo)
     assert json.loads(file.read_bytes().split(b"\n", 1)[0])["key"] == cache_key()
     # The same file under this version's key would be used as it is: the key is what keeps it out.
     _rewrite(file, cache_key(), payload)
+    forget_results(repo)
     assert cached(repo)[0].of(POLICY)[0].version == "9.9"
 
 
@@ -189,7 +211,9 @@ def test_two_processes_writing_at_once_leave_a_valid_cache(repo: Site) -> None:
     for writer in writers:
         _, errors = writer.communicate(timeout=120)
         assert writer.returncode == 0, errors.decode()
-    assert [p.name for p in folder.iterdir() if p.name != ".gitignore"] == [FILE]  # no temporary file left
+    # No temporary file left: the cache and the one result of this HEAD.
+    assert sorted(p.name for p in folder.iterdir() if p.name != ".gitignore") == [FILE, results(repo)[0].name]
+    forget_results(repo)
     history, cache = cached(repo)
     assert history == uncached(repo)
     assert cache.counts.blobs == 0  # the file left is whole, and used
@@ -232,6 +256,70 @@ def test_a_cache_of_the_right_key_and_checksum_but_the_wrong_shape_is_ignored(re
     data = json.loads(file.read_bytes().split(b"\n", 1)[1])
     data["blobs"] = {blob: [1, 2, 3] if values else values for blob, values in data["blobs"].items()}
     _rewrite(file, cache_key(), json.dumps(data).encode())
+    forget_results(repo)
     history, cache = cached(repo)
     assert history == uncached(repo)
     assert cache.counts.blobs == revisions(repo)
+
+
+def _damage_result(file: Path, change: Callable[[dict[str, Any]], object]) -> None:
+    """Rewrite a kept result with ``change`` made to its data, under a good key and checksum."""
+    data = json.loads(file.read_bytes().split(b"\n", 1)[1])
+    change(data)  # in place
+    _rewrite(file, cache_key(), json.dumps(data).encode())
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda data: data.update(head="0" * 40), id="of another HEAD"),
+        pytest.param(lambda data: data["pages"].pop(), id="of other pages"),
+        pytest.param(lambda data: data["revisions"][0].__setitem__(1, 999), id="a commit out of range"),
+        pytest.param(lambda data: data["revisions"][0].__setitem__(3, 1.1), id="a version as a number"),
+        pytest.param(lambda data: data["commits"][0].pop(), id="a commit short of a field"),
+        pytest.param(
+            lambda data: data["revisions"].append(["elsewhere.md", 0, None, "1.0", "approved", None]),
+            id="a revision of a page not asked for",
+        ),
+        pytest.param(lambda data: data.__setitem__("revisions", {}), id="revisions not a list"),
+    ],
+)
+def test_a_result_that_does_not_fit_is_ignored_and_written_anew(repo: Site, change: Any) -> None:
+    cold, _ = cached(repo)
+    (file,) = results(repo)
+    _damage_result(file, change)
+    history, cache = cached(repo)
+    assert history == cold == uncached(repo)
+    assert cache.counts.results == 0
+    _, again = cached(repo)
+    assert again.counts.results == 1
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
+     pytest.param(lambda raw: raw.replace(b'"1.1"', b'"9.9"'), id="a value changed, checksum not")],
+)  # fmt: skip
+def test_a_damaged_result_is_ignored(repo: Site, damage: Any) -> None:
+    cold, _ = cached(repo)
+    (file,) = results(repo)
+    file.write_bytes(damage(file.read_bytes()))
+    history, cache = cached(repo)
+    assert history == cold and history.of(POLICY)[0].version == "1.1"
+    assert cache.counts.results == 0
+
+
+def test_a_result_is_of_one_head_and_one_set_of_pages_and_only_the_newest_are_kept(repo: Site) -> None:
+    cached(repo)
+    repo.write("new-page.md", "# New\n\nNot committed yet.\n")
+    history, cache = cached(repo)
+    assert cache.counts.results == 0 and history.of("new-page.md") == ()
+    for number in range(5):
+        repo.write(POLICY, change_policy(f"1.{number + 2}", body=f"Edit {number}."))
+        commit_all(repo.root, f"Change policy 1.{number + 2}", f"2026-05-0{number + 1}")
+        history, cache = cached(repo)
+        assert cache.counts.results == 0 and history == uncached(repo)
+        assert history.of(POLICY)[0].version == f"1.{number + 2}"
+    assert len(results(repo)) == 4
+    again, cache = cached(repo)
+    assert again == history and cache.counts.results == 1

@@ -8,6 +8,11 @@ tool's version, the front-matter keys read and a digest of the code that derives
 with another key is ignored and written anew. A checksum over the contents catches a truncated or
 damaged file, which is ignored too. The file is written to a temporary file in the same folder and
 renamed over the old one, so two processes writing at once leave one of their files, whole.
+
+Beside it, ``result-<digest>.json`` keeps what a whole pass found for one HEAD and one set of pages,
+so that a run on a commit already read (a second ``check``, a build after a check) loads that alone
+and reads neither git nor ``history.json``. The newest few are kept; they are written and checked the
+same way.
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ from mkdocs_sms import __version__
 
 FOLDER = Path(".cache") / "mkdocs-sms"
 FILE = "history.json"
-_FORMAT = 1
+_FORMAT = 2
 # The front-matter keys each revision's blob is read for.
 KEYS = ("version", "status")
+# This many results of whole passes are kept (HEAD, and an earlier edition, for a build and a check or two).
+_RESULTS_KEPT = 4
 # A log is kept for this many commits per pathspec: HEAD, and the earlier edition a build compares with.
 _LOGS_KEPT = 3
 
@@ -55,6 +62,7 @@ class Counts:
     commits: int = 0  # commits read from the log
     logs: int = 0  # log processes run
     renames: int = 0  # commits whose renames were read
+    results: int = 0  # whole passes loaded from a kept result instead
 
 
 @dataclass
@@ -133,34 +141,59 @@ class HistoryCache:
         self.renames[commit] = renames
         self.changed = True
 
+    def result(self, name: str) -> Any:
+        """The whole-pass result kept under ``name`` (decoded JSON, its shape unchecked), None when there
+        is none to be trusted."""
+        if self.folder is None:
+            return None
+        return _trusted(self.folder / f"result-{name}.json")
+
+    def remember_result(self, name: str, data: object) -> None:
+        """Keep ``data`` under ``name``, and only the newest few results."""
+        if self.folder is None:
+            return
+        try:
+            _write(self.folder, f"result-{name}.json", json.dumps(data, separators=(",", ":")).encode())
+            kept = sorted(self.folder.glob("result-*.json"), key=lambda file: file.stat().st_mtime, reverse=True)
+            for old in kept[_RESULTS_KEPT:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            return
+
     def save(self) -> None:
         """Write the cache when this run added to it; a folder that cannot be written is left alone
         (the next run reads git again)."""
         if self.folder is None or not self.changed:
             return
         data = {"blobs": self.blobs, "trees": self.trees, "logs": self.logs, "renames": self.renames}
-        payload = json.dumps(data, separators=(",", ":")).encode()
-        header = json.dumps({"key": cache_key(), "sha256": hashlib.sha256(payload).hexdigest()}).encode()
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Made by mkdocs-sms: never committed.\n*\n")
-            handle, temporary = tempfile.mkstemp(prefix=f".{FILE}.", dir=self.folder)
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(header + b"\n" + payload)
-                os.replace(temporary, self.folder / FILE)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            _write(self.folder, FILE, json.dumps(data, separators=(",", ":")).encode())
         except OSError:
             return
         self.changed = False
 
 
-def _read(file: Path) -> tuple[dict[str, Any], ...] | None:
-    """The four tables of a cache file, None when it is missing or cannot be trusted."""
+def _write(folder: Path, name: str, payload: bytes) -> None:
+    """Write ``payload`` under a header of the key and its checksum, through a temporary file renamed
+    over ``name``: a reader sees the old file or the new one, whole."""
+    header = json.dumps({"key": cache_key(), "sha256": hashlib.sha256(payload).hexdigest()}).encode()
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Made by mkdocs-sms: never committed.\n*\n")
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(header + b"\n" + payload)
+        os.replace(temporary, folder / name)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _trusted(file: Path) -> Any:
+    """The decoded contents of a file :func:`_write` wrote under this key, None when it is missing, of
+    another key, truncated or damaged."""
     try:
         raw = file.read_bytes()
     except OSError:
@@ -172,9 +205,14 @@ def _read(file: Path) -> tuple[dict[str, Any], ...] | None:
             return None
         if head.get("sha256") != hashlib.sha256(payload).hexdigest():
             return None
-        data = json.loads(payload)
+        return json.loads(payload)
     except ValueError:
         return None
+
+
+def _read(file: Path) -> tuple[dict[str, Any], ...] | None:
+    """The four tables of a cache file, None when it is missing or cannot be trusted."""
+    data = _trusted(file)
     if not isinstance(data, dict):
         return None
     tables = [data.get(name) for name in ("blobs", "trees", "logs", "renames")]

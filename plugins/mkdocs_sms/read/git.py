@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import hashlib
 import itertools
 import posixpath
 import shutil
@@ -138,16 +139,78 @@ def read_history(
         return previous
     root, prefix = _root_and_prefix(Path(top), docs_dir)
     cache = cache if cache is not None else HistoryCache()
+    name = _result_name(root, prefix, head, wanted)
+    revisions = _from_result(cache.result(name), head, prefix, wanted)
+    if revisions is not None:
+        cache.counts.results += 1
+        return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
     try:
         entries = _walk(root, head, prefix, wanted, cache)
         values = _front_matter(root, [(rev.commit, rev.path) for revs in entries.values() for rev in revs], cache)
     except GitError as exc:
         return History(head=head, unavailable=f"git history cannot be read: {exc}")
     cache.save()
-    revisions: dict[str, tuple[Revision, ...]] = {}
+    revisions = {}
     for path, revs in entries.items():
         revisions[path] = tuple(_with_values(rev, values.get((rev.commit, rev.path))) for rev in revs)
+    cache.remember_result(name, _to_result(revisions, head, prefix))
     return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
+
+
+def _result_name(root: Path, prefix: str, head: str, wanted: frozenset[str]) -> str:
+    """The name a whole pass's result is kept under: the repository, docs_dir in it, HEAD and the pages."""
+    digest = hashlib.sha256("\0".join([str(root), prefix, head, *sorted(wanted)]).encode("utf-8", "replace"))
+    return digest.hexdigest()[:24]
+
+
+def _to_result(revisions: Mapping[str, tuple[Revision, ...]], head: str, prefix: str) -> dict[str, object]:
+    """A pass's revisions as JSON: each commit once, and a revision's path only where the page had
+    another one then."""
+    commits: dict[str, int] = {}
+    table: list[object] = []
+    rows: list[list[object]] = []
+    for path, revs in revisions.items():
+        here = prefix + path
+        for rev in revs:
+            index = commits.get(rev.commit)
+            if index is None:
+                index = commits[rev.commit] = len(table)
+                table.append([rev.commit, rev.date, rev.author, rev.subject])
+            rows.append([path, index, None if rev.path == here else rev.path, rev.version, rev.status, rev.body_digest])
+    return {"head": head, "pages": sorted(revisions), "commits": table, "revisions": rows}
+
+
+def _from_result(
+    data: object, head: str, prefix: str, wanted: frozenset[str]
+) -> dict[str, tuple[Revision, ...]] | None:
+    """The revisions of a kept result, None unless it is one of ``head`` and ``wanted`` in the shape
+    :func:`_to_result` writes (a damaged or foreign one is read as none)."""
+    if not isinstance(data, dict) or data.get("head") != head:
+        return None
+    pages, table, rows = data.get("pages"), data.get("commits"), data.get("revisions")
+    if not (isinstance(pages, list) and isinstance(table, list) and isinstance(rows, list)):
+        return None
+    text, nothing = {str}, {str, type(None)}
+    shaped = (
+        {type(page) for page in pages} <= text
+        and set(pages) == wanted
+        and {type(entry) for entry in table} | {type(row) for row in rows} <= {list}
+        and {len(entry) for entry in table} <= {4}
+        and {type(field) for entry in table for field in entry} <= text
+        and {len(row) for row in rows} <= {6}
+        and {type(row[0]) for row in rows} <= text
+        and {type(row[1]) for row in rows} <= {int}
+        and {type(field) for row in rows for field in row[2:]} <= nothing
+    )
+    if not shaped or not all(0 <= row[1] < len(table) for row in rows):
+        return None
+    found: dict[str, list[Revision]] = {page: [] for page in pages}
+    for path, index, moved, version, status, digest in rows:
+        if path not in found:
+            return None
+        commit, date, author, subject = table[index]
+        found[path].append(Revision(commit, date, author, subject, moved or prefix + path, version, status, digest))
+    return {path: tuple(revs) for path, revs in found.items()}
 
 
 # Reasons that pages show (the trend's), marked for translation there.
