@@ -111,8 +111,11 @@ BIN = Path(sys.executable).parent
 # development machine) each process would compile mkdocs-sms anew, about 0.2 s.
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 ENV.update({"NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"})
+# No automatic gc while a history is written (it would run beside the measured runs, or clash with the
+# gc run at the end).
 GIT_ENV = {**ENV, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
-           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}  # fmt: skip
+           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org",
+           "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "gc.auto", "GIT_CONFIG_VALUE_0": "0"}  # fmt: skip
 WORDS = (
     "service customer incident change release supplier capacity availability continuity security "
     "record review approval owner process procedure policy target report measure risk control"

@@ -94,8 +94,38 @@ def test_a_second_run_reads_from_git_nothing_it_has_seen(repo: Site) -> None:
     assert third.counts.results == 0 and third.loaded
 
 
+def test_after_new_commits_editing_pages_in_place_the_kept_result_is_brought_up_to_head(repo: Site) -> None:
+    cached(repo)
+    repo.write(POLICY, change_policy("1.2", body="Changes are approved by the CAB."))
+    commit_all(repo.root, "Change policy 1.2", "2026-05-01")
+    (repo.root / "README.md").write_text("Not a page.\n")
+    repo.write("notes.md", "# Notes\n\nEdited.\n")
+    commit_all(repo.root, "Edit the notes, add a README", "2026-05-02")
+    history, cache = cached(repo)
+    assert history == uncached(repo)
+    assert history.of(POLICY)[0].version == "1.2" and len(history.of("notes.md")) == 3
+    # Neither the whole log nor history.json: the kept result of the older HEAD and the two commits since.
+    assert cache.counts.extended == 1 and not cache.loaded
+    assert (cache.counts.logs, cache.counts.commits, cache.counts.results) == (0, 0, 0)
+    again, cache = cached(repo)
+    assert again == history and cache.counts.results == 1
+
+
+def test_a_page_deleted_and_added_again_since_the_kept_result_needs_the_whole_pass(repo: Site) -> None:
+    cached(repo)
+    (repo.docs / "notes.md").unlink()
+    commit_all(repo.root, "Drop the notes", "2026-05-01")
+    repo.write("notes.md", "# Notes\n\nStarted again.\n")
+    commit_all(repo.root, "Start the notes again", "2026-05-02")
+    history, cache = cached(repo)
+    assert cache.counts.extended == 0 and cache.counts.logs >= 1
+    assert history == uncached(repo)
+    assert [r.subject for r in history.of("notes.md")] == ["Start the notes again"]  # older ones: another file
+
+
 def test_after_one_new_commit_only_it_and_what_it_touched_are_read(repo: Site) -> None:
     cached(repo)
+    forget_results(repo)  # what history.json alone gives
     repo.write(POLICY, change_policy("1.2", body="Changes are approved by the CAB."))
     commit_all(repo.root, "Change policy 1.2", "2026-05-01")
     history, cache = cached(repo)

@@ -9,9 +9,10 @@ with another key is ignored and written anew. A checksum over the contents catch
 damaged file, which is ignored too. The file is written to a temporary file in the same folder and
 renamed over the old one, so two processes writing at once leave one of their files, whole.
 
-Beside it, ``result-<digest>.json`` keeps what a whole pass found for one HEAD and one set of pages,
-so that a run on a commit already read (a second ``check``, a build after a check) loads that alone
-and reads neither git nor ``history.json``. The newest few are kept; they are written and checked the
+Beside it, ``result-<pages>-<commit>.json`` keeps what a whole pass found for one set of pages at one
+commit, so that a run on a commit already read (a second ``check``, a build after a check) loads that
+alone and reads neither git nor ``history.json``; a run a few commits later that only edited pages in
+place adds those commits' revisions to it. The newest few are kept; they are written and checked the
 same way.
 """
 
@@ -63,6 +64,7 @@ class Counts:
     logs: int = 0  # log processes run
     renames: int = 0  # commits whose renames were read
     results: int = 0  # whole passes loaded from a kept result instead
+    extended: int = 0  # kept results of an earlier commit brought up to HEAD
 
 
 @dataclass
@@ -141,19 +143,28 @@ class HistoryCache:
         self.renames[commit] = renames
         self.changed = True
 
-    def result(self, name: str) -> Any:
-        """The whole-pass result kept under ``name`` (decoded JSON, its shape unchecked), None when there
-        is none to be trusted."""
+    def result(self, pages: str, head: str) -> Any:
+        """The whole-pass result kept for the set of pages named ``pages`` at commit ``head`` (decoded
+        JSON, its shape unchecked), None when there is none to be trusted."""
         if self.folder is None:
             return None
-        return _trusted(self.folder / f"result-{name}.json")
+        return _trusted(self.folder / f"result-{pages}-{head}.json")
 
-    def remember_result(self, name: str, data: object) -> None:
-        """Keep ``data`` under ``name``, and only the newest few results."""
+    def result_heads(self, pages: str) -> list[str]:
+        """The commits a result is kept of for the set of pages named ``pages``."""
+        if self.folder is None:
+            return []
+        try:
+            return [file.stem.rpartition("-")[2] for file in self.folder.glob(f"result-{pages}-*.json")]
+        except OSError:
+            return []
+
+    def remember_result(self, pages: str, head: str, data: object) -> None:
+        """Keep ``data`` as the result for ``pages`` at ``head``, and only the newest few results."""
         if self.folder is None:
             return
         try:
-            _write(self.folder, f"result-{name}.json", json.dumps(data, separators=(",", ":")).encode())
+            _write(self.folder, f"result-{pages}-{head}.json", json.dumps(data, separators=(",", ":")).encode())
             kept = sorted(self.folder.glob("result-*.json"), key=lambda file: file.stat().st_mtime, reverse=True)
             for old in kept[_RESULTS_KEPT:]:
                 old.unlink(missing_ok=True)

@@ -139,10 +139,18 @@ def read_history(
         return previous
     root, prefix = _root_and_prefix(Path(top), docs_dir)
     cache = cache if cache is not None else HistoryCache()
-    name = _result_name(root, prefix, head, wanted)
-    revisions = _from_result(cache.result(name), head, prefix, wanted)
+    pages = _pages_name(root, prefix, wanted)
+    revisions = _from_result(cache.result(pages, head), head, prefix, wanted)
     if revisions is not None:
         cache.counts.results += 1
+        return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
+    try:
+        revisions = _extended(root, prefix, head, wanted, pages, cache)
+    except GitError:
+        revisions = None
+    if revisions is not None:
+        cache.counts.extended += 1
+        cache.remember_result(pages, head, _to_result(revisions, head, prefix))
         return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
     try:
         entries = _walk(root, head, prefix, wanted, cache)
@@ -153,14 +161,53 @@ def read_history(
     revisions = {}
     for path, revs in entries.items():
         revisions[path] = tuple(_with_values(rev, values.get((rev.commit, rev.path))) for rev in revs)
-    cache.remember_result(name, _to_result(revisions, head, prefix))
+    cache.remember_result(pages, head, _to_result(revisions, head, prefix))
     return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
 
 
-def _result_name(root: Path, prefix: str, head: str, wanted: frozenset[str]) -> str:
-    """The name a whole pass's result is kept under: the repository, docs_dir in it, HEAD and the pages."""
-    digest = hashlib.sha256("\0".join([str(root), prefix, head, *sorted(wanted)]).encode("utf-8", "replace"))
+def _pages_name(root: Path, prefix: str, wanted: frozenset[str]) -> str:
+    """What the results of one set of pages are kept under: the repository, docs_dir in it and the pages."""
+    digest = hashlib.sha256("\0".join([str(root), prefix, *sorted(wanted)]).encode("utf-8", "replace"))
     return digest.hexdigest()[:24]
+
+
+def _extended(
+    root: Path, prefix: str, head: str, wanted: frozenset[str], pages: str, cache: HistoryCache
+) -> dict[str, tuple[Revision, ...]] | None:
+    """The revisions at ``head`` from a kept result of an earlier commit of the same pages, when ``head``
+    follows it through commits of one parent each that only edited pages in place (or touched files that
+    are no page): those commits' revisions go on top of the kept ones. None when there is no such result,
+    or a commit since added, removed, renamed or copied a page: the whole pass is needed then.
+
+    Two git processes (the line of commits, and their log) and one ``cat-file`` for the new revisions;
+    neither the whole log nor ``history.json`` is read.
+    """
+    heads = cache.result_heads(pages)
+    if not heads:
+        return None
+    since = _linear_since(root, head, set(heads))
+    if since is None:
+        return None
+    kept = _from_result(cache.result(pages, since), since, prefix, wanted)
+    if kept is None:
+        return None
+    command = ["log", "-z", "--name-status", "--no-renames", "--date=short", f"--format={_LOG_FORMAT}"]
+    log = git([*command, f"{since}..{head}", "--", prefix or "."], root).decode("utf-8", "replace")
+    current = {prefix + path: path for path in wanted}
+    new: dict[str, list[Revision]] = {}
+    for fields, changes in _parse_log(log):
+        commit, _parents, date, author, subject = [*fields, "", "", "", "", ""][:5]
+        for status, *paths in changes:
+            if not any(path in current for path in paths):
+                continue  # not a page, or one the handbook does not have now
+            if status != "M":
+                return None
+            new.setdefault(current[paths[-1]], []).append(Revision(commit, date, author, subject, paths[-1]))
+    values = _front_matter(root, [(rev.commit, rev.path) for revs in new.values() for rev in revs], HistoryCache())
+    revisions = dict(kept)
+    for path, revs in new.items():
+        revisions[path] = tuple(_with_values(rev, values.get((rev.commit, rev.path))) for rev in revs) + kept[path]
+    return revisions
 
 
 def _to_result(revisions: Mapping[str, tuple[Revision, ...]], head: str, prefix: str) -> dict[str, object]:
