@@ -45,6 +45,8 @@ With ``--cache`` it times ``mkdocs-sms check`` of a 2,000-document repository of
 600 documents (about 61,400 revisions; written once into the output folder and kept, since writing it
 takes many minutes), with history off, with the history cache off, with a cold cache, with a warm one, and
 warm after one new commit revising three documents, the five alternating in each round.
+``--realistic DOCUMENTS COMMITS`` does the same on a realistic history: commits revising one to five
+documents each, with a rename every 97th commit and a retirement every 149th.
 
 With ``--diff`` it times ``mkdocs-sms diff`` between two refs of a 2,000-document handbook in which a
 branch revises 50 documents.
@@ -495,13 +497,19 @@ def measure_navigation(size: int, work: Path, repeat: int) -> dict[str, float]:
 # Git history and diff ----------------------------------------------------------------------------------
 
 
-def write_history_repo(root: Path, size: int, commits: int, trailers: bool = False, touched: int = 10) -> None:
+def write_history_repo(
+    root: Path, size: int, commits: int, trailers: bool = False, touched: int | tuple[int, int] = 10
+) -> None:
     """A git repository: the handbook of ``size`` documents, then ``commits - 1`` commits that each
     revise ``touched`` documents (a new version and a changed paragraph), one day apart; with ``trailers``,
-    every other one says who approved it in an ``Approved-by:`` trailer."""
+    every other one says who approved it in an ``Approved-by:`` trailer.
+
+    With ``touched`` a range (the realistic history), each commit revises a number of documents in it,
+    every 97th commit also renames one and every 149th retires one."""
     write_handbook(root, size, with_plugin=False)
     rng = random.Random(commits)
     files = sorted((root / "docs").rglob("doc-*.md"))
+    realistic = isinstance(touched, tuple)
 
     def commit(message: str, day: int) -> None:
         when = (dt.datetime(2026, 1, 1, 12, tzinfo=dt.timezone.utc) + dt.timedelta(days=day)).isoformat()
@@ -512,9 +520,18 @@ def write_history_repo(root: Path, size: int, commits: int, trailers: bool = Fal
     subprocess.run(["git", "init", "-q"], cwd=root, env=GIT_ENV, check=True)
     commit("Initial handbook", 0)
     for number in range(1, commits):
-        for path in rng.sample(files, touched):
+        count = rng.randint(*touched) if isinstance(touched, tuple) else touched
+        for path in rng.sample(files, count):
             text = re.sub(r"^version: .*$", f"version: '{number}.0'", path.read_text(), count=1, flags=re.M)
             path.write_text(text + f"\nRevised in change {number}.\n")
+        if realistic and number % 97 == 0:
+            old = files.pop(rng.randrange(len(files)))
+            new = old.with_name(old.stem + "-renamed.md")
+            subprocess.run(["git", "mv", str(old), str(new)], cwd=root, env=GIT_ENV, check=True)
+            files.append(new)
+        if realistic and number % 149 == 0:
+            path = files.pop(rng.randrange(len(files)))
+            path.write_text(re.sub(r"^status: .*$", "status: retired", path.read_text(), count=1, flags=re.M))
         approval = "\n\nApproved-by: Rita Reviewer <rita@example.org>" if trailers and number % 2 else ""
         commit(f"Change {number}{approval}", number)
     subprocess.run(["git", "gc", "-q"], cwd=root, env=GIT_ENV, check=True)
@@ -653,12 +670,12 @@ def measure_trend(size: int, tags: int, work: Path, repeat: int) -> dict[str, fl
     return result
 
 
-def write_cache_repo(root: Path, size: int, commits: int, touched: int) -> None:
+def write_cache_repo(root: Path, size: int, commits: int, touched: int | tuple[int, int]) -> None:
     """The history repository of ``size`` documents, ``commits`` commits each revising ``touched`` of them,
     with configurations for ``check`` with history off and with the cache off; kept across runs (the
     heavy one takes many minutes to write), written again when its parameters differ."""
     marker = root / "generated.json"
-    wanted = {"size": size, "commits": commits, "touched": touched}
+    wanted = {"size": size, "commits": commits, "touched": list(touched) if isinstance(touched, tuple) else touched}
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         return
     write_history_repo(root, size, commits, touched=touched)
@@ -669,11 +686,12 @@ def write_cache_repo(root: Path, size: int, commits: int, touched: int) -> None:
     marker.write_text(json.dumps(wanted))
 
 
-def measure_cache(size: int, commits: int, touched: int, work: Path, repeat: int) -> dict[str, Any]:
+def measure_cache(size: int, commits: int, touched: int | tuple[int, int], work: Path, repeat: int) -> dict[str, Any]:
     """``mkdocs-sms check`` of a history repository with history off, with no cache, with a cold cache, with
     a warm one, and warm after one new commit revising three documents; each a separate process, the
     five alternating in every round (the new commit is taken back at the end of the round)."""
-    root = work / f"cache-{size}-{commits}x{touched}"
+    each = "-".join(map(str, touched)) if isinstance(touched, tuple) else touched
+    root = work / f"cache-{size}-{commits}x{each}"
     write_cache_repo(root, size, commits, touched)
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, env=GIT_ENV, check=True, capture_output=True,
                           text=True).stdout.strip()  # fmt: skip
@@ -879,6 +897,11 @@ def main() -> None:
     parser.add_argument(
         "--history", action="store_true", help="also measure git history (2,000 documents, 200 commits)"
     )
+    parser.add_argument(
+        "--realistic", nargs=2, type=int, metavar=("DOCUMENTS", "COMMITS"),
+        help="also time check with the history cache on a realistic history: commits revising 1-5 documents each, "
+        "with renames and retirements (e.g. 10000 2000)",
+    )  # fmt: skip
     parser.add_argument("--diff", action="store_true", help="also time mkdocs-sms diff (2,000 documents, 50 changed)")
     parser.add_argument(
         "--approvals",
@@ -1022,7 +1045,7 @@ def main() -> None:
                 f"| {history['revision-date'] / history['plain'] - 1:+.1%} |",
             ],
         )
-    if args.cache:
+    if args.cache or args.realistic:
         report.add(
             [
                 "",
@@ -1031,12 +1054,16 @@ def main() -> None:
                 "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             ],
         )
-        for size, commits, touched in ((2000, 100, 600),):
+        shapes: list[tuple[int, int, int | tuple[int, int]]] = [(2000, 100, 600)] if args.cache else []
+        if args.realistic:
+            shapes.append((args.realistic[0], args.realistic[1], (1, 5)))
+        for size, commits, touched in shapes:
             cache = measure_cache(size, commits, touched, args.out, min(args.repeat, 3))
             off = cache["off"]
+            each = f"{touched[0]}–{touched[1]}" if isinstance(touched, tuple) else touched
             report.add(
                 [
-                    f"| {size:,}, {commits} × {touched} ({cache['revisions']:,}) | {off:.2f} s "
+                    f"| {size:,}, {commits:,} × {each} ({cache['revisions']:,}) | {off:.2f} s "
                     f"| {cache['nocache']:.2f} s | {cache['cold']:.2f} s | {cache['warm']:.2f} s "
                     f"| {cache['commit']:.2f} s | {cache['cold'] / off:.2f} | {cache['warm'] / off:.2f} "
                     f"| {cache['commit'] / off:.2f} | {megabytes(cache['size'])} |"
