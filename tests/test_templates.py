@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from conftest import complete_mini
@@ -35,4 +39,53 @@ def test_without_overrides_the_shipped_fragments_are_used(make_site: Any) -> Non
     site = make_site(complete_mini())
     assert site.build(strict=True).ok
     assert "sms-panel" in site.site_file("policies/change/index.html")
+    assert 'id="doc-' in site.site_file("sms/register/index.html")
+
+
+def _build_process(site: Any, temporary: Path) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build`` of ``site`` in a process of its own, with ``temporary`` as its temporary folder."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site.config_file)],
+        cwd=site.root,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_templates_compiled_once_are_reused_and_an_edited_override_is_compiled_again(
+    make_site: Any, tmp_path: Path
+) -> None:
+    site = make_site(
+        complete_mini(), theme={"name": "material", "features": ["navigation.prune"], "custom_dir": "overrides"}
+    )
+    overrides = site.root / "overrides" / "sms"
+    overrides.mkdir(parents=True)
+    (overrides / "panel.html").write_text('<aside class="our-panel">First: {{ doc.owner }}</aside>\n')
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    assert _build_process(site, temporary).returncode == 0
+    (folder,) = temporary.glob("_jinja2-cache-*")
+    compiled = sorted(folder.glob("__mkdocs_sms_*.cache"))
+    assert len(compiled) > 5  # the shipped fragments and the override
+    written = {file: file.stat().st_mtime_ns for file in compiled}
+    (overrides / "panel.html").write_text('<aside class="our-panel">Second: {{ doc.owner }}</aside>\n')
+    assert _build_process(site, temporary).returncode == 0
+    # Only the edited override was compiled again; every other fragment's code was read as it was.
+    rewritten = [file for file in compiled if file.stat().st_mtime_ns != written[file]]
+    assert len(rewritten) == 1
+    assert '<aside class="our-panel">Second: Owner</aside>' in site.site_file("policies/change/index.html")
+    assert 'id="doc-' in site.site_file("sms/register/index.html")  # the shipped row, from its compiled code
+
+
+def test_a_template_folder_that_is_not_safe_to_use_is_left_alone(make_site: Any, tmp_path: Path) -> None:
+    site = make_site(complete_mini())
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    # Where Jinja's folder would be, a file: nothing is kept, and the build is the same.
+    (temporary / f"_jinja2-cache-{os.getuid()}").write_text("not a folder\n")
+    result = _build_process(site, temporary)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
     assert 'id="doc-' in site.site_file("sms/register/index.html")

@@ -8,6 +8,7 @@ knows where each page ends up.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -18,6 +19,7 @@ from typing import Any, Protocol
 import jinja2
 from markupsafe import Markup, escape
 
+from mkdocs_sms import __version__
 from mkdocs_sms.analysis import coverage
 from mkdocs_sms.analysis.acknowledgements import Acknowledgement, display_name
 from mkdocs_sms.analysis.approvals import Approval
@@ -72,8 +74,28 @@ BANNERS = {
 
 _SHIPPED = jinja2.FunctionLoader(lambda name: (resources.files(__package__) / "templates" / name).read_text("utf-8"))
 _overrides: tuple[Path, ...] = ()  # the folders of override fragments, set by use_overrides()
+
+
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    """Where compiled templates are kept between runs: Jinja's own cache in the system's temporary folder
+    (a folder of this user's, which Jinja checks is no one else's), named by this version, since a
+    template's compiled code depends on the options below as well as on its text. Compiling the fragments
+    is most of a small build's fixed cost. None where there is no such folder to be had.
+
+    Jinja names each file by the template's name and checks the template's text and Jinja's and Python's
+    versions before it uses one; an override fragment (use_overrides) is kept by its path the same way."""
+    # This module's text stands for the options: a change to them is a change here.
+    options = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    try:
+        cache = jinja2.FileSystemBytecodeCache(pattern=f"__mkdocs_sms_{__version__}_{options}_%s.cache")
+    except (OSError, RuntimeError):
+        return None
+    return cache
+
+
 _env = jinja2.Environment(
     loader=_SHIPPED,
+    bytecode_cache=_compiled_templates(),
     autoescape=True,
     trim_blocks=True,
     lstrip_blocks=True,
