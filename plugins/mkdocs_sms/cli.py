@@ -50,6 +50,7 @@ from mkdocs_sms.read.git import GitError
 from mkdocs_sms.read.mkdocs_yml import Project, plugin_options
 from mkdocs_sms.render import handbook_json
 from mkdocs_sms.report import diff as diff_report
+from mkdocs_sms.report import json_text
 from mkdocs_sms.report.check import failed, format_github, format_markdown, format_text
 from mkdocs_sms.report.diff import diff_json
 from mkdocs_sms.report.export import TABLES, write_csv, write_xlsx
@@ -88,7 +89,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # The check is for the SMS team: it covers every document, whatever the audience (which only
         # decides what builds and export publish), and says so next to "audience" and "withheld".
         data = {**handbook_json(handbook), "scope": CHECK_SCOPE}
-        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        out.write(json_text.dumps(data) + "\n")
     elif args.format == "markdown":
         format_markdown(handbook, out, args.strict)
     elif args.format == "github":
