@@ -299,19 +299,21 @@ def _damage_result(file: Path, change: Callable[[dict[str, Any]], object]) -> No
     _rewrite(file, cache_key(), json.dumps(data).encode())
 
 
+def _first_revision(data: dict[str, Any]) -> list[Any]:
+    return next(row for rows in data["pages"].values() for row in rows)
+
+
 @pytest.mark.parametrize(
     "change",
     [
         pytest.param(lambda data: data.update(head="0" * 40), id="of another HEAD"),
-        pytest.param(lambda data: data["pages"].pop(), id="of other pages"),
-        pytest.param(lambda data: data["revisions"][0].__setitem__(1, 999), id="a commit out of range"),
-        pytest.param(lambda data: data["revisions"][0].__setitem__(3, 1.1), id="a version as a number"),
+        pytest.param(lambda data: data["pages"].popitem(), id="of other pages"),
+        pytest.param(lambda data: data["pages"].__setitem__("elsewhere.md", []), id="of a page not asked for"),
+        pytest.param(lambda data: _first_revision(data).__setitem__(0, 999), id="a commit out of range"),
+        pytest.param(lambda data: _first_revision(data).__setitem__(2, 1.1), id="a version as a number"),
+        pytest.param(lambda data: _first_revision(data).pop(), id="a revision short of a field"),
         pytest.param(lambda data: data["commits"][0].pop(), id="a commit short of a field"),
-        pytest.param(
-            lambda data: data["revisions"].append(["elsewhere.md", 0, None, "1.0", "approved", None]),
-            id="a revision of a page not asked for",
-        ),
-        pytest.param(lambda data: data.__setitem__("revisions", {}), id="revisions not a list"),
+        pytest.param(lambda data: data["pages"].__setitem__(POLICY, {}), id="revisions not a list"),
     ],
 )
 def test_a_result_that_does_not_fit_is_ignored_and_written_anew(repo: Site, change: Any) -> None:

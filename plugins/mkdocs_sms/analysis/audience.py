@@ -167,7 +167,7 @@ def _published_history(history: History | None, hidden_paths: set[str], details:
         return history
     shared = set() if details == "full" else {r.commit for path in hidden_paths for r in history.of(path)}
     revisions = {
-        path: tuple(replace(r, commit="", author="", subject="") if r.commit in shared else r for r in revs)
+        path: tuple(r._replace(commit="", author="", subject="") if r.commit in shared else r for r in revs)
         for path, revs in history.revisions.items()
         if path not in hidden_paths
     }
