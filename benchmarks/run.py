@@ -44,7 +44,8 @@ every third one).
 With ``--cache`` it times ``mkdocs-sms check`` of a 2,000-document repository of 100 commits, each revising
 600 documents (about 61,400 revisions; written once into the output folder and kept, since writing it
 takes many minutes), with history off, with the history cache off, with a cold cache, with a warm one, and
-warm after one new commit revising three documents, the five alternating in each round.
+warm after one new commit revising three documents, the five alternating in each round; all with
+``--format json`` (which carries every revision), and with history off and warm also in the text format.
 ``--realistic DOCUMENTS COMMITS`` does the same on a realistic history: commits revising one to five
 documents each, with a rename every 97th commit and a retirement every 149th.
 
@@ -697,13 +698,18 @@ def measure_cache(size: int, commits: int, touched: int | tuple[int, int], work:
                           text=True).stdout.strip()  # fmt: skip
     files = sorted((root / "docs").rglob("doc-*.md"))
     check = [str(BIN / "mkdocs-sms"), "check", "--format", "json", "-f"]
-    times: dict[str, list[float]] = {"off": [], "nocache": [], "cold": [], "warm": [], "commit": []}
+    text = [str(BIN / "mkdocs-sms"), "check", "-f"]  # the text a pre-commit hook prints: no revisions in it
+    times: dict[str, list[float]] = {
+        "off": [], "nocache": [], "cold": [], "warm": [], "commit": [], "off-text": [], "warm-text": []
+    }  # fmt: skip
     for number in range(repeat):
+        times["off-text"].append(timed([*text, "mkdocs-off.yml"], root).seconds)
         times["off"].append(timed([*check, "mkdocs-off.yml"], root).seconds)
         times["nocache"].append(timed([*check, "mkdocs-nocache.yml"], root).seconds)
         shutil.rmtree(root / ".cache", ignore_errors=True)
         times["cold"].append(timed([*check, "mkdocs-sms.yml"], root).seconds)
         times["warm"].append(timed([*check, "mkdocs-sms.yml"], root).seconds)
+        times["warm-text"].append(timed([*text, "mkdocs-sms.yml"], root).seconds)
         for path in random.Random(number).sample(files, 3):
             path.write_text(path.read_text() + f"\nRevised in round {number}.\n")
         subprocess.run(["git", "commit", "-q", "-am", f"Round {number}"], cwd=root, env=GIT_ENV, check=True)
@@ -1050,8 +1056,9 @@ def main() -> None:
             [
                 "",
                 "| documents, commits × documents each (revisions) | `check`, history off | no cache | cold cache "
-                "| warm cache | warm, one new commit of 3 | cold / off | warm / off | new commit / off | cache file |",
-                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+                "| warm cache | warm, one new commit of 3 | cold / off | warm / off | new commit / off | cache file "
+                "| text output: off, warm, warm / off |",
+                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             ],
         )
         shapes: list[tuple[int, int, int | tuple[int, int]]] = [(2000, 100, 600)] if args.cache else []
@@ -1066,7 +1073,9 @@ def main() -> None:
                     f"| {size:,}, {commits:,} × {each} ({cache['revisions']:,}) | {off:.2f} s "
                     f"| {cache['nocache']:.2f} s | {cache['cold']:.2f} s | {cache['warm']:.2f} s "
                     f"| {cache['commit']:.2f} s | {cache['cold'] / off:.2f} | {cache['warm'] / off:.2f} "
-                    f"| {cache['commit'] / off:.2f} | {megabytes(cache['size'])} |"
+                    f"| {cache['commit'] / off:.2f} | {megabytes(cache['size'])} "
+                    f"| {cache['off-text']:.2f} s, {cache['warm-text']:.2f} s, "
+                    f"{cache['warm-text'] / cache['off-text']:.2f} |"
                 ],
             )
     if args.diff:
