@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+from jinja2.bccache import bc_magic
+
 from conftest import complete_mini
 
 
@@ -89,3 +92,28 @@ def test_a_template_folder_that_is_not_safe_to_use_is_left_alone(make_site: Any,
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert 'id="doc-' in site.site_file("sms/register/index.html")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
+        pytest.param(lambda raw: b"", id="empty"),
+        pytest.param(lambda raw: bc_magic + b"\x80\x05 not a pickle", id="damaged after a good header"),
+        pytest.param(lambda raw: b"\x00\xff" * 40, id="garbage"),
+    ],
+)
+def test_damaged_compiled_templates_are_compiled_again(make_site: Any, tmp_path: Path, damage: Any) -> None:
+    site = make_site(complete_mini())
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    assert _build_process(site, temporary).returncode == 0
+    expected = site.site_file("sms/register/index.html")
+    compiled = sorted(temporary.glob("_jinja2-cache-*/__mkdocs_sms_*.cache"))
+    assert compiled
+    for file in compiled:
+        file.write_bytes(damage(file.read_bytes()))
+    result = _build_process(site, temporary)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert site.site_file("sms/register/index.html") == expected

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable
 from importlib import resources
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup, escape
 
 from mkdocs_sms import __version__
@@ -76,6 +78,23 @@ _SHIPPED = jinja2.FunctionLoader(lambda name: (resources.files(__package__) / "t
 _overrides: tuple[Path, ...] = ()  # the folders of override fragments, set by use_overrides()
 
 
+class _KeptTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, which a build never fails over: a file that cannot be read
+    or written, or that is damaged, means the template is compiled (again)."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            return
+
+
 def _compiled_templates() -> jinja2.BytecodeCache | None:
     """Where compiled templates are kept between runs: Jinja's own cache in the system's temporary folder
     (a folder of this user's, which Jinja checks is no one else's), named by this version, since a
@@ -87,7 +106,7 @@ def _compiled_templates() -> jinja2.BytecodeCache | None:
     # This module's text stands for the options: a change to them is a change here.
     options = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
     try:
-        cache = jinja2.FileSystemBytecodeCache(pattern=f"__mkdocs_sms_{__version__}_{options}_%s.cache")
+        cache = _KeptTemplates(pattern=f"__mkdocs_sms_{__version__}_{options}_%s.cache")
     except (OSError, RuntimeError):
         return None
     return cache
