@@ -314,6 +314,9 @@ def _first_revision(data: dict[str, Any]) -> list[Any]:
         pytest.param(lambda data: _first_revision(data).pop(), id="a revision short of a field"),
         pytest.param(lambda data: data["commits"][0].pop(), id="a commit short of a field"),
         pytest.param(lambda data: data["pages"].__setitem__(POLICY, {}), id="revisions not a list"),
+        pytest.param(lambda data: data["pages"].__setitem__(POLICY, 5), id="revisions a number"),
+        pytest.param(lambda data: data["commits"].__setitem__(0, 5), id="a commit a number"),
+        pytest.param(lambda data: _first_revision(data).__setitem__(0, "0"), id="a commit index as text"),
     ],
 )
 def test_a_result_that_does_not_fit_is_ignored_and_written_anew(repo: Site, change: Any) -> None:

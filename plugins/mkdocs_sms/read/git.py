@@ -246,10 +246,11 @@ def _from_result(
     if not (isinstance(table, list) and isinstance(pages, dict) and pages.keys() == wanted):
         return None
     groups = list(pages.values())
+    if not set(map(type, groups)) <= {list}:
+        return None
     rows = [row for group in groups for row in group]
     shaped = (
-        set(map(type, groups)) <= {list}
-        and set(map(type, table)) <= {list}
+        set(map(type, table)) <= {list}
         and set(map(len, table)) <= {4}
         and {type(field) for entry in table for field in entry} <= _TEXT
         and set(map(type, rows)) <= {list}
