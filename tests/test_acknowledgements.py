@@ -186,6 +186,9 @@ def test_a_broken_file_is_a_finding_and_nothing_is_assessed(
     assert text in data["findings"][0]["message"]
     assert of(data, "POL-CHG-01")["acknowledgement"]["state"] == "unread"
     assert codes(data, "SMS209") == []
+    # The terminal names the file beside mkdocs.yml as it is, not through docs_dir and '..'.
+    text = site.check().stdout
+    assert name in text.splitlines() and "/../" not in text
 
 
 @pytest.mark.parametrize(

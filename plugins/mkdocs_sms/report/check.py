@@ -28,7 +28,8 @@ def _paint(text: str, code: str, colour: bool) -> str:
 def format_text(handbook: Handbook, out: TextIO, docs_dir: str, colour: bool) -> None:
     """Readable findings, grouped by file, then the coverage summary."""
     for path, group in groupby(handbook.findings, key=lambda f: f.path):
-        title = one_line(f"{docs_dir}/{path}") if path else "Coverage"
+        # A file beside mkdocs.yml (the acknowledgement file) is named from docs_dir with '..': shown plainly.
+        title = one_line(posixpath.normpath(f"{docs_dir}/{path}")) if path else "Coverage"
         out.write(_paint(title, "1", colour) + "\n")
         for finding in group:
             where = f"{finding.line}" if finding.line else "-"
