@@ -104,6 +104,21 @@ def test_acknowledgements_of_an_older_version_do_not_count(make_site: Any) -> No
     assert len(item["missing"]) == 5
 
 
+def test_an_acknowledgement_dated_after_today_is_a_finding_and_not_counted(make_site: Any) -> None:
+    # Dee's row (the sixth line of the file) says 2.1 but is dated in January 2027; the build is of 2026-11-29.
+    site = site_with(make_site, csv_rows(*CHANGE_ACKS, "Dee Doe,POL-CHG-01,2.1,2027-01-05"))
+    data = site.check_json()
+    item = of(data, "POL-CHG-01")["acknowledgement"]
+    assert (item["acknowledged"], item["state"], item["missing"]) == (4, "overdue", ["Dee Doe"])
+    (wrong,) = [f for f in codes(data, "SMS003") if f["path"] == "../acknowledgements.csv"]
+    assert wrong["line"] == 7 and wrong["document"] == "POL-CHG-01"
+    assert "dated 2027-01-05, after today (2026-11-29)" in wrong["message"] and "not counted" in wrong["message"]
+    # Today's date counts.
+    site = site_with(make_site, csv_rows(*CHANGE_ACKS, "Dee Doe,POL-CHG-01,2.1,2026-11-29"))
+    item = of(site.check_json(), "POL-CHG-01")["acknowledgement"]
+    assert (item["acknowledged"], item["state"]) == (5, "complete")
+
+
 def test_without_an_approval_date_it_cannot_be_assessed(make_site: Any) -> None:
     undated = POLICY.replace("approved_on: 2026-03-01\n", "")
     site = site_with(make_site, csv_rows(*CHANGE_ACKS), **{"policies/sms.md": undated})

@@ -170,7 +170,8 @@ def assess(
     documents: Iterable[Document], file: AcknowledgementFile, rules: AcknowledgeRules, today: dt.date
 ) -> tuple[dict[str, Acknowledgement], list[Finding]]:
     """The acknowledgement of every approved document that needs one, by id, and the findings: the
-    rows that name no document (SMS008) or someone outside the group (SMS003), and SMS209."""
+    rows that name no document (SMS008), someone outside the group or a day after ``today`` (SMS003),
+    and SMS209. A row found wrong is not counted."""
     by_id = {document.id: document for document in documents}
     group = {person_key(person): person for person in rules.people}
     findings = list(file.findings)
@@ -187,6 +188,13 @@ def assess(
             text = (
                 f"'{row.person}' acknowledged {row.document} but is not in the group that must acknowledge "
                 "(acknowledge: people / people_file): the row is not counted"
+            )
+            findings.append(RULES["SMS003"].finding(text, path=where, line=line, document=row.document))
+            continue
+        if row.date > today:
+            text = (
+                f"the acknowledgement of {row.document} by {row.person} is dated {row.date.isoformat()}, after "
+                f"today ({today.isoformat()}): a mistyped date, or a clock that was wrong; the row is not counted"
             )
             findings.append(RULES["SMS003"].finding(text, path=where, line=line, document=row.document))
             continue
