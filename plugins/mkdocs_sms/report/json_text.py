@@ -44,9 +44,7 @@ def _key(key: Any) -> str:
     """A mapping key as the standard library's encoder turns it into a string."""
     if isinstance(key, str):
         return key
-    if key is True or key is False or key is None:
-        return json.dumps(key)
-    if isinstance(key, float):
+    if key is True or key is False or key is None or isinstance(key, float):
         return json.dumps(key)
     if isinstance(key, int):
         return int.__repr__(key)
@@ -61,7 +59,7 @@ def _emit(value: Any, depth: int, out: list[str], unit: str) -> None:
         keyed = set(map(type, value)) <= _STR
         items = list(value.items()) if keyed else [(_key(key), item) for key, item in value.items()]
         if set(map(type, value.values())) <= _SCALAR_TYPES or all(isinstance(item, _SCALARS) for _, item in items):
-            _flat(value if keyed else dict(items), depth, out, unit)
+            out.append(_flat(value if keyed else dict(items), depth, unit))
             return
         inner = "\n" + unit * (depth + 1)
         out.append("{")
@@ -74,16 +72,13 @@ def _emit(value: Any, depth: int, out: list[str], unit: str) -> None:
             out.append("[]")
             return
         if set(map(type, value)) <= _SCALAR_TYPES or all(isinstance(item, _SCALARS) for item in value):
-            _flat(value, depth, out, unit)
+            out.append(_flat(value, depth, unit))
             return
         inner = "\n" + unit * (depth + 1)
         if set(map(type, value)) == {dict} and all(item and _flat_mapping(item) for item in value):
             # A list of records (a document's revisions): each in C, joined here.
-            encode, close = _encoder(depth + 1, unit), "\n" + unit * (depth + 1)
-            opened = "\n" + unit * (depth + 2)
-            out.append("[" + inner + ("," + inner).join(
-                "{" + opened + encode(item)[1:-1] + close + "}" for item in value
-            ) + "\n" + unit * depth + "]")  # fmt: skip
+            records = ("," + inner).join(_flat(item, depth + 1, unit) for item in value)
+            out.append("[" + inner + records + "\n" + unit * depth + "]")
             return
         out.append("[")
         for number, item in enumerate(value):
@@ -99,7 +94,7 @@ def _flat_mapping(value: dict[Any, Any]) -> bool:
     return set(map(type, value)) <= _STR and set(map(type, value.values())) <= _SCALAR_TYPES
 
 
-def _flat(value: dict[str, Any] | list[Any] | tuple[Any, ...], depth: int, out: list[str], unit: str) -> None:
+def _flat(value: dict[str, Any] | list[Any] | tuple[Any, ...], depth: int, unit: str) -> str:
     """A non-empty container of scalars: encoded in C, then opened and closed on lines of their own."""
     text = _encoder(depth, unit)(value)
-    out.append(text[0] + "\n" + unit * (depth + 1) + text[1:-1] + "\n" + unit * depth + text[-1])
+    return text[0] + "\n" + unit * (depth + 1) + text[1:-1] + "\n" + unit * depth + text[-1]
