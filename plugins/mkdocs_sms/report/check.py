@@ -25,11 +25,16 @@ def _paint(text: str, code: str, colour: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if colour else text
 
 
+def _file(docs_dir: str, path: str) -> str:
+    """A finding's file as the terminal and the annotations name it. A file beside mkdocs.yml (the
+    acknowledgement file) is named from docs_dir with '..': it is shown plainly."""
+    return posixpath.normpath(f"{docs_dir}/{path}")
+
+
 def format_text(handbook: Handbook, out: TextIO, docs_dir: str, colour: bool) -> None:
     """Readable findings, grouped by file, then the coverage summary."""
     for path, group in groupby(handbook.findings, key=lambda f: f.path):
-        # A file beside mkdocs.yml (the acknowledgement file) is named from docs_dir with '..': shown plainly.
-        title = one_line(posixpath.normpath(f"{docs_dir}/{path}")) if path else "Coverage"
+        title = one_line(_file(docs_dir, path)) if path else "Coverage"
         out.write(_paint(title, "1", colour) + "\n")
         for finding in group:
             where = f"{finding.line}" if finding.line else "-"
@@ -70,6 +75,5 @@ def format_github(handbook: Handbook, out: TextIO, docs_dir: str) -> None:
     """GitHub Actions workflow commands, one per finding."""
     for f in handbook.findings:
         title = f"{f.code} {f.document}" if f.document else f.code
-        # A file beside mkdocs.yml (the acknowledgement file) is named from docs_dir with '..': annotate it plainly.
-        file = posixpath.normpath(f"{docs_dir}/{f.path}") if f.path else None
+        file = _file(docs_dir, f.path) if f.path else None
         out.write(github_command(f, file, title) + "\n")
