@@ -278,6 +278,46 @@ def test_hostile_page_text_is_read_in_linear_time(body: str) -> None:
     analyse_page(f"---\nid: POL-A-01\n---\n{body}\n[[POL-NONE-01]]".encode(), budget=2.0)
 
 
+# Pages made of the pieces that open, close and nearly close a block, and whitespace that ends lines.
+PAGE_PIECES = ["---", "...", "----", "--", "\n", " ", "\t", "a: 1", "\x0b", "\x1c", "\x85", "\u2028", "\u00a0", "x"]
+page_pieces = st.lists(st.sampled_from(PAGE_PIECES), max_size=30).map("".join)
+
+
+@hypothesis.settings(max_examples=3000, deadline=None)
+@given(page_pieces)
+def test_front_matter_is_cut_where_mkdocs_cuts_it(text: str) -> None:
+    from mkdocs.utils.meta import YAML_RE
+
+    from mkdocs_sms.model.frontmatter import split
+
+    parts, match = split(text), YAML_RE.match(text)
+    if match is None:
+        assert parts.block is None and parts.body == text
+    else:
+        assert (parts.block, parts.body) == (match.group(1), text[match.end() :])
+        assert parts.body_line == text[: match.end()].count("\n") + 1
+
+
+@hypothesis.settings(max_examples=1000, deadline=None)
+@given(page_pieces, page_pieces)
+def test_a_body_digest_ignores_only_whitespace_at_line_ends(body: str, spaces: str) -> None:
+    from mkdocs_sms.model.frontmatter import body_digest, split
+
+    def by_definition(page: str) -> str:
+        normalised = "\n".join(line.rstrip() for line in split(page).body.strip().splitlines())
+        return hashlib.sha1(normalised.encode(), usedforsecurity=False).hexdigest()
+
+    for page in (body, f"---\nid: POL-A-01\n---\n{body}", f"---\n{spaces}\n---\n{body}{spaces}"):
+        assert body_digest(page) == by_definition(page)
+    lines = body.splitlines()
+    trailing = "".join(char for char in spaces if char in " \t\u00a0")
+    padded = "\n".join(line + trailing for line in lines)
+    text = f"---\nid: POL-A-01\n---\n{body}"
+    assert body_digest(f"---\nid: POL-A-01\n---\n{padded}") == body_digest(text)
+    if any(line.strip() for line in lines):
+        assert body_digest(f"{text}\nmore") != body_digest(text)
+
+
 # Escaping -------------------------------------------------------------------------------------------
 
 HOSTILE_CHARS = ["<script>", "</td>", '"', "'", "|", "`", "\n", "\r", "::", "%", "]]", "[[", ",", ":", "&", "\\", "*"]
@@ -519,3 +559,29 @@ def test_hostile_strings_are_escaped_in_every_output(make_site: Any) -> None:
     assert "&lt;script&gt;alert(&#34;x&#39;y&#34;)&lt;/script&gt;" in site.site_file("sms/reviews/index.html")
     assert json.loads(site.site_file("sms.json"))["documents"] == data["documents"]
     assert _digest(site.docs) == before
+
+
+KEY_LINES = ["version: '1.0'", "status: approved", "version: 2", "status: é", "version: [1]", "id: X", "version:"]
+# Pages with a block of such lines, and anything made of the pieces above.
+pages_with_keys = st.one_of(
+    st.tuples(st.lists(st.sampled_from(KEY_LINES), max_size=4), page_pieces).map(
+        lambda parts: "---\n" + "\n".join(parts[0]) + "\n---\n" + parts[1]
+    ),
+    st.lists(st.sampled_from([*PAGE_PIECES, *KEY_LINES]), max_size=20).map("".join),
+)
+
+
+@hypothesis.settings(max_examples=1000, deadline=None)
+@given(pages_with_keys)
+def test_old_revisions_are_read_from_bytes_as_from_text(text: str) -> None:
+    from mkdocs_sms.model.frontmatter import decode, quick_values, raw_values
+
+    keys = ("version", "status")
+    # As written, with Windows line ends, with a byte-order mark, and with a character beyond ASCII.
+    for raw in (
+        text.encode(),
+        text.replace("\n", "\r\n").encode(),
+        b"\xef\xbb\xbf" + text.encode(),
+        f"{text}é".encode(),
+    ):
+        assert raw_values(raw, keys) == quick_values(decode(raw), keys)

@@ -75,10 +75,18 @@ def revisions(site: Site) -> int:
     return sum(len(revs) for revs in uncached(site).revisions.values())
 
 
+def distinct_blobs(site: Site) -> int:
+    """How many different files the revisions hold: a page moved unchanged holds the same blob twice."""
+    names = [f"{rev.commit}:{rev.path}" for revs in uncached(site).revisions.values() for rev in revs]
+    return len(set(git(site.root, "rev-parse", *names).split()))
+
+
 def test_a_second_run_reads_from_git_nothing_it_has_seen(repo: Site) -> None:
     cold, first = cached(repo)
     assert cold == uncached(repo)
-    assert first.counts.blobs == revisions(repo) and first.counts.logs >= 1 and first.counts.renames >= 1
+    # Each blob is read once, however many revisions hold it (the two moves kept their files).
+    assert first.counts.blobs == distinct_blobs(repo) < revisions(repo)
+    assert first.counts.logs >= 1 and first.counts.renames >= 1
     notes = cold.of("notes.md")
     assert [r.path for r in notes] == ["docs/notes.md", "drafts/notes.md"]  # its move was followed
     assert (repo.root / FOLDER / FILE).is_file()
@@ -169,7 +177,7 @@ def test_a_damaged_cache_gives_the_results_of_no_cache_and_is_rebuilt(repo: Site
     history, cache = cached(repo)
     assert history == uncached(repo)
     assert history.of(POLICY)[0].version == "1.1"
-    assert cache.counts.blobs == revisions(repo)  # nothing of the damaged file was used
+    assert cache.counts.blobs == distinct_blobs(repo)  # nothing of the damaged file was used
     forget_results(repo)
     _, again = cached(repo)
     assert again.counts.blobs == 0  # a good file was written in its place
@@ -189,7 +197,7 @@ def test_a_cache_of_another_version_is_ignored_and_rebuilt(repo: Site) -> None:
     forget_results(repo)
     history, cache = cached(repo)
     assert history == uncached(repo) and history.of(POLICY)[0].version == "1.1"
-    assert cache.counts.blobs == revisions(repo)
+    assert cache.counts.blobs == distinct_blobs(repo)
     assert json.loads(file.read_bytes().split(b"\n", 1)[0])["key"] == cache_key()
     # The same file under this version's key would be used as it is: the key is what keeps it out.
     _rewrite(file, cache_key(), payload)
@@ -289,7 +297,7 @@ def test_a_cache_of_the_right_key_and_checksum_but_the_wrong_shape_is_ignored(re
     forget_results(repo)
     history, cache = cached(repo)
     assert history == uncached(repo)
-    assert cache.counts.blobs == revisions(repo)
+    assert cache.counts.blobs == distinct_blobs(repo)
 
 
 def _damage_result(file: Path, change: Callable[[dict[str, Any]], object]) -> None:

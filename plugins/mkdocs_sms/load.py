@@ -16,7 +16,7 @@ import pathspec
 from mkdocs_sms.analysis.approvals import approval_tag
 from mkdocs_sms.analysis.changes import Changes
 from mkdocs_sms.analysis.compare import Diff, Side, compare, reapprovals
-from mkdocs_sms.analysis.handbook import Handbook, PageCache, analyse, version_commit
+from mkdocs_sms.analysis.handbook import Handbook, PageCache, analyse
 from mkdocs_sms.analysis.trend import NOW, Point, Trend, point
 from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.model import frontmatter
@@ -24,7 +24,16 @@ from mkdocs_sms.read.acknowledgements import load_acknowledgements
 from mkdocs_sms.read.baseline import load_baseline
 from mkdocs_sms.read.cache import HistoryCache
 from mkdocs_sms.read.evidence import GitEvidence, read_evidence
-from mkdocs_sms.read.git import GitError, History, default_ref, read_history, read_tags, repository, resolve_commit
+from mkdocs_sms.read.git import (
+    GitError,
+    History,
+    default_ref,
+    read_history,
+    read_tags,
+    repository,
+    resolve_commit,
+    version_commit,
+)
 from mkdocs_sms.read.mkdocs_yml import Project, load_project
 from mkdocs_sms.read.snapshot import Snapshot, at_commits, at_ref, of_project
 from mkdocs_sms.settings import Settings

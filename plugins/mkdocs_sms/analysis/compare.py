@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mkdocs_sms.analysis.coverage import STATUSES, CoverageRow
-from mkdocs_sms.analysis.handbook import Handbook, unraised_version, version_commit
+from mkdocs_sms.analysis.handbook import Handbook, unraised_version
 from mkdocs_sms.model import frontmatter
 from mkdocs_sms.model.document import Document
-from mkdocs_sms.read.git import History, Revision
+from mkdocs_sms.read.git import History, Revision, version_commit
 from mkdocs_sms.read.snapshot import Snapshot
 from mkdocs_sms.rules import RULES, Code, Finding, Severity, apply_severities, sort_key
 

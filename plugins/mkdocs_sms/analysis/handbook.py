@@ -29,7 +29,7 @@ from mkdocs_sms.model.vocabulary import Vocabulary
 from mkdocs_sms.read.acknowledgements import AcknowledgementFile
 from mkdocs_sms.read.baseline import Baseline
 from mkdocs_sms.read.evidence import GitEvidence
-from mkdocs_sms.read.git import History, Revision
+from mkdocs_sms.read.git import History, Revision, version_commit
 from mkdocs_sms.read.snapshot import Snapshot
 from mkdocs_sms.rules import RULES, Finding, Severity, apply_severities, sort_key
 from mkdocs_sms.settings import Settings
@@ -512,24 +512,6 @@ def unraised_version(document: Document, approved_digest: str | None, approved_a
         line=document.line_of("version"),
         document=document.id,
     )
-
-
-def version_commit(revisions: Sequence[Revision], version: str | None) -> Revision | None:
-    """The commit that approved the document's current ``version``: the oldest of the newest commits that
-    all hold that version, counted from the first of them that says ``approved``. None when no commit
-    approved this version yet (a draft approved in the working tree, or no history).
-
-    Edits of a draft before its first approval are drafting, not changes of an approved text.
-    """
-    if not revisions or revisions[0].version != version:
-        return None
-    candidate = None
-    for revision in revisions:
-        if revision.version != version:
-            break
-        if revision.status == "approved":
-            candidate = revision
-    return candidate
 
 
 def _referenced_by(pages: Sequence[Page], by_id: dict[str, Document]) -> dict[str, tuple[Document, ...]]:

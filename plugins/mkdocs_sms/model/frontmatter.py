@@ -8,6 +8,7 @@ safe loader (the C one when PyYAML has it) so that no tag can run code.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -28,16 +29,26 @@ BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 # opening line, or an opening line that is never closed.
 _BLANK_LINES = re.compile(r"(?:[ \t]*\n)+(?=-{3}[ \t]*\n)")
 _OPENING = re.compile(r"-{3}[ \t]*\n")
+# The line that closes a block, with the line break before it. Searched for from the end of the opening
+# line, the first one found ends the same block as BLOCK's shortest match, without trying every character.
+_CLOSING = re.compile(r"\n(?:\.{3}|-{3})[ \t]*\n")
+_RAW_OPENING, _RAW_CLOSING = re.compile(_OPENING.pattern.encode()), re.compile(_CLOSING.pattern.encode())
 # Front-matter that failed to parse may still say it belongs to a controlled document.
 _ID_LINE = re.compile(r"^id[ \t]*:[ \t]*['\"]?([^'\"#\n]*?)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 
-# A top-level key with a plain or simply quoted one-line value.
-_SIMPLE_VALUE = re.compile(
-    r"""^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]+"""
+# A plain or simply quoted one-line value of a top-level key, after the key.
+_SIMPLE_VALUE = (
+    r"""[ \t]*:[ \t]+"""
     r"""(?:"(?P<dq>[^"\\\n]*)"|'(?P<sq>[^'\n]*)'|(?P<plain>[^\s#'"&*!|>{\[%@`][^#\n]*?))"""
-    r"""[ \t]*(?:\#.*)?$""",
-    re.MULTILINE,
+    r"""[ \t]*(?:\#.*)?$"""
 )
+
+
+@functools.lru_cache(maxsize=8)
+def _simple_values(keys: tuple[str, ...]) -> re.Pattern[str]:
+    """The lines giving one of ``keys`` a simple value: only those are matched, not every key's line."""
+    return re.compile(rf"^(?P<key>{'|'.join(map(re.escape, keys))}){_SIMPLE_VALUE}", re.MULTILINE)
+
 
 # Plain scalars that YAML reads as something other than text.
 _RESOLVED = re.compile(r"^(?:[-+.0-9]|(?:true|false|yes|no|on|off|null|~)$)", re.IGNORECASE)
@@ -131,7 +142,8 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise UnreadableText(line, f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8") from exc
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # One quick look for a carriage return spares two copies of nearly every page.
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 @dataclass(frozen=True)
@@ -147,10 +159,12 @@ class Split:
 def split(text: str) -> Split:
     """Cut ``text`` at its front-matter block, recognised exactly as MkDocs recognises it. Every reader
     of a page's block or body goes through here."""
-    match = BLOCK.match(text)
-    if not match:
+    opening = _OPENING.match(text)
+    closing = _CLOSING.search(text, opening.end()) if opening else None
+    if opening is None or closing is None:
         return Split(None, text, 1)
-    return Split(match.group(1), text[match.end() :], text.count("\n", 0, match.end()) + 1)
+    end = closing.end()
+    return Split(text[opening.end() : closing.start() + 1], text[end:], text.count("\n", 0, end) + 1)
 
 
 def parse(text: str) -> FrontMatter:
@@ -255,8 +269,11 @@ def _describe(exc: yaml.MarkedYAMLError, source: str) -> str:
 
 def body_digest(text: str) -> str:
     """A digest of a page's content after its front-matter, ignoring trailing whitespace on lines."""
-    body = split(text).body
-    normalised = "\n".join(line.rstrip() for line in body.strip().splitlines())
+    return _digest(split(text).body)
+
+
+def _digest(body: str) -> str:
+    normalised = "\n".join(map(str.rstrip, body.strip().splitlines()))
     return hashlib.sha1(normalised.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
@@ -267,14 +284,32 @@ def quick_values(text: str, keys: tuple[str, ...]) -> tuple[str | None, ...]:
     on one line, plain or simply quoted (nearly always), are read with a pattern; anything else falls
     back to the YAML parser, so the result is the same as :func:`parse` would give.
     """
-    block = split(text).block
+    return _quick_values(split(text).block, keys)
+
+
+def raw_values(raw: bytes, keys: tuple[str, ...]) -> tuple[str | None, ...]:
+    """:func:`quick_values` of the file ``raw``, raising :class:`UnreadableText` as :func:`decode` does.
+
+    A file of ASCII without carriage returns (most pages) decodes to the same characters, so its block is
+    cut from the bytes and only the block is decoded: the history pass reads hundreds of megabytes of
+    old revisions, nearly all of it text after the block.
+    """
+    if not raw.isascii() or b"\r" in raw:
+        return quick_values(decode(raw), keys)
+    opening = _RAW_OPENING.match(raw)
+    closing = _RAW_CLOSING.search(raw, opening.end()) if opening else None
+    if opening is None or closing is None:
+        return tuple(None for _ in keys)
+    return _quick_values(raw[opening.end() : closing.start() + 1].decode("ascii"), keys)
+
+
+def _quick_values(block: str | None, keys: tuple[str, ...]) -> tuple[str | None, ...]:
     if block is None:
         return tuple(None for _ in keys)
     found: dict[str, str] = {}
-    for value in _SIMPLE_VALUE.finditer(block):
+    for value in _simple_values(keys).finditer(block):
         key, plain = value.group("key"), value.group("plain")
-        if key not in keys:
-            continue  # a key given twice keeps its last value, as in YAML
+        # A key given twice keeps its last value, as in YAML.
         if plain is not None and _RESOLVED.match(plain):
             break  # a number, date, boolean or null: YAML must say what it means
         found[key] = value.group("dq") or value.group("sq") or plain or ""
@@ -282,6 +317,6 @@ def quick_values(text: str, keys: tuple[str, ...]) -> tuple[str | None, ...]:
         missing = [k for k in keys if k not in found]
         if not any(re.search(rf"^{k}[ \t]*:", block, re.MULTILINE) for k in missing):
             return tuple(found.get(k) for k in keys)
-    data = parse(text).data
+    data = parse(f"---\n{block}---\n").data
     # A list or mapping is no version or status; str() of an alias bomb would never finish.
     return tuple(str(data[k]) if isinstance(data.get(k), (str, int, float, dt.date)) else None for k in keys)

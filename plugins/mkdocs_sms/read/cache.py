@@ -1,8 +1,8 @@
 """What the history pass derived from git objects, kept on disk for the next run.
 
-A git object never changes under its id, so what was read from it once holds for good: the blob a
-commit holds at a path, a blob's version, status and body digest, the renames a commit made, and the
-log of a commit (newest first) limited to a pathspec. The file ``history.json`` in
+A git object never changes under its id, so what was read from it once holds for good: a blob's
+version, status and body digest, the renames a commit made, and the log of a commit (newest first)
+limited to a pathspec, which names the blob each change left. The file ``history.json`` in
 ``.cache/mkdocs-sms/`` beside ``mkdocs.yml`` keeps them, under a key made of the cache's format, the
 tool's version, the front-matter keys read and a digest of the code that derives the values: a file
 with another key is ignored and written anew. A checksum over the contents catches a truncated or
@@ -31,7 +31,7 @@ from mkdocs_sms import __version__
 
 FOLDER = Path(".cache") / "mkdocs-sms"
 FILE = "history.json"
-_FORMAT = 2
+_FORMAT = 3
 # The front-matter keys each revision's blob is read for.
 KEYS = ("version", "status")
 # This many results of whole passes are kept (HEAD, and an earlier edition, for a build and a check or two).
@@ -75,7 +75,6 @@ class HistoryCache:
     folder: Path | None = None
     loaded: bool = False
     blobs: dict[str, list[str | None] | None] = field(default_factory=dict)  # blob id -> values
-    trees: dict[str, dict[str, str]] = field(default_factory=dict)  # commit -> path -> blob id ('' none)
     logs: dict[str, dict[str, str]] = field(default_factory=dict)  # log command -> head -> its output
     renames: dict[str, dict[str, str]] = field(default_factory=dict)  # commit -> new path -> old path
     counts: Counts = field(default_factory=Counts)
@@ -89,7 +88,7 @@ class HistoryCache:
         self.loaded = True
         data = _read(self.folder / FILE) if self.folder is not None else None
         if data is not None:
-            self.blobs, self.trees, self.logs, self.renames = data  # each entry is checked when it is used
+            self.blobs, self.logs, self.renames = data  # each entry is checked when it is used
 
     def values(self, blob: str) -> tuple[bool, Values]:
         """Whether ``blob`` is known, and its values."""
@@ -99,26 +98,9 @@ class HistoryCache:
         entry = self.blobs[blob]
         return True, None if entry is None else (entry[0], entry[1], entry[2])
 
-    @property
-    def empty(self) -> bool:
-        """Whether no blob is known yet (a first run, or the file was not used)."""
-        self.load()
-        return not self.blobs
-
     def remember_values(self, blob: str, values: Values) -> None:
         self.load()
         self.blobs[blob] = None if values is None else list(values)
-        self.changed = True
-
-    def blob_at(self, commit: str, path: str) -> str | None:
-        """The id of the blob ``commit`` holds at ``path`` ('' for none), None when not known."""
-        self.load()
-        tree = self.trees.get(commit)
-        return None if tree is None else tree.get(path)
-
-    def remember_blob(self, commit: str, path: str, blob: str) -> None:
-        self.load()
-        self.trees.setdefault(commit, {})[path] = blob
         self.changed = True
 
     def log(self, command: str) -> dict[str, str]:
@@ -176,7 +158,7 @@ class HistoryCache:
         (the next run reads git again)."""
         if self.folder is None or not self.changed:
             return
-        data = {"blobs": self.blobs, "trees": self.trees, "logs": self.logs, "renames": self.renames}
+        data = {"blobs": self.blobs, "logs": self.logs, "renames": self.renames}
         try:
             _write(self.folder, FILE, json.dumps(data, separators=(",", ":")).encode())
         except OSError:
@@ -222,16 +204,16 @@ def _trusted(file: Path) -> Any:
 
 
 def _read(file: Path) -> tuple[dict[str, Any], ...] | None:
-    """The four tables of a cache file, None when it is missing or cannot be trusted."""
+    """The three tables of a cache file, None when it is missing or cannot be trusted."""
     data = _trusted(file)
     if not isinstance(data, dict):
         return None
-    tables = [data.get(name) for name in ("blobs", "trees", "logs", "renames")]
+    tables = [data.get(name) for name in ("blobs", "logs", "renames")]
     found = tuple(table for table in tables if isinstance(table, dict))
     return found if len(found) == len(tables) and _well_formed(*found) else None
 
 
-def _well_formed(blobs: dict[str, Any], trees: dict[str, Any], logs: dict[str, Any], renames: dict[str, Any]) -> bool:
+def _well_formed(blobs: dict[str, Any], logs: dict[str, Any], renames: dict[str, Any]) -> bool:
     """Whether every entry of the tables has the shape this code writes: checked once, as sets of types
     (fast for 60,000 entries), so that an entry is used without a second look."""
     text, nothing = {str}, {str, type(None)}
@@ -240,10 +222,9 @@ def _well_formed(blobs: dict[str, Any], trees: dict[str, Any], logs: dict[str, A
         {type(entry) for entry in values} <= {list}
         and {len(entry) for entry in values} <= {3}
         and {type(value) for entry in values for value in entry} <= nothing
-        and all({type(table) for table in kept.values()} <= {dict} for kept in (trees, logs, renames))
-        and {type(value) for kept in (trees, logs, renames) for table in kept.values() for value in table} <= text
-        and {type(value) for kept in (trees, logs, renames) for table in kept.values() for value in table.values()}
-        <= text
+        and all({type(table) for table in kept.values()} <= {dict} for kept in (logs, renames))
+        and {type(value) for kept in (logs, renames) for table in kept.values() for value in table} <= text
+        and {type(value) for kept in (logs, renames) for table in kept.values() for value in table.values()} <= text
     )
 
 

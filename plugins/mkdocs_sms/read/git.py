@@ -1,9 +1,10 @@
 """Git-based document control: one pass over the history of docs_dir.
 
 Whatever the number of documents, reading the history costs a few git processes: ``rev-parse`` (where
-the repository is, whether it is shallow, HEAD), one ``log --name-status -M`` over docs_dir, one
-``diff-tree`` over the commits that added a page, and one ``cat-file --batch`` stream for the front-matter
-of each document as it was in each commit. Renames are followed from the ``R`` entries of the log, so a
+the repository is, whether it is shallow, HEAD), one ``log --raw -M`` over docs_dir (naming the blob each
+change left), one ``diff-tree`` over the commits that added a page, one ``cat-file --batch`` stream of the
+blobs for each revision's version and status, and one more for the texts the analysis compares (each
+page's approval commit, see :func:`_compared`). Renames are followed from the ``R`` entries of the log, so a
 moved document keeps its history. A move into docs_dir from elsewhere in the repository shows in a log
 limited to docs_dir as an addition: the ``diff-tree`` of the whole tree finds where such pages came from,
 and the log is read again with those paths added (once more for each level of moves found).
@@ -19,7 +20,7 @@ import posixpath
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -58,6 +59,10 @@ class Revision(NamedTuple):
             "status": self.status,
             "subject": self.subject or None,
         }
+
+
+# A revision as the log shows it, and the id of the blob the page had then ('' for none).
+Found = tuple[Revision, str]
 
 
 @dataclass(frozen=True)
@@ -157,13 +162,15 @@ def read_history(
         return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
     try:
         entries = _walk(root, head, prefix, wanted, cache)
-        values = _front_matter(root, [(rev.commit, rev.path) for revs in entries.values() for rev in revs], cache)
+        values = _front_matter(root, [blob for found in entries.values() for _, blob in found], cache)
+        revisions = {path: tuple(_with_values(rev, values.get(blob)) for rev, blob in found)
+                     for path, found in entries.items()}  # fmt: skip
+        digested = _with_digests(root, revisions, lambda path, index: entries[path][index][1], cache)
     except GitError as exc:
         return History(head=head, unavailable=f"git history cannot be read: {exc}")
+    assert digested is not None  # every revision's blob is named by the log
+    revisions = digested
     cache.save()
-    revisions = {}
-    for path, revs in entries.items():
-        revisions[path] = tuple(_with_values(rev, values.get((rev.commit, rev.path))) for rev in revs)
     cache.remember_result(pages, head, _to_result(revisions, head, prefix))
     return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
 
@@ -194,23 +201,28 @@ def _extended(
     kept = _from_result(cache.result(pages, since), since, prefix, wanted)
     if kept is None:
         return None
-    command = ["log", "-z", "--name-status", "--no-renames", "--date=short", f"--format={_LOG_FORMAT}"]
+    command = [arg if arg != "-M" else "--no-renames" for arg in _LOG_COMMAND]
     log = git([*command, f"{since}..{head}", "--", prefix or "."], root).decode("utf-8", "replace")
     current = {prefix + path: path for path in wanted}
-    new: dict[str, list[Revision]] = {}
+    new: dict[str, list[Found]] = {}
     for fields, changes in _parse_log(log):
         commit, _parents, date, author, subject = [*fields, "", "", "", "", ""][:5]
-        for status, *paths in changes:
+        for status, blob, *paths in changes:
             if not any(path in current for path in paths):
                 continue  # not a page, or one the handbook does not have now
             if status != "M":
                 return None
-            new.setdefault(current[paths[-1]], []).append(Revision(commit, date, author, subject, paths[-1]))
-    values = _front_matter(root, [(rev.commit, rev.path) for revs in new.values() for rev in revs], HistoryCache())
+            revision = Revision(commit, date, author, subject, paths[-1])
+            new.setdefault(current[paths[-1]], []).append((revision, blob))
+    values = _front_matter(root, [blob for found in new.values() for _, blob in found], HistoryCache())
     revisions = dict(kept)
-    for path, revs in new.items():
-        revisions[path] = tuple(_with_values(rev, values.get((rev.commit, rev.path))) for rev in revs) + kept[path]
-    return revisions
+    for path, found in new.items():
+        revisions[path] = tuple(_with_values(rev, values.get(blob)) for rev, blob in found) + kept[path]
+
+    def blob_of(path: str, index: int) -> str | None:  # the new revisions come first
+        return new[path][index][1] if index < len(new.get(path, ())) else None
+
+    return _with_digests(root, revisions, blob_of, HistoryCache())
 
 
 def _to_result(revisions: Mapping[str, tuple[Revision, ...]], head: str, prefix: str) -> dict[str, object]:
@@ -440,32 +452,53 @@ def read_objects(root: Path, ids: list[str]) -> dict[str, bytes]:
 def _cat_file(root: Path, names: list[str]) -> list[bytes | None]:
     """The blob each object name (an id, or ``commit:path``) names, None for one that is missing or not a
     file (e.g. a submodule): one ``git cat-file --batch`` for them all."""
-    return [None if found is None else found[1] for found in _cat_blobs(root, names)]
-
-
-def _cat_blobs(root: Path, names: list[str], contents: bool = True) -> list[tuple[str, bytes] | None]:
-    """The id and contents (empty without ``contents``: ``--batch-check``) of the blob each object name
-    names, None for one that is missing or not a file: one ``git cat-file`` for them all."""
     if not names:
         return []
-    mode = "--batch" if contents else "--batch-check"
-    out = git(["cat-file", mode, "--buffer"], root, stdin="".join(f"{name}\n" for name in names).encode())
-    found: list[tuple[str, bytes] | None] = []
+    out = git(["cat-file", "--batch", "--buffer"], root, stdin="".join(f"{name}\n" for name in names).encode())
+    found: list[bytes | None] = []
     position = 0
     for _ in names:
         end = out.index(b"\n", position)
         header = out[position:end].split()
         position = end + 1
-        if len(header) < 3 or header[1] != b"blob":
+        if len(header) < 3:  # "<name> missing"
             found.append(None)
             continue
-        if not contents:
-            found.append((header[0].decode("ascii"), b""))
-            continue
         size = int(header[2])
-        found.append((header[0].decode("ascii"), out[position : position + size]))
+        found.append(out[position : position + size] if header[1] == b"blob" else None)
         position += size + 1
     return found
+
+
+def _cat_stream(root: Path, names: list[str]) -> Iterator[bytes | None]:
+    """:func:`_cat_file`, each blob given as soon as git has written it: the caller works on one while
+    git reads the next, two processors at once rather than one after the other."""
+    if not names:
+        return
+    with tempfile.TemporaryFile() as request, tempfile.TemporaryFile() as errors:
+        request.write("".join(f"{name}\n" for name in names).encode())
+        request.seek(0)
+        command = ["git", "-c", "core.quotepath=off", "cat-file", "--batch"]
+        try:
+            process = subprocess.Popen(command, cwd=root, stdin=request, stdout=subprocess.PIPE, stderr=errors,
+                                       bufsize=1 << 20)  # fmt: skip
+        except OSError as exc:
+            raise GitError(f"git cannot be run: {exc}") from None
+        with process:
+            out = process.stdout
+            assert out is not None
+            for _ in names:
+                header = out.readline().split()
+                if len(header) < 3:  # "<name> missing", or nothing when git stopped
+                    yield None
+                    continue
+                size = int(header[2])
+                content = out.read(size)
+                out.read(1)
+                yield content if header[1] == b"blob" and len(content) == size else None
+        if process.returncode != 0:
+            errors.seek(0)
+            raise GitError(errors.read().decode("utf-8", "replace").strip() or "git cat-file failed")
 
 
 def resolve_commit(cwd: Path, ref: str) -> str:
@@ -483,28 +516,40 @@ def _root_and_prefix(top: Path, docs_dir: Path) -> tuple[Path, str]:
 
 
 def _parse_log(text: str) -> list[tuple[list[str], list[tuple[str, ...]]]]:
-    """Commits as (header fields, [(status, path[, new path])]), newest first."""
+    """Commits of a ``log -z --raw`` as (header fields, [(status, blob, path[, new path])]), newest first.
+
+    The blob is the id of the file the change left at the (new) path: '' when it left none (a deletion)
+    or a submodule (a commit, not a file).
+    """
     commits = []
     for chunk in text.split(_RECORD)[1:]:
         header, _, rest = chunk.partition("\0")
         tokens = rest.lstrip("\n").split("\0")
         changes: list[tuple[str, ...]] = []
         index = 0
-        while index < len(tokens) and tokens[index]:
-            status = tokens[index]
+        while index < len(tokens) and tokens[index].startswith(":"):
+            # ":old-mode new-mode old-id new-id status", then the path (two paths for a rename or copy).
+            _, mode, _, blob, status = tokens[index][1:].split(" ")
+            blob = "" if mode in _NOT_FILES else blob
             if status[0] in "RC":
-                changes.append((status[0], tokens[index + 1], tokens[index + 2]))
+                changes.append((status[0], blob, tokens[index + 1], tokens[index + 2]))
                 index += 3
             else:
-                changes.append((status[0], tokens[index + 1]))
+                changes.append((status[0], blob, tokens[index + 1]))
                 index += 2
         commits.append((header.split(_FIELD), changes))
     return commits
 
 
-def _walk(root: Path, head: str, prefix: str, wanted: frozenset[str], cache: HistoryCache) -> dict[str, list[Revision]]:
+# The modes of a path that holds no file: none (deleted) and a submodule.
+_NOT_FILES = frozenset({"000000", "160000"})
+_LOG_COMMAND = ["log", "-z", "--raw", "--no-abbrev", "-M", "--date=short", f"--format={_LOG_FORMAT}"]
+
+
+def _walk(root: Path, head: str, prefix: str, wanted: frozenset[str], cache: HistoryCache) -> dict[str, list[Found]]:
     """The revisions of the pages at ``wanted`` (docs_dir-relative), newest first, each with the path the
-    page had in the repository at that commit: renames followed within docs_dir and into it.
+    page had in the repository at that commit (renames followed within docs_dir and into it) and the
+    blob it held there.
 
     A log limited to docs_dir shows a page moved in from elsewhere as added. Each commit that added a
     page (other than a root commit, which renames nothing) is looked at once, in one ``diff-tree`` of the
@@ -517,8 +562,7 @@ def _walk(root: Path, head: str, prefix: str, wanted: frozenset[str], cache: His
     commits = None
     while True:
         if commits is None:
-            log = _log(root, ["log", "-z", "--name-status", "-M", "--date=short", f"--format={_LOG_FORMAT}"], head,
-                       pathspec, cache)  # fmt: skip
+            log = _log(root, _LOG_COMMAND, head, pathspec, cache)
             commits = _parse_log(log)
         found, added = _follow(commits, current, moves)
         if not added:
@@ -561,7 +605,7 @@ def _follow(
     commits: list[tuple[list[str], list[tuple[str, ...]]]],
     current: dict[str, str],
     moves: Mapping[str, Mapping[str, str]],
-) -> tuple[dict[str, list[Revision]], list[tuple[str, str]]]:
+) -> tuple[dict[str, list[Found]], list[tuple[str, str]]]:
     """Walk the log from newest to oldest, following renames back to each page's earlier paths.
 
     ``current`` maps repository paths to the docs_dir-relative paths the pages have now; ``moves`` holds
@@ -569,7 +613,7 @@ def _follow(
     of each addition of a page, in a commit with a parent, that ``moves`` does not explain yet.
     """
     names = dict(current)
-    found: dict[str, list[Revision]] = {path: [] for path in current.values()}
+    found: dict[str, list[Found]] = {path: [] for path in current.values()}
     added: list[tuple[str, str]] = []
     for fields, changes in commits:
         commit, parents, date, author, subject = [*fields, "", "", "", "", ""][:5]
@@ -582,11 +626,11 @@ def _follow(
                 # The page was deleted here and added again later: older commits are another file.
                 del names[path]
                 continue
-            found[owner].append(Revision(commit, date, author, subject, path))
+            found[owner].append((Revision(commit, date, author, subject, path), change[1]))
             if status not in "RA":  # changed in place (or copied to here): the same path before
                 continue
             del names[path]
-            source = change[1] if status == "R" else moves.get(commit, {}).get(path)
+            source = change[2] if status == "R" else moves.get(commit, {}).get(path)
             if source is not None:
                 names[source] = owner
             elif parents and commit not in moves:
@@ -667,85 +711,144 @@ def _renames(root: Path, commits: list[str]) -> dict[str, dict[str, str]]:
     return found
 
 
-def _front_matter(root: Path, wanted: list[tuple[str, str]], cache: HistoryCache) -> dict[tuple[str, str], Values]:
-    """The values of ``path`` at ``commit`` for every pair (none for a path that holds no file).
-
-    Only what ``cache`` does not know is read: the blob each new pair names (one ``cat-file
-    --batch-check``, or none when the cache is empty and every blob is new anyway), then the contents
-    of the blobs not seen before (one ``cat-file --batch``).
-    """
-    found: dict[tuple[str, str], Values] = {}
-    new: dict[tuple[str, str], str] = {}
-    for commit, path in wanted:
-        blob = cache.blob_at(commit, path)
-        if blob is None:
-            # The request is one name a line, and git echoes the name of a missing object: a path with a
-            # line break would shift every later blob onto the wrong path. Such paths are named by id.
-            name = f"{commit}:{path}" if "\n" not in path else _blob_id(root, commit, path)
-            if name is not None:
-                new[(commit, path)] = name
+def _front_matter(root: Path, blobs: Iterable[str], cache: HistoryCache) -> dict[str, Values]:
+    """The values of each of ``blobs`` (ids; '' for none), each read once: from ``cache`` when it knows
+    the blob, else from one ``cat-file --batch`` for all the others. A blob git cannot give (a partial
+    clone's missing object) has no values, and is not remembered: it may be there next time."""
+    found: dict[str, Values] = {}
+    new: list[str] = []
+    for blob in dict.fromkeys(blobs):
+        if not blob:
             continue
-        known, values = cache.values(blob) if blob else (True, None)
+        known, values = cache.values(blob)
         if known:
-            found[(commit, path)] = values
+            found[blob] = values
         else:
-            new[(commit, path)] = blob
-    ids: dict[tuple[str, str], str] = {}
-    if not cache.empty:
-        for pair, checked in zip(new, _cat_blobs(root, list(new.values()), contents=False), strict=True):
-            cache.remember_blob(*pair, checked[0] if checked is not None else "")
-            if checked is None:
-                continue
-            known, values = cache.values(checked[0])
-            if known:
-                found[pair] = values
-            else:
-                ids[pair] = checked[0]
-    else:
-        ids = new
-    # Each blob is read once, however many pairs name it.
-    names = list(dict.fromkeys(ids.values()))
-    read = dict(zip(names, _cat_blobs(root, names), strict=True))
-    cache.counts.blobs += sum(1 for blob in read.values() if blob is not None)
-    for pair, name in ids.items():
-        content = read[name]
-        cache.remember_blob(*pair, content[0] if content is not None else "")
+            new.append(blob)
+    for blob, content in zip(new, _cat_stream(root, new), strict=True):
         if content is not None:
-            values = _derive(content[1])
-            cache.remember_values(content[0], values)
-            found[pair] = values
+            cache.counts.blobs += 1
+            found[blob] = _derive(content)
+            cache.remember_values(blob, found[blob])
     return found
 
 
-def _blob_id(root: Path, commit: str, path: str) -> str | None:
-    """The id of the blob at ``path`` in ``commit``, read with NUL-separated output (None when none)."""
-    listing = git(["--literal-pathspecs", "ls-tree", "-z", commit, "--", path], root)
-    for entry in listing.split(b"\0"):
-        info, _, name = entry.partition(b"\t")
-        fields = info.split()
-        if name.decode("utf-8", "replace") == path and len(fields) == 3 and fields[1] == b"blob":
-            return fields[2].decode("ascii")
-    return None
-
-
 def _derive(raw: bytes) -> Values:
-    """What a revision shows of its blob: version, status and body digest (None: the text is unreadable)."""
+    """What a revision shows of its blob: version and status, and no body digest yet (see
+    :func:`_compared`); None when the text is unreadable."""
     try:
-        text = frontmatter.decode(raw)
+        version, status = frontmatter.raw_values(raw, KEYS)
     except frontmatter.UnreadableText:
         return None
-    version, status = frontmatter.quick_values(text, KEYS)
-    return version, status, frontmatter.body_digest(text)
+    return version, status, None
+
+
+def version_commit(revisions: Sequence[Revision], version: str | None) -> Revision | None:
+    """The commit that approved the document's current ``version``: the oldest of the newest commits that
+    all hold that version, counted from the first of them that says ``approved``. None when no commit
+    approved this version yet (a draft approved in the working tree, or no history).
+
+    Edits of a draft before its first approval are drafting, not changes of an approved text.
+    """
+    index = _approval(revisions, version)
+    return None if index is None else revisions[index]
+
+
+def _approval(revisions: Sequence[Revision], version: str | None) -> int | None:
+    """The index of :func:`version_commit` in ``revisions``."""
+    if not revisions or revisions[0].version != version:
+        return None
+    candidate = None
+    for index, revision in enumerate(revisions):
+        if revision.version != version:
+            break
+        if revision.status == "approved":
+            candidate = index
+    return candidate
+
+
+def _compared(revisions: Sequence[Revision]) -> list[int]:
+    """The indexes of the revisions whose body digests the analysis compares: the commit that approved
+    the version the page has at HEAD (with the page's text, for SMS201), and the revision before it when
+    that held the same version (whether the approval commit wrote text, for approval evidence). No other
+    revision needs a digest, so no other is digested: a long history has tens of thousands."""
+    index = _approval(revisions, revisions[0].version) if revisions else None
+    if index is None:
+        return []
+    before = index + 1
+    return (
+        [index, before]
+        if before < len(revisions) and revisions[before].version == revisions[index].version
+        else [index]
+    )
+
+
+def _with_digests(
+    root: Path,
+    revisions: dict[str, tuple[Revision, ...]],
+    blob_of: Callable[[str, int], str | None],
+    cache: HistoryCache,
+) -> dict[str, tuple[Revision, ...]] | None:
+    """``revisions`` with the body digests of the :func:`_compared` ones: from the revision itself or
+    the cache when known, else read from git (one ``cat-file`` for them all) by the blob ``blob_of``
+    gives for the page and the revision's index ('' none, None not known), or by ``commit:path``. None
+    when a digest is needed of a revision that can only be named by a path holding a line break
+    (``cat-file`` reads one name a line).
+    """
+    wanted: dict[str, list[tuple[str, int]]] = {}
+    found = dict(revisions)
+    for path, revs in revisions.items():
+        compared = _compared(revs)
+        # Only those carry a digest, however the revisions were read (a kept result may hold the digest
+        # of an approval since superseded): the same history whether or not a cache was used.
+        if any(rev.body_digest is not None for index, rev in enumerate(revs) if index not in compared):
+            revs = found[path] = tuple(
+                rev if i in compared else rev._replace(body_digest=None) for i, rev in enumerate(revs)
+            )
+        for index in compared:
+            revision = revs[index]
+            if revision.body_digest is not None:
+                continue
+            blob = blob_of(path, index)
+            if blob == "":
+                continue  # no file there (a submodule)
+            values = cache.values(blob)[1] if blob else None
+            if values is not None and values[2] is not None:
+                found[path] = _digested(found[path], index, values[2])
+                continue
+            if blob is None and "\n" in revision.path:
+                return None
+            wanted.setdefault(blob or f"{revision.commit}:{revision.path}", []).append((path, index))
+    names = list(wanted)
+    for name, raw in zip(names, _cat_stream(root, names), strict=True):
+        if raw is None:
+            continue
+        try:
+            text = frontmatter.decode(raw)
+        except frontmatter.UnreadableText:
+            continue
+        digest = frontmatter.body_digest(text)
+        for path, index in wanted[name]:
+            found[path] = _digested(found[path], index, digest)
+            revision = found[path][index]
+            if blob_of(path, index) == name:
+                cache.remember_values(name, (revision.version, revision.status, digest))
+    return found
+
+
+def _digested(revisions: tuple[Revision, ...], index: int, digest: str) -> tuple[Revision, ...]:
+    return (*revisions[:index], revisions[index]._replace(body_digest=digest), *revisions[index + 1 :])
 
 
 def _with_values(revision: Revision, values: Values) -> Revision:
+    """``revision`` with the version and status of its blob (its body digest is :func:`_with_digests`'s)."""
     if values is None:
         return revision
-    version, status, digest = values
+    version, status, _ = values
     # Built directly rather than with dataclasses.replace: this runs once per revision, 60,000 times in
     # a long history, and replace() would be a third of a warm run.
     return Revision(revision.commit, revision.date, revision.author, revision.subject, revision.path, version,
-                    status, digest)  # fmt: skip
+                    status)  # fmt: skip
 
 
 def commit_url(pattern: str | None, repo_url: str | None, commit: str) -> str | None:
