@@ -119,6 +119,29 @@ def test_after_new_commits_editing_pages_in_place_the_kept_result_is_brought_up_
     assert again == history and cache.counts.results == 1
 
 
+def test_an_approval_after_the_kept_result_reads_the_texts_it_compares(repo: Site) -> None:
+    """Only the approval commit of a page's version and the revision before it carry a body digest (what
+    SMS201 and approval evidence compare). When a new commit only approves the draft kept before, the
+    draft's text is read too, and the history is the one a run without any cache gives."""
+    repo.write(POLICY, change_policy("1.2", "draft", body="Changes are approved by the CAB and logged."))
+    commit_all(repo.root, "Draft change policy 1.2", "2026-05-01")
+    draft, _ = cached(repo)
+    assert all(rev.body_digest is None for rev in draft.of(POLICY))  # 1.2 is not approved: nothing to compare
+    repo.write(POLICY, change_policy("1.2", body="Changes are approved by the CAB and logged."))
+    commit_all(repo.root, "Approve change policy 1.2", "2026-05-02")
+    history, cache = cached(repo)
+    assert cache.counts.extended == 1 and history == uncached(repo)
+    approval, before, *older = history.of(POLICY)
+    assert (approval.status, before.status) == ("approved", "draft")
+    assert approval.body_digest is not None and approval.body_digest == before.body_digest  # the text it approved
+    assert all(rev.body_digest is None for rev in older)
+    repo.write(POLICY, change_policy("1.2", body="Changes are approved by anyone."))  # not raised: SMS201
+    warm = repo.check("--format", "json")
+    write_config(repo.root, {"history": True, "cache": False})
+    assert json.loads(warm.stdout) == json.loads(repo.check("--format", "json").stdout)
+    assert [f["code"] for f in json.loads(warm.stdout)["findings"]] == ["SMS201"]
+
+
 def test_a_page_deleted_and_added_again_since_the_kept_result_needs_the_whole_pass(repo: Site) -> None:
     cached(repo)
     (repo.docs / "notes.md").unlink()

@@ -114,7 +114,6 @@ def catalogue_text(ref: str, base_dir: Path) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=16)
-@lru_cache(maxsize=16)
 def _parse(text: str, origin: str, types: tuple[str, ...]) -> Catalogue:
     """The catalogue in ``text``. The same text gives the same (immutable) object, so that a
     ``mkdocs serve`` rebuild after an edit elsewhere sees the catalogue it saw before."""
