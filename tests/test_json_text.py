@@ -46,11 +46,15 @@ def test_the_example_checks_text_is_the_standard_librarys_and_written_faster() -
     data = json.loads(result.stdout)
     assert result.stdout == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     # A long history's worth of revisions: the text is the same, and it takes less time to write.
+    # The fastest of five alternating runs of each, so that a busy machine cannot turn the order round.
     long = {**data, "documents": [dict(doc, history=doc["history"] * 200) for doc in data["documents"]]}
-    start = time.perf_counter()
-    fast = dumps(long)
-    middle = time.perf_counter()
-    slow = json.dumps(long, indent=2, ensure_ascii=False)
-    end = time.perf_counter()
-    assert fast == slow
-    assert middle - start < end - middle
+    ours, standard = [], []
+    for _ in range(5):
+        start = time.perf_counter()
+        fast = dumps(long)
+        middle = time.perf_counter()
+        slow = json.dumps(long, indent=2, ensure_ascii=False)
+        ours.append(middle - start)
+        standard.append(time.perf_counter() - middle)
+        assert fast == slow
+    assert min(ours) < min(standard)

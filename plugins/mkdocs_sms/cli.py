@@ -43,7 +43,7 @@ from mkdocs_sms.load import compare_sides, load_configuration, load_project_hand
 from mkdocs_sms.model import frontmatter
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import json_schema
-from mkdocs_sms.options import DEFAULT_TYPES
+from mkdocs_sms.options import DEFAULT_TYPES, PDF_INSTALL_HINT
 from mkdocs_sms.read.baseline import baseline_path, baseline_text
 from mkdocs_sms.read.files import OutsideLink, read_inside
 from mkdocs_sms.read.git import GitError
@@ -55,15 +55,6 @@ from mkdocs_sms.report.check import failed, format_github, format_markdown, form
 from mkdocs_sms.report.diff import diff_json
 from mkdocs_sms.report.export import TABLES, write_csv, write_xlsx
 from mkdocs_sms.report.output import OutputError, write_file
-from mkdocs_sms.report.pack import (
-    INSTALL_HINT,
-    PackDocument,
-    PackUnavailable,
-    choose,
-    load_weasyprint,
-    pack_html,
-    write_pdf,
-)
 from mkdocs_sms.settings import Settings, SettingsError
 from mkdocs_sms.text import one_line
 
@@ -407,7 +398,14 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not args.output and out.isatty():
             err.write("mkdocs-sms: error: a PDF is binary; give --output FILE (or redirect the output)\n")
             return EXIT_UNUSABLE
-        load_weasyprint()  # before the handbook is read: without it, say so at once
+        # Imported here: the pack loads Python-Markdown, which no other command needs (a tenth of a small check).
+        from mkdocs_sms.report import pack
+
+        try:
+            pack.load_weasyprint()  # before the handbook is read: without it, say so at once
+        except pack.PackUnavailable as exc:
+            err.write(f"mkdocs-sms: error: {exc}\n")
+            return EXIT_UNUSABLE
         if args.output and not Path(args.output).parent.is_dir():
             folder = Path(args.output).parent
             raise OutputError(f"cannot write {args.output}: folder {folder} does not exist")
@@ -448,6 +446,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _export_pdf(args: argparse.Namespace, project: Project, handbook: Handbook, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms export --format pdf``: the controlled documentation pack of the audience's documents."""
+    from mkdocs_sms.report.pack import PackDocument, choose, pack_html, write_pdf
+
     types = [name for value in args.types or () for name in value.split(",") if name]
     ids = [doc_id for value in args.documents or () for doc_id in value.split(",") if doc_id]
     documents, problems = choose(handbook, types, ids)
@@ -639,7 +639,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write the document register and the coverage matrix for auditors who work in "
         "spreadsheets: xlsx has both as sheets; csv writes one table (--table). pdf writes a controlled "
         "documentation pack for a certification body: cover, register, coverage matrix and the documents "
-        f"(--types, --documents), with bookmarks and page numbers; it needs {INSTALL_HINT}.",
+        f"(--types, --documents), with bookmarks and page numbers; it needs {PDF_INSTALL_HINT}.",
     )
     export.add_argument("--format", choices=("csv", "xlsx", "pdf"), default="csv")
     export.add_argument("--table", choices=TABLES, default="register", help="csv only: which table (default: register)")
@@ -677,7 +677,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         # The reader went away (`mkdocs-sms schema | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except (SettingsError, CatalogueError, GitError, OutputError, AdoptError, PackUnavailable) as exc:
+    except (SettingsError, CatalogueError, GitError, OutputError, AdoptError) as exc:
         # The configuration, a catalogue, a ref, git or an output file cannot be used: say why, exit 2.
         err.write(f"mkdocs-sms: error: {exc}\n")
         return EXIT_UNUSABLE

@@ -17,6 +17,8 @@ DEFAULT_TYPES = (
     "catalogue", "register", "record", "report", "assessment", "other",
 )  # fmt: skip
 DEFAULT_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
+# What installs the optional PDF pack (WeasyPrint), as help and errors say it.
+PDF_INSTALL_HINT = "pip install 'mkdocs-sms[pdf]'"
 DEFAULT_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
 
 

@@ -33,10 +33,10 @@ from mkdocs_sms.analysis.audience import WITHHELD_TEXT, unlink, withheld_referen
 from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.model import references
 from mkdocs_sms.model.document import Document
+from mkdocs_sms.options import PDF_INSTALL_HINT
 from mkdocs_sms.text import md_cell, one_line, slug
 from mkdocs_sms.translation import ENGLISH
 
-INSTALL_HINT = "pip install 'mkdocs-sms[pdf]'"
 # Python-Markdown extensions MkDocs always loads before those of mkdocs.yml.
 _MKDOCS_EXTENSIONS: tuple[tuple[str, dict[str, Any]], ...] = (("toc", {}), ("tables", {}), ("fenced_code", {}))
 # Link schemes kept as links in the PDF; any other address is shown as its text.
@@ -301,7 +301,7 @@ def load_weasyprint() -> Any:
     except (ImportError, OSError) as exc:  # OSError: WeasyPrint is there but the system's Pango is not
         raise PackUnavailable(
             f"--format pdf needs WeasyPrint, which cannot be loaded ({one_line(str(exc))}); install it with: "
-            f"{INSTALL_HINT}"
+            f"{PDF_INSTALL_HINT}"
         ) from None
     return weasyprint
 
