@@ -389,3 +389,15 @@ def test_a_result_is_of_one_head_and_one_set_of_pages_and_only_the_newest_are_ke
     assert len(results(repo)) == 4
     again, cache = cached(repo)
     assert again == history and cache.counts.results == 1
+
+
+def test_a_missing_name_with_spaces_does_not_shift_the_blobs_after_it(repo: Site) -> None:
+    """git answers a missing ``commit:path`` with "<name> missing": with spaces in the path, that is three
+    words or more, like a found object's "<id> <type> <size>"."""
+    from mkdocs_sms.read.git import _cat_file, _cat_stream
+
+    blob = git(repo.root, "rev-parse", f"HEAD:docs/{POLICY}")
+    names = ["HEAD:docs/no such 30 file.md", "HEAD:docs/a b 7", blob]
+    expected = [None, None, (repo.docs / POLICY).read_bytes()]
+    assert _cat_file(repo.root, names) == expected
+    assert list(_cat_stream(repo.root, names)) == expected

@@ -461,13 +461,19 @@ def _cat_file(root: Path, names: list[str]) -> list[bytes | None]:
         end = out.index(b"\n", position)
         header = out[position:end].split()
         position = end + 1
-        if len(header) < 3:  # "<name> missing"
+        if not _found(header):
             found.append(None)
             continue
         size = int(header[2])
         found.append(out[position : position + size] if header[1] == b"blob" else None)
         position += size + 1
     return found
+
+
+def _found(header: list[bytes]) -> bool:
+    """Whether a ``cat-file --batch`` header line is "<id> <type> <size>", not "<name> missing": a name
+    such as ``commit:path`` may hold spaces, so a missing one can be three words too."""
+    return len(header) == 3 and header[2].isdigit()
 
 
 def _cat_stream(root: Path, names: list[str]) -> Iterator[bytes | None]:
@@ -489,7 +495,7 @@ def _cat_stream(root: Path, names: list[str]) -> Iterator[bytes | None]:
             assert out is not None
             for _ in names:
                 header = out.readline().split()
-                if len(header) < 3:  # "<name> missing", or nothing when git stopped
+                if not _found(header):  # or nothing at all: git stopped
                     yield None
                     continue
                 size = int(header[2])
