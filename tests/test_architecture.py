@@ -102,3 +102,20 @@ def _runtime_imports(path: Path) -> set[str]:
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
     return found
+
+
+def test_check_loads_neither_the_page_renderer_nor_the_pdf_pack() -> None:
+    """``mkdocs-sms check`` runs in pre-commit hooks, where its start-up is most of its time: it does not
+    load Jinja, the page renderer, Python-Markdown (the PDF pack) or the adopt command."""
+    root = PACKAGE.parents[1]
+    script = (
+        "import sys, io\n"
+        "from mkdocs_sms import cli\n"
+        "cli.main(['check', '-f', 'mkdocs.yml'], out=io.StringIO(), err=io.StringIO())\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True)
+    loaded = set(result.stdout.split())
+    assert "mkdocs_sms.analysis.handbook" in loaded  # the check did run
+    unwanted = {"jinja2", "markdown", "mkdocs_sms.render", "mkdocs_sms.report.pack", "mkdocs_sms.adopt"}
+    assert loaded & unwanted == set()

@@ -14,9 +14,6 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
-
 from mkdocs_sms.catalogue import Catalogue, clause_ref, resolve_clause, within
 from mkdocs_sms.settings import Settings
 from mkdocs_sms.text import one_line, slug
@@ -186,6 +183,11 @@ def render_document(
 ) -> str:
     """The text of a new document of ``doc_type`` (front-matter, guidance for its clauses, sections),
     from the first template of :func:`template_names` found in ``template_dirs`` (in their order)."""
+    # Jinja is imported here, not with the module: `check` loads this module with the command line and
+    # never fills a template.
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
     # Sandboxed: an organisation's template is text to fill in, and must not reach Python's internals
     # (``cycler.__init__.__globals__.os``) to run commands.
     env = SandboxedEnvironment(

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TextIO
 
 from mkdocs_sms import __version__
-from mkdocs_sms.adopt import AdoptError, adopt, format_report
 from mkdocs_sms.analysis.audience import published
 from mkdocs_sms.analysis.handbook import Handbook
 from mkdocs_sms.authoring import (
@@ -48,7 +47,6 @@ from mkdocs_sms.read.baseline import baseline_path, baseline_text
 from mkdocs_sms.read.files import OutsideLink, read_inside
 from mkdocs_sms.read.git import GitError
 from mkdocs_sms.read.mkdocs_yml import Project, plugin_options
-from mkdocs_sms.render import handbook_json
 from mkdocs_sms.report import diff as diff_report
 from mkdocs_sms.report import json_text
 from mkdocs_sms.report.check import failed, format_github, format_markdown, format_text
@@ -79,6 +77,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # One write: json.dump would make a write call for each of some hundred thousand pieces.
         # The check is for the SMS team: it covers every document, whatever the audience (which only
         # decides what builds and export publish), and says so next to "audience" and "withheld".
+        # Imported here: the rest of the page renderer (Jinja, templates) is no part of a check.
+        from mkdocs_sms.render import handbook_json
+
         data = {**handbook_json(handbook), "scope": CHECK_SCOPE}
         out.write(json_text.dumps(data) + "\n")
     elif args.format == "markdown":
@@ -344,14 +345,20 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_adopt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms adopt SRC``: existing Markdown into docs_dir, history kept, front-matter from its metadata."""
-    adoption = adopt(
-        Path(args.source),
-        Path(args.into) if args.into else None,
-        Path(args.config_file),
-        Path(args.mapping) if args.mapping else None,
-        dry_run=args.dry_run,
-        keep_approvals=args.keep_approvals,
-    )
+    from mkdocs_sms.adopt import AdoptError, adopt, format_report  # only this command needs it
+
+    try:
+        adoption = adopt(
+            Path(args.source),
+            Path(args.into) if args.into else None,
+            Path(args.config_file),
+            Path(args.mapping) if args.mapping else None,
+            dry_run=args.dry_run,
+            keep_approvals=args.keep_approvals,
+        )
+    except AdoptError as exc:
+        err.write(f"mkdocs-sms: error: {exc}\n")
+        return EXIT_UNUSABLE
     if args.format == "json":
         out.write(json.dumps(adoption.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -677,7 +684,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         # The reader went away (`mkdocs-sms schema | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except (SettingsError, CatalogueError, GitError, OutputError, AdoptError) as exc:
+    except (SettingsError, CatalogueError, GitError, OutputError) as exc:
         # The configuration, a catalogue, a ref, git or an output file cannot be used: say why, exit 2.
         err.write(f"mkdocs-sms: error: {exc}\n")
         return EXIT_UNUSABLE
