@@ -269,11 +269,7 @@ def _describe(exc: yaml.MarkedYAMLError, source: str) -> str:
 
 def body_digest(text: str) -> str:
     """A digest of a page's content after its front-matter, ignoring trailing whitespace on lines."""
-    return _digest(split(text).body)
-
-
-def _digest(body: str) -> str:
-    normalised = "\n".join(map(str.rstrip, body.strip().splitlines()))
+    normalised = "\n".join(map(str.rstrip, split(text).body.strip().splitlines()))
     return hashlib.sha1(normalised.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
