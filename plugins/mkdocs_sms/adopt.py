@@ -30,7 +30,7 @@ from mkdocs_sms.authoring import STARTER_GITIGNORE
 from mkdocs_sms.catalogue import Catalogue, within
 from mkdocs_sms.load import load_project_handbook
 from mkdocs_sms.model.dates import Interval
-from mkdocs_sms.model.frontmatter import BLOCK
+from mkdocs_sms.model.frontmatter import split
 from mkdocs_sms.read.git import GitError, git
 from mkdocs_sms.read.mkdocs_yml import load_config_data, plugin_options
 from mkdocs_sms.settings import Settings
@@ -542,8 +542,8 @@ def plan_adoption(
             notes.append(Note("skipped", path, None, "not UTF-8 text: moved, no front-matter added"))
             documents.append(Adopted(path, target, None))
             continue
-        existing = BLOCK.match(text)
-        if existing and re.search(r"^id\s*:", existing.group(1), re.MULTILINE):
+        existing = split(text).block
+        if existing is not None and re.search(r"^id\s*:", existing, re.MULTILINE):
             notes.append(Note("skipped", path, 1, "already has front-matter with an id: moved, left as it is"))
             documents.append(Adopted(path, target, None))
             continue
@@ -699,9 +699,9 @@ def adopted_text(text: str, front: Mapping[str, object], suggested: Sequence[str
     """``text`` with the front-matter put before it (or into its keyless front-matter); nothing else changed."""
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = front_matter(front, suggested)
-    existing = BLOCK.match(text.replace("\r\n", "\n"))
-    if existing:  # front-matter of another tool, without an id: its keys win, ours fill the gaps
-        present = set(re.findall(r"^([A-Za-z_][\w-]*)\s*:", existing.group(1), re.MULTILINE))
+    existing = split(text.replace("\r\n", "\n")).block
+    if existing is not None:  # front-matter of another tool, without an id: its keys win, ours fill the gaps
+        present = set(re.findall(r"^([A-Za-z_][\w-]*)\s*:", existing, re.MULTILINE))
         lines = [line for line in lines if line.startswith("#") or line.split(":", 1)[0] not in present]
         opening, rest = text.split("\n", 1)
         return opening + "\n" + newline.join(lines) + newline + rest

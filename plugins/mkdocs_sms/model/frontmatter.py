@@ -23,14 +23,13 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
-# The same pattern as mkdocs.utils.meta.YAML_RE, so both agree on what is front-matter.
-BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 # What MkDocs does not read as front-matter although it was meant as such: blank lines before the
 # opening line, or an opening line that is never closed.
 _BLANK_LINES = re.compile(r"(?:[ \t]*\n)+(?=-{3}[ \t]*\n)")
 _OPENING = re.compile(r"-{3}[ \t]*\n")
 # The line that closes a block, with the line break before it. Searched for from the end of the opening
-# line, the first one found ends the same block as BLOCK's shortest match, without trying every character.
+# line, the first one found ends the block mkdocs.utils.meta.YAML_RE matches, so both agree on what is
+# front-matter (a test holds them equal), without trying every character as YAML_RE's lazy group does.
 _CLOSING = re.compile(r"\n(?:\.{3}|-{3})[ \t]*\n")
 _RAW_OPENING, _RAW_CLOSING = re.compile(_OPENING.pattern.encode()), re.compile(_CLOSING.pattern.encode())
 # Front-matter that failed to parse may still say it belongs to a controlled document.

@@ -452,22 +452,7 @@ def read_objects(root: Path, ids: list[str]) -> dict[str, bytes]:
 def _cat_file(root: Path, names: list[str]) -> list[bytes | None]:
     """The blob each object name (an id, or ``commit:path``) names, None for one that is missing or not a
     file (e.g. a submodule): one ``git cat-file --batch`` for them all."""
-    if not names:
-        return []
-    out = git(["cat-file", "--batch", "--buffer"], root, stdin="".join(f"{name}\n" for name in names).encode())
-    found: list[bytes | None] = []
-    position = 0
-    for _ in names:
-        end = out.index(b"\n", position)
-        header = out[position:end].split()
-        position = end + 1
-        if not _found(header):
-            found.append(None)
-            continue
-        size = int(header[2])
-        found.append(out[position : position + size] if header[1] == b"blob" else None)
-        position += size + 1
-    return found
+    return list(_cat_stream(root, names))
 
 
 def _found(header: list[bytes]) -> bool:
@@ -477,8 +462,9 @@ def _found(header: list[bytes]) -> bool:
 
 
 def _cat_stream(root: Path, names: list[str]) -> Iterator[bytes | None]:
-    """:func:`_cat_file`, each blob given as soon as git has written it: the caller works on one while
-    git reads the next, two processors at once rather than one after the other."""
+    """The blob each object name (an id, or ``commit:path``) names, None for one that is missing or not a
+    file (e.g. a submodule), from one ``git cat-file --batch`` for them all; each given as soon as git
+    has written it, so that the caller works on one while git reads the next."""
     if not names:
         return
     with tempfile.TemporaryFile() as request, tempfile.TemporaryFile() as errors:
