@@ -6,10 +6,13 @@ import html
 import json
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 import yaml
 from babel.messages.catalog import Catalog
@@ -19,7 +22,7 @@ from babel.messages.pofile import read_po
 from conftest import ROOT, approved, complete_mini, run_build, write_config
 from mkdocs_sms import render
 from mkdocs_sms.settings import Settings, SettingsError
-from mkdocs_sms.translation import ENGLISH, KEYWORDS
+from mkdocs_sms.translation import ENGLISH, KEYWORDS, translations
 from test_audit_preparation import INPUTS, OPERATION, PREP, check_of, prepared, record
 from test_history import commit_all, git
 from test_implementation import PHASED, complete
@@ -369,3 +372,52 @@ def test_the_trend_speaks_german(tmp_path: Path) -> None:
     assert "Ausgabe Datum Abgedeckte geforderte Zeilen Fehler Warnungen Offene Nichtkonformitäten" in text
     assert "2026.1 01.04.2026 2 von 8 (25%)" in text and "jetzt (dieser Build) 29.11.2026" in text
     assert "now" not in text and "2026-04-01" not in text
+
+
+@pytest.mark.parametrize("language", [ENGLISH, *LANGUAGES])
+def test_labels_compiled_into_the_templates_read_as_gettext_would_give_them(language: str) -> None:
+    # Every {{ _("label") }} of the shipped fragments is compiled as its translation (render._Translated);
+    # rendered, each must read exactly as Jinja's own gettext gives it, and the others stay calls.
+    labels = sorted(
+        {
+            label
+            for path in (PACKAGE / "render" / "templates").glob("*.html")
+            for label in re.findall(r'\{\{ _\(("(?:[^"\\]|\\.)*")\) \}\}', path.read_text("utf-8"))
+        }
+    )
+    assert len(labels) > 50
+    source = "\n".join(f"{{{{ _({label}) }}}}" for label in labels) + '\n{{ _("%(num)d left", num=3) }}'
+    render.use_language(language)
+    folded = render._env.from_string(source)
+    plain = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    plain.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    assert folded.render() == plain.from_string(source).render()
+    # Compiled, the labels are text: the one call left is the label with an argument.
+    assert render._env.compile(source, raw=True).count("context.call(") == 1
+
+
+def test_each_build_speaks_its_own_language_with_compiled_templates_kept_between_builds(tmp_path: Path) -> None:
+    # Compiled fragments hold their labels' translations: a German build, an English one and a German
+    # one again, sharing one folder of compiled templates, each show their own language's labels.
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    config = _mini(tmp_path / "site", {"language": "de"})
+
+    def build(language: str) -> str:
+        text = yaml.safe_load(config.read_text("utf-8"))
+        text["theme"]["language"] = language
+        config.write_text(yaml.safe_dump(text, sort_keys=False), "utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], cwd=config.parent,
+            env={**os.environ, "TMPDIR": str(temporary)}, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return _article((config.parent / "site" / "policies/change/index.html").read_text("utf-8"))
+
+    for language, label, other in (("de", "Nächste Überprüfung", "Next review"),
+                                   ("en", "Next review", "Nächste Überprüfung"),
+                                   ("de", "Nächste Überprüfung", "Next review")):  # fmt: skip
+        page = build(language)
+        assert f"<dt>{label}</dt>" in page and other not in page, language
+    compiled = list(temporary.glob("_jinja2-cache-*/__mkdocs_sms_*.cache"))
+    assert len({file.name for file in compiled}) == len(compiled) > 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -64,6 +65,16 @@ def translations(language: str) -> NullTranslations:
     write_mo(compiled, catalogue)
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
+
+
+@functools.cache
+def catalogue_digest(language: str) -> str:
+    """A digest of the shipped catalogue of ``language`` ('' for English, which has none), which changes
+    when its text does."""
+    if language == ENGLISH:
+        return ""
+    path = resources.files(__package__) / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 def reader_date(value: dt.date | str, language: str) -> str:
