@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -12,10 +14,12 @@ import pytest
 import yaml
 
 import mkdocs_sms.catalogue
+import mkdocs_sms.read.cache
 from conftest import approved, complete_mini, run_cli, write_config
 from mkdocs_sms.catalogue import Activity, CatalogueError, load_catalogue
 from mkdocs_sms.options import DEFAULT_TYPES
 from mkdocs_sms.render import Anchors
+from test_history import commit_all, without_change_policy
 
 # Rows the issue names as the least the bundled catalogue must have. The policy and the objectives sit
 # on the sub-clauses that ask for them (5.2.1, 6.2.1), not on their headings.
@@ -455,3 +459,82 @@ def test_catalogue_check_warns_about_missing_guidance_and_audit_clauses(tmp_path
     missing = run_cli("catalogue", "check", "nowhere.yml", cwd=tmp_path)
     assert missing.returncode == 2 and "nowhere.yml: no such catalogue file" in missing.stderr
     assert path.read_text("utf-8") != ""  # the check never changes the file
+
+
+def _own_catalogue(folder: Path) -> str:
+    """The mini catalogue as a user's own file in ``folder``; its text."""
+    text = (Path(__file__).parent / "fixtures" / "mini-catalogue.yml").read_text("utf-8")
+    (folder / "own.yml").write_text(text, "utf-8")
+    return text
+
+
+def _fresh_load(folder: Path, cache: Path | None) -> Any:
+    """The catalogue as a new process loads it: every field (a catalogue compares by identity)."""
+    mkdocs_sms.catalogue._parse.cache_clear()
+    catalogue = load_catalogue("own.yml", folder, DEFAULT_TYPES, cache)
+    if cache is not None:
+        mkdocs_sms.read.cache.write_kept(cache)  # as the history pass of a check or a build does
+    return {field.name: getattr(catalogue, field.name) for field in dataclasses.fields(catalogue)}
+
+
+def test_the_next_run_reads_a_catalogue_from_what_its_yaml_held_and_gets_the_same_catalogue(tmp_path: Path) -> None:
+    _own_catalogue(tmp_path)
+    cache = tmp_path / ".cache" / "mkdocs-sms"
+    first = _fresh_load(tmp_path, cache)
+    (kept,) = cache.glob("catalogue-*.json")
+    assert _fresh_load(tmp_path, cache) == first == _fresh_load(tmp_path, None)
+    # What was kept is what the next run reads: kept data with another title gives that title.
+    data = yaml.safe_load((tmp_path / "own.yml").read_text("utf-8"))
+    mkdocs_sms.read.cache.keep_data(cache, kept.name, {**data, "title": "Read from the cache"})
+    mkdocs_sms.read.cache.write_kept(cache)
+    assert _fresh_load(tmp_path, cache)["title"] == "Read from the cache"
+    # An edited catalogue is another text: read from its YAML, and kept beside.
+    (tmp_path / "own.yml").write_text((tmp_path / "own.yml").read_text("utf-8").replace(data["title"], "Edited"))
+    assert _fresh_load(tmp_path, cache)["title"] == "Edited"
+    assert len(list(cache.glob("catalogue-*.json"))) == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
+        pytest.param(lambda raw: b"", id="empty"),
+        pytest.param(lambda raw: raw.replace(b'"key": "', b'"key": "0 ', 1), id="another version"),
+        pytest.param(lambda raw: raw[:-3] + b"x}}", id="changed after its checksum"),
+    ],
+)
+def test_a_damaged_or_foreign_kept_catalogue_is_ignored_and_written_again(tmp_path: Path, damage: Any) -> None:
+    _own_catalogue(tmp_path)
+    cache = tmp_path / "cache"
+    expected = _fresh_load(tmp_path, cache)
+    (kept,) = cache.glob("catalogue-*.json")
+    good = kept.read_bytes()
+    kept.write_bytes(damage(good))
+    assert _fresh_load(tmp_path, cache) == expected
+    assert kept.read_bytes() == good
+
+
+def test_nothing_is_kept_without_a_cache_or_when_json_would_change_the_data(tmp_path: Path) -> None:
+    _own_catalogue(tmp_path)
+    _fresh_load(tmp_path, None)
+    assert not list(tmp_path.rglob("catalogue-*.json"))
+    cache = tmp_path / "cache"
+    for value in ({"published": dt.date(2018, 9, 15)}, {1: "a number as a key"}, {"nan": float("nan")}):
+        mkdocs_sms.read.cache.keep_data(cache, "catalogue-x.json", value)
+        mkdocs_sms.read.cache.write_kept(cache)
+        assert not (cache / "catalogue-x.json").exists(), value
+    mkdocs_sms.read.cache.keep_data(cache, "catalogue-x.json", {"title": "kept"})
+    assert not cache.exists()  # written only when a run that keeps its history says so
+    mkdocs_sms.read.cache.write_kept(cache)
+    assert mkdocs_sms.read.cache.kept_data(cache, "catalogue-x.json") == ({"title": "kept"},)
+
+
+def test_a_check_with_history_keeps_the_catalogue_and_one_without_writes_nothing(tmp_path: Path) -> None:
+    repo = without_change_policy(tmp_path / "repo")
+    commit_all(repo.root, "The handbook", "2026-01-10")
+    cache = repo.root / ".cache" / "mkdocs-sms"
+    for history, kept in ((False, 0), (True, 1)):
+        mkdocs_sms.catalogue._parse.cache_clear()  # a new process
+        repo.set_options({"history": history})
+        assert repo.check_json()["documents"]
+        assert len(list(cache.glob("catalogue-*.json"))) == kept, history

@@ -22,7 +22,7 @@ from mkdocs_sms.catalogue import Catalogue
 from mkdocs_sms.model import frontmatter
 from mkdocs_sms.read.acknowledgements import load_acknowledgements
 from mkdocs_sms.read.baseline import load_baseline
-from mkdocs_sms.read.cache import HistoryCache
+from mkdocs_sms.read.cache import HistoryCache, write_kept
 from mkdocs_sms.read.evidence import GitEvidence, read_evidence
 from mkdocs_sms.read.git import (
     GitError,
@@ -67,6 +67,8 @@ def load_handbook(
     history = evidence = None
     if git_dir is not None and settings.history:
         history = read_history(git_dir, list(snapshot.pages), previous, cache=HistoryCache(settings.cache_dir))
+        if settings.cache_dir is not None and not history.unavailable:
+            write_kept(settings.cache_dir)  # the catalogues' YAML, kept by runs that keep their history
         if settings.approvals.enabled and not history.unavailable and history.head:
             evidence = _evidence(git_dir, snapshot, history, settings)
     baseline, problems = load_baseline(settings)

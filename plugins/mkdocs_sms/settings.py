@@ -216,7 +216,8 @@ class Settings:
 
     @property
     def cache_dir(self) -> Path | None:
-        """Where the history pass keeps what it read from git (None: nowhere, the option is off)."""
+        """Where the history pass keeps what it read from git, and the catalogues what their YAML holds
+        (None: nowhere, the option is off)."""
         return self.base_dir / FOLDER if self.cache else None
 
     def load_catalogues(self) -> list[Catalogue]:
@@ -224,7 +225,7 @@ class Settings:
 
         Raises :class:`mkdocs_sms.catalogue.CatalogueError` or :class:`SettingsError`.
         """
-        catalogues = load_catalogues(self.catalogues, self.base_dir, self.types, self.default_catalogue)
+        catalogues = load_catalogues(self.catalogues, self.base_dir, self.types, self.default_catalogue, self.cache_dir)
         try:
             check_plan(self.implementation, catalogues)
         except ValueError as exc:

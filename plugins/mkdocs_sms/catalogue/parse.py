@@ -69,12 +69,18 @@ class _Bad(Exception):
         self.problem = Problem(path, where, text)
 
 
-def read_catalogue(text: str, types: tuple[str, ...]) -> tuple[Catalogue | None, list[Problem]]:
-    """The catalogue in ``text`` (None when it has errors) and every problem, with lines.
+def yaml_data(text: str) -> Any:
+    """What the YAML of a catalogue's ``text`` holds (raises yaml.YAMLError)."""
+    return yaml.load(text, Loader=SafeLoader)
+
+
+def read_catalogue(text: str, types: tuple[str, ...], *loaded: Any) -> tuple[Catalogue | None, list[Problem]]:
+    """The catalogue in ``text`` (None when it has errors) and every problem, with lines; ``loaded``:
+    what its YAML holds, when the caller has it already (see :func:`yaml_data`).
 
     ``origin`` is filled in by the caller (:class:`Catalogue` ``origin`` is left empty here)."""
     try:
-        data = yaml.load(text, Loader=SafeLoader)
+        data = loaded[0] if loaded else yaml_data(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else 0

@@ -36,6 +36,8 @@ _FORMAT = 3
 KEYS = ("version", "status")
 # This many results of whole passes are kept (HEAD, and an earlier edition, for a build and a check or two).
 _RESULTS_KEPT = 4
+# Files of other data (a catalogue's YAML) kept by kind: the configured catalogues, and edits of one.
+_DATA_KEPT = 8
 # A log is kept for this many commits per pathspec: HEAD, and the earlier edition a build compares with.
 _LOGS_KEPT = 3
 
@@ -164,6 +166,42 @@ class HistoryCache:
         except OSError:
             return
         self.changed = False
+
+
+def kept_data(folder: Path, name: str) -> tuple[Any] | None:
+    """What :func:`keep_data` kept as ``name`` in ``folder`` (as a 1-tuple), None when it is not there
+    or cannot be trusted."""
+    data = _trusted(folder / name)
+    return (data["value"],) if isinstance(data, dict) and "value" in data else None
+
+
+# What keep_data was given, by folder and name, until write_kept writes it.
+_PENDING: dict[tuple[Path, str], Any] = {}
+
+
+def keep_data(folder: Path, name: str, value: Any) -> None:
+    """Keep ``value`` as ``name`` in ``folder``, written by :func:`write_kept`: only a run that keeps its
+    history writes the cache, so that a dry run or a refused command writes nothing at all."""
+    _PENDING[folder, name] = value
+
+
+def write_kept(folder: Path) -> None:
+    """Write what :func:`keep_data` was given for ``folder``, each value that JSON gives back as it is (a
+    YAML date or a number as a key would not be); the newest few of each kind are kept. A folder that
+    cannot be written is left alone."""
+    for where, name in [key for key in _PENDING if key[0] == folder]:
+        value = _PENDING.pop((where, name))
+        try:
+            payload = json.dumps({"value": value}, separators=(",", ":"), ensure_ascii=False)
+            if json.loads(payload)["value"] != value:
+                continue
+            _write(folder, name, payload.encode())
+            prefix = name.split("-", 1)[0]
+            kept = sorted(folder.glob(f"{prefix}-*.json"), key=lambda file: file.stat().st_mtime, reverse=True)
+            for old in kept[_DATA_KEPT:]:
+                old.unlink(missing_ok=True)
+        except (OSError, TypeError, ValueError, RecursionError):
+            continue
 
 
 def _write(folder: Path, name: str, payload: bytes) -> None:
