@@ -19,7 +19,7 @@ from conftest import approved, complete_mini, run_cli, write_config
 from mkdocs_sms.catalogue import Activity, CatalogueError, load_catalogue
 from mkdocs_sms.options import DEFAULT_TYPES
 from mkdocs_sms.render import Anchors
-from test_history import commit_all, without_change_policy
+from test_history import commit_all, git, without_change_policy
 
 # Rows the issue names as the least the bundled catalogue must have. The policy and the objectives sit
 # on the sub-clauses that ask for them (5.2.1, 6.2.1), not on their headings.
@@ -538,3 +538,23 @@ def test_a_check_with_history_keeps_the_catalogue_and_one_without_writes_nothing
         repo.set_options({"history": history})
         assert repo.check_json()["documents"]
         assert len(list(cache.glob("catalogue-*.json"))) == kept, history
+
+
+def test_a_kept_catalogue_that_came_with_the_repository_is_never_read(tmp_path: Path) -> None:
+    # A committed cache could hold a catalogue without the rows a handbook lacks: it is not read.
+    repo = without_change_policy(tmp_path / "repo")
+    commit_all(repo.root, "The handbook", "2026-01-10")
+    cache = repo.root / ".cache" / "mkdocs-sms"
+    mkdocs_sms.catalogue._parse.cache_clear()
+    repo.check_json()
+    (kept,) = cache.glob("catalogue-*.json")
+    data = mkdocs_sms.read.cache.kept_data(cache, kept.name)
+    assert data is not None
+    mkdocs_sms.read.cache.keep_data(cache, kept.name, {**data[0], "title": "Forged"})
+    mkdocs_sms.read.cache.write_kept(cache)
+    git(repo.root, "add", "-f", ".cache")
+    commit_all(repo.root, "Commit a cache", "2026-01-11")
+    mkdocs_sms.catalogue._parse.cache_clear()  # a new process
+    mkdocs_sms.read.cache.committed.cache_clear()
+    assert "Forged" not in json.dumps(repo.check_json())
+    assert mkdocs_sms.read.cache.kept_data(cache, kept.name) is None

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from conftest import Site, write_config
-from mkdocs_sms.read.cache import FILE, FOLDER, HistoryCache, cache_key
+from mkdocs_sms.read.cache import FILE, FOLDER, HistoryCache, cache_key, committed
 from mkdocs_sms.read.git import History, read_history
 from test_history import change_policy, commit_all, git, without_change_policy
 
@@ -225,6 +225,28 @@ def test_a_cache_of_another_version_is_ignored_and_rebuilt(repo: Site) -> None:
     # The same file under this version's key would be used as it is: the key is what keeps it out.
     _rewrite(file, cache_key(), payload)
     forget_results(repo)
+    assert cached(repo)[0].of(POLICY)[0].version == "9.9"
+
+
+def test_a_cache_that_came_with_the_repository_is_never_read(repo: Site) -> None:
+    # Anyone who can push could commit a cache that says what a check should find. A forged history.json,
+    # whole and under this version's key, would be used were it this machine's; committed, it is not.
+    cached(repo)
+    file = repo.root / FOLDER / FILE
+    _rewrite(file, cache_key(), file.read_bytes().split(b"\n", 1)[1].replace(b'"1.1"', b'"9.9"'))
+    forget_results(repo)
+    git(repo.root, "add", "-f", FOLDER.as_posix())
+    commit_all(repo.root, "Commit a cache", "2026-05-01")
+    committed.cache_clear()  # asked once per process: this is a new one
+    history, cache = cached(repo)
+    assert history == uncached(repo) and history.of(POLICY)[0].version == "1.1"
+    assert cache.counts.blobs == distinct_blobs(repo)  # nothing of the committed file was used
+    # Untracked again, the same file would be read: the only difference is that git tracks it.
+    _rewrite(file, cache_key(), file.read_bytes().split(b"\n", 1)[1].replace(b'"1.1"', b'"9.9"'))
+    forget_results(repo)
+    git(repo.root, "rm", "-q", "-r", "--cached", FOLDER.as_posix())
+    commit_all(repo.root, "Remove the cache", "2026-05-02")
+    committed.cache_clear()
     assert cached(repo)[0].of(POLICY)[0].version == "9.9"
 
 

@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import os
+import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,10 +225,12 @@ def _write(folder: Path, name: str, payload: bytes) -> None:
 
 def _trusted(file: Path) -> Any:
     """The decoded contents of a file :func:`_write` wrote under this key, None when it is missing, of
-    another key, truncated or damaged."""
+    another key, truncated or damaged, or when the folder came with the repository (:func:`committed`)."""
     try:
         raw = file.read_bytes()
     except OSError:
+        return None
+    if committed(file.parent):
         return None
     header, _, payload = raw.partition(b"\n")
     try:
@@ -264,6 +267,23 @@ def _well_formed(blobs: dict[str, Any], logs: dict[str, Any], renames: dict[str,
         and {type(value) for kept in (logs, renames) for table in kept.values() for value in table} <= text
         and {type(value) for kept in (logs, renames) for table in kept.values() for value in table.values()} <= text
     )
+
+
+@functools.lru_cache(maxsize=16)
+def committed(folder: Path) -> bool:
+    """Whether git tracks a file in ``folder``. The cache is written by this machine's runs only; files
+    that came with the repository could have been written by anyone who can push (a revision marked
+    approved, a catalogue without a requirement) to make a check pass, so such a folder is never read,
+    only written over. Asked once per process and folder; outside a git work tree, or without git,
+    nothing is tracked."""
+    try:
+        found = subprocess.run(
+            ["git", "ls-files", "-z", "--", "."], cwd=folder, stdin=subprocess.DEVNULL, capture_output=True,
+            timeout=60, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return found.returncode == 0 and bool(found.stdout)
 
 
 @functools.cache
