@@ -558,3 +558,17 @@ def test_a_kept_catalogue_that_came_with_the_repository_is_never_read(tmp_path: 
     mkdocs_sms.read.cache.committed.cache_clear()
     assert "Forged" not in json.dumps(repo.check_json())
     assert mkdocs_sms.read.cache.kept_data(cache, kept.name) is None
+
+
+def test_a_kept_catalogue_is_not_read_when_git_cannot_say_whether_it_tracks_it(tmp_path: Path) -> None:
+    repo = without_change_policy(tmp_path / "repo")
+    commit_all(repo.root, "The handbook", "2026-01-10")
+    cache = repo.root / ".cache" / "mkdocs-sms"
+    mkdocs_sms.catalogue._parse.cache_clear()
+    repo.check_json()
+    (kept,) = cache.glob("catalogue-*.json")
+    mkdocs_sms.read.cache.committed.cache_clear()
+    assert mkdocs_sms.read.cache.kept_data(cache, kept.name) is not None
+    (repo.root / ".git" / "index").write_bytes(b"DIRC damaged")  # git ls-files now fails
+    mkdocs_sms.read.cache.committed.cache_clear()
+    assert mkdocs_sms.read.cache.kept_data(cache, kept.name) is None

@@ -274,16 +274,21 @@ def committed(folder: Path) -> bool:
     """Whether git tracks a file in ``folder``. The cache is written by this machine's runs only; files
     that came with the repository could have been written by anyone who can push (a revision marked
     approved, a catalogue without a requirement) to make a check pass, so such a folder is never read,
-    only written over. Asked once per process and folder; outside a git work tree, or without git,
-    nothing is tracked."""
+    only written over. Asked once per process and folder. Outside a git work tree, or without git, nothing
+    is tracked; when git cannot say (a repository it refuses as another user's, say), the folder counts
+    as tracked."""
     try:
         found = subprocess.run(
             ["git", "ls-files", "-z", "--", "."], cwd=folder, stdin=subprocess.DEVNULL, capture_output=True,
-            timeout=60, check=False,
+            timeout=60, check=False, env={**os.environ, "LC_ALL": "C"},  # its messages in English
         )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
+    except FileNotFoundError:  # no git
         return False
-    return found.returncode == 0 and bool(found.stdout)
+    except (OSError, subprocess.SubprocessError):
+        return True
+    if found.returncode != 0:
+        return b"not a git repository" not in found.stderr
+    return bool(found.stdout)
 
 
 @functools.cache
