@@ -61,7 +61,11 @@ plugin builds, given as a ratio to the check and to the plain build of the same 
 With ``--profile N ...`` it times a build, ``mkdocs-sms check`` and a serve rebuild (the same plugin
 instance building a second time after one document changed, as ``mkdocs serve`` does) of the N-document
 handbook in a process of its own, with timers around the plugin's events, then runs each again under
-cProfile; the ``.prof`` files and their top functions (``.txt``) go to the output folder.
+cProfile; the ``.prof`` files and their top functions (``.txt``) go to the output folder. For the build
+it also adds up the plugin's own work (its events, MkDocs and Material on its generated pages, and its
+import in a process of its own) and gives it as an overhead over the rest of the build: an estimate that
+the machine's noise disturbs far less than the ratio of two separate builds (pass ``--sizes`` with no
+sizes to profile only).
 
 Everything measured is written to ``results.md`` (the tables) and ``results.json`` (every run) in the
 output folder after each table, and each ``mkdocs serve`` log to ``serve-*.log``.
@@ -766,6 +770,40 @@ def _timed_events(config: Any, plugin: object, spent: dict[str, float]) -> None:
             methods[index] = timer
 
 
+def _timed_generated_pages(plugin: Any, spent: dict[str, float]) -> None:
+    """Add to ``spent["generated pages"]`` what MkDocs and Material take to read, render and write the
+    plugin's generated pages, beyond the plugin's own events on them (timed as events already)."""
+    import mkdocs.commands.build as building
+
+    for name in ("_populate_page", "_build_page"):
+        original = getattr(building, name)
+
+        def timer(page: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            if page.file.src_uri not in plugin._generated:
+                return _original(page, *args, **kwargs)
+            events, start = sum(v for k, v in spent.items() if k != "generated pages"), time.perf_counter()
+            try:
+                return _original(page, *args, **kwargs)
+            finally:
+                inside = sum(v for k, v in spent.items() if k != "generated pages") - events
+                spent["generated pages"] = spent.get("generated pages", 0.0) + time.perf_counter() - start - inside
+
+        setattr(building, name, timer)
+
+
+def import_time() -> float:
+    """Seconds to import the plugin in a process that has MkDocs and Material loaded (median of 3)."""
+    code = (
+        "import time, mkdocs.commands.build, mkdocs.config, material.plugins.search.plugin\n"
+        "start = time.perf_counter()\nimport mkdocs_sms.plugin\nprint(time.perf_counter() - start)"
+    )
+    runs = [
+        float(subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True, check=True).stdout)
+        for _ in range(3)
+    ]
+    return statistics.median(runs)
+
+
 def probe_profile(kind: str, root: Path, output: Path | None) -> dict[str, Any]:
     """One ``build``, ``check`` or serve ``rebuild`` of the handbook in ``root``, timed; with ``output``,
     also under cProfile (written there). Wall-clock time of the plugin's own events is measured with
@@ -793,6 +831,7 @@ def probe_profile(kind: str, root: Path, output: Path | None) -> dict[str, Any]:
         elif kind == "build":
             config = load_config(str(root / "mkdocs.yml"), site_dir=site)
             _timed_events(config, config.plugins["sms"], spent)
+            _timed_generated_pages(config.plugins["sms"], spent)
             config.plugins.on_startup(command="build", dirty=False)
             total = run(build, config)
             config.plugins.on_shutdown()
@@ -853,6 +892,7 @@ def run_profiles(size: int, work: Path) -> list[str]:
         profiled_total = stats.total_tt  # type: ignore[attr-defined]
         if kind == "check":
             in_events = profiled_total
+        generated = timers["events"].pop("generated pages", 0.0)  # a build's, beyond its events on them
         events = sum(timers["events"].values())
         slowest = sorted(timers["events"].items(), key=lambda item: -item[1])[:3]
         lines.append(
@@ -860,6 +900,16 @@ def run_profiles(size: int, work: Path) -> list[str]:
             f"| {', '.join(f'{name} {seconds:.2f} s' for name, seconds in slowest)} "
             f"| {profiled_total:.1f} s, {in_events:.1f} s |"
         )
+        if kind == "build":
+            # What the plugin adds: its events, MkDocs and Material on its generated pages, and its import
+            # (done before the timed build), against the rest of the build, which a plain build would do.
+            imported = import_time()
+            rest = timers["total"] - events - generated
+            lines.append(
+                f"| build: the plugin's own work | {events + generated + imported:.2f} s "
+                f"| +{(events + generated + imported) / rest:.1%} over the rest "
+                f"| events {events:.2f} s, generated pages {generated:.2f} s, import {imported:.2f} s | | |"
+            )
     lines.append(f"\n(cProfile output and its top functions: {work}/profile-*-{size}.prof and .txt)")
     return lines
 
