@@ -15,7 +15,7 @@ import yaml
 
 import mkdocs_sms.catalogue
 import mkdocs_sms.read.cache
-from conftest import approved, complete_mini, run_cli, write_config
+from conftest import Site, approved, complete_mini, run_cli, write_config
 from mkdocs_sms.catalogue import Activity, CatalogueError, load_catalogue
 from mkdocs_sms.options import DEFAULT_TYPES
 from mkdocs_sms.render import Anchors
@@ -540,14 +540,20 @@ def test_a_check_with_history_keeps_the_catalogue_and_one_without_writes_nothing
         assert len(list(cache.glob("catalogue-*.json"))) == kept, history
 
 
-def test_a_kept_catalogue_that_came_with_the_repository_is_never_read(tmp_path: Path) -> None:
-    # A committed cache could hold a catalogue without the rows a handbook lacks: it is not read.
-    repo = without_change_policy(tmp_path / "repo")
+def _checked_repository(root: Path) -> tuple[Site, Path, Path]:
+    """A committed handbook at ``root`` after one check: the handbook, its cache folder and the kept catalogue."""
+    repo = without_change_policy(root)
     commit_all(repo.root, "The handbook", "2026-01-10")
     cache = repo.root / ".cache" / "mkdocs-sms"
     mkdocs_sms.catalogue._parse.cache_clear()
     repo.check_json()
     (kept,) = cache.glob("catalogue-*.json")
+    return repo, cache, kept
+
+
+def test_a_kept_catalogue_that_came_with_the_repository_is_never_read(tmp_path: Path) -> None:
+    # A committed cache could hold a catalogue without the rows a handbook lacks: it is not read.
+    repo, cache, kept = _checked_repository(tmp_path / "repo")
     data = mkdocs_sms.read.cache.kept_data(cache, kept.name)
     assert data is not None
     mkdocs_sms.read.cache.keep_data(cache, kept.name, {**data[0], "title": "Forged"})
@@ -561,12 +567,7 @@ def test_a_kept_catalogue_that_came_with_the_repository_is_never_read(tmp_path: 
 
 
 def test_a_kept_catalogue_is_not_read_when_git_cannot_say_whether_it_tracks_it(tmp_path: Path) -> None:
-    repo = without_change_policy(tmp_path / "repo")
-    commit_all(repo.root, "The handbook", "2026-01-10")
-    cache = repo.root / ".cache" / "mkdocs-sms"
-    mkdocs_sms.catalogue._parse.cache_clear()
-    repo.check_json()
-    (kept,) = cache.glob("catalogue-*.json")
+    repo, cache, kept = _checked_repository(tmp_path / "repo")
     mkdocs_sms.read.cache.committed.cache_clear()
     assert mkdocs_sms.read.cache.kept_data(cache, kept.name) is not None
     (repo.root / ".git" / "index").write_bytes(b"DIRC damaged")  # git ls-files now fails
