@@ -12,6 +12,7 @@ and the log is read again with those paths added (once more for each level of mo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fnmatch
 import hashlib
@@ -23,7 +24,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from mkdocs_sms.model import frontmatter
 from mkdocs_sms.read.cache import KEYS, HistoryCache, Values
@@ -86,7 +87,15 @@ class GitError(Exception):
 
 
 def git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
-    """Run git and return its output; raise :class:`GitError` when it cannot run or fails.
+    """Run git and return its output; raise :class:`GitError` when it cannot run or fails."""
+    with _running(args, cwd, stdin) as out:
+        return out.read()
+
+
+@contextlib.contextmanager
+def _running(args: list[str], cwd: Path, stdin: bytes | None = None) -> Iterator[IO[bytes]]:
+    """Git running with ``args``: its output, to read while it writes; :class:`GitError` when it cannot
+    run or, once the output is left, when it failed.
 
     Input and errors go through temporary files: with only the output piped, Python reads it in one go
     instead of interleaving small writes and reads, which halves the cost of large ``cat-file`` streams.
@@ -96,20 +105,19 @@ def git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
             request.write(stdin)
             request.seek(0)
         try:
-            result = subprocess.run(
-                ["git", "-c", "core.quotepath=off", *args],
-                cwd=cwd,
-                stdin=request if stdin is not None else subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                check=False,
-            )
+            process = subprocess.Popen(
+                ["git", "-c", "core.quotepath=off", *args], cwd=cwd,
+                stdin=request if stdin is not None else subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=errors, bufsize=1 << 20,
+            )  # fmt: skip
         except OSError as exc:
             raise GitError(f"git cannot be run: {exc}") from None
-        if result.returncode != 0:
+        with process:
+            assert process.stdout is not None
+            yield process.stdout
+        if process.returncode != 0:
             errors.seek(0)
             raise GitError(errors.read().decode("utf-8", "replace").strip() or f"git {args[0]} failed")
-    return result.stdout
 
 
 def read_history(
@@ -467,30 +475,16 @@ def _cat_stream(root: Path, names: list[str]) -> Iterator[bytes | None]:
     has written it, so that the caller works on one while git reads the next."""
     if not names:
         return
-    with tempfile.TemporaryFile() as request, tempfile.TemporaryFile() as errors:
-        request.write("".join(f"{name}\n" for name in names).encode())
-        request.seek(0)
-        command = ["git", "-c", "core.quotepath=off", "cat-file", "--batch"]
-        try:
-            process = subprocess.Popen(command, cwd=root, stdin=request, stdout=subprocess.PIPE, stderr=errors,
-                                       bufsize=1 << 20)  # fmt: skip
-        except OSError as exc:
-            raise GitError(f"git cannot be run: {exc}") from None
-        with process:
-            out = process.stdout
-            assert out is not None
-            for _ in names:
-                header = out.readline().split()
-                if not _found(header):  # or nothing at all: git stopped
-                    yield None
-                    continue
-                size = int(header[2])
-                content = out.read(size)
-                out.read(1)
-                yield content if header[1] == b"blob" and len(content) == size else None
-        if process.returncode != 0:
-            errors.seek(0)
-            raise GitError(errors.read().decode("utf-8", "replace").strip() or "git cat-file failed")
+    with _running(["cat-file", "--batch"], root, "".join(f"{name}\n" for name in names).encode()) as out:
+        for _ in names:
+            header = out.readline().split()
+            if not _found(header):  # or nothing at all: git stopped
+                yield None
+                continue
+            size = int(header[2])
+            content = out.read(size)
+            out.read(1)
+            yield content if header[1] == b"blob" and len(content) == size else None
 
 
 def resolve_commit(cwd: Path, ref: str) -> str:
