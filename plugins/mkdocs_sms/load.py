@@ -65,17 +65,25 @@ def load_handbook(
     of now, judged against the acknowledgement file; an earlier side, a side of ``diff`` or a point of the
     trend is not (the file says who has read what today, and names documents that side may not have)."""
     history = evidence = None
+    writes = False  # whether this run writes the cache folder: only a run that keeps its history does
     if git_dir is not None and settings.history:
         history = read_history(git_dir, list(snapshot.pages), previous, cache=HistoryCache(settings.cache_dir))
         if settings.cache_dir is not None and not history.unavailable:
-            write_kept(settings.cache_dir)  # the catalogues' YAML, kept by runs that keep their history
+            writes = True
+            write_kept(settings.cache_dir)  # the catalogues' YAML
         if settings.approvals.enabled and not history.unavailable and history.head:
             evidence = _evidence(git_dir, snapshot, history, settings)
     baseline, problems = load_baseline(settings)
-    return analyse(
+    # The pages read by an earlier run are taken from the cache folder; a cache of this process comes first.
+    cache = cache if cache is not None else PageCache()
+    cache.folder = settings.cache_dir
+    handbook = analyse(
         snapshot, settings, catalogues, history=history, baseline=baseline, notes=problems, cache=cache,
         evidence=evidence, acknowledgements=load_acknowledgements(settings) if current else None,
     )  # fmt: skip
+    if writes:
+        cache.save()
+    return handbook
 
 
 _TAG_KEYS = ("id", "version", "status")

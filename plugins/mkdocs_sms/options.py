@@ -56,7 +56,7 @@ OPTIONS: tuple[Option, ...] = (
            "findings at the top of each page: null = under `mkdocs serve` only; true = in builds too"),
     Option("history", (bool,), True, "read the git history: revision tables and SMS201/SMS202"),
     Option("cache", (bool,), True,
-           "keep what the history pass reads from git, and the catalogues' YAML, in .cache/mkdocs-sms/"),
+           "keep what the history pass reads from git, the pages read and the catalogues' YAML in .cache/mkdocs-sms/"),
     Option("history_details", (str,), "dates",
            "full | dates: what an audience build shows of a commit that also changed a withheld page"),
     Option("commit_url", (str,), None, "address of a commit, with {commit}; default from repo_url"),

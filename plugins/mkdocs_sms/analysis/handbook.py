@@ -12,6 +12,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from mkdocs_sms.analysis import approvals, assessment, coverage, nonconformities
@@ -30,6 +31,7 @@ from mkdocs_sms.read.acknowledgements import AcknowledgementFile
 from mkdocs_sms.read.baseline import Baseline
 from mkdocs_sms.read.evidence import GitEvidence
 from mkdocs_sms.read.git import History, Revision, version_commit
+from mkdocs_sms.read.kept_pages import Entry, KeptPages
 from mkdocs_sms.read.snapshot import Snapshot
 from mkdocs_sms.rules import RULES, Finding, Severity, apply_severities, sort_key
 from mkdocs_sms.settings import Settings
@@ -158,10 +160,14 @@ def _meta_above(path: str, unread: Sequence[str]) -> str | None:
 class PageCache:
     """The pages read by the previous analysis, which the plugin keeps across ``mkdocs serve`` rebuilds so
     that a rebuild parses again only the pages that changed: :func:`read_page` depends on nothing but a
-    page's path, bytes and folder defaults and the vocabulary (at 5,000 documents, 0.6 s of each rebuild)."""
+    page's path, bytes and folder defaults and the vocabulary (at 5,000 documents, 0.6 s of each rebuild).
+    With a ``folder`` (the cache folder), an analysis that finds none in memory starts from the pages kept
+    there by an earlier run (:mod:`mkdocs_sms.read.kept_pages`), and :meth:`save` keeps its pages there."""
 
     vocabulary: Vocabulary | None = None
-    pages: dict[str, tuple[bytes, Mapping[str, Any] | None, str | None, Page]] = field(default_factory=dict)
+    pages: dict[str, Entry] = field(default_factory=dict)
+    folder: Path | None = None
+    kept: KeptPages | None = None
 
     def reader(
         self, vocabulary: Vocabulary
@@ -169,6 +175,9 @@ class PageCache:
         """:func:`read_page` for one analysis, answered from the cache when it can; afterwards the cache
         holds that analysis's pages only."""
         previous = self.pages if vocabulary == self.vocabulary else {}
+        if not previous and self.folder is not None:
+            self.kept = KeptPages(self.folder, vocabulary)
+            previous = self.kept.load()
         self.vocabulary, self.pages = vocabulary, {}
 
         def read(
@@ -176,14 +185,18 @@ class PageCache:
         ) -> Page:
             digest = hashlib.blake2b(raw, digest_size=16).digest()
             kept = previous.get(path)
-            if kept and kept[:3] == (digest, defaults, unread):
-                page = kept[3]
-            else:
+            page = kept[3] if kept and kept[:3] == (digest, defaults, unread) else None
+            if page is None:
                 page = read_page(path, raw, vocabulary, defaults, unread)
             self.pages[path] = (digest, defaults, unread, page)
             return page
 
         return read
+
+    def save(self) -> None:
+        """Keep the pages of the last analysis in the cache folder (when it has one)."""
+        if self.kept is not None and self.kept.folder == self.folder:
+            self.kept.save(self.pages)
 
 
 def analyse(

@@ -149,10 +149,8 @@ class HistoryCache:
         if self.folder is None:
             return
         try:
-            _write(self.folder, f"result-{pages}-{head}.json", json.dumps(data, separators=(",", ":")).encode())
-            kept = sorted(self.folder.glob("result-*.json"), key=lambda file: file.stat().st_mtime, reverse=True)
-            for old in kept[_RESULTS_KEPT:]:
-                old.unlink(missing_ok=True)
+            payload = json.dumps(data, separators=(",", ":")).encode()
+            keep_file(self.folder, f"result-{pages}-{head}.json", payload, _RESULTS_KEPT)
         except OSError:
             return
 
@@ -196,11 +194,7 @@ def write_kept(folder: Path) -> None:
             payload = json.dumps({"value": value}, separators=(",", ":"), ensure_ascii=False)
             if json.loads(payload)["value"] != value:
                 continue
-            _write(folder, name, payload.encode())
-            prefix = name.split("-", 1)[0]
-            kept = sorted(folder.glob(f"{prefix}-*.json"), key=lambda file: file.stat().st_mtime, reverse=True)
-            for old in kept[_DATA_KEPT:]:
-                old.unlink(missing_ok=True)
+            keep_file(folder, name, payload.encode(), _DATA_KEPT)
         except (OSError, TypeError, ValueError, RecursionError):
             continue
 
@@ -224,8 +218,19 @@ def _write(folder: Path, name: str, payload: bytes) -> None:
 
 
 def _trusted(file: Path) -> Any:
-    """The decoded contents of a file :func:`_write` wrote under this key, None when it is missing, of
-    another key, truncated or damaged, or when the folder came with the repository (:func:`committed`)."""
+    """The decoded contents of a file :func:`_write` wrote under this key, None when it cannot be
+    trusted (see :func:`trusted_payload`)."""
+    payload = trusted_payload(file)
+    try:
+        return None if payload is None else json.loads(payload)
+    except ValueError:
+        return None
+
+
+def trusted_payload(file: Path) -> bytes | None:
+    """What :func:`_write` (or :func:`keep_file`) wrote to ``file`` under this key, None when it is
+    missing, of another key, truncated or damaged, or when the folder came with the repository
+    (:func:`committed`)."""
     try:
         raw = file.read_bytes()
     except OSError:
@@ -235,13 +240,22 @@ def _trusted(file: Path) -> Any:
     header, _, payload = raw.partition(b"\n")
     try:
         head = json.loads(header)
-        if not isinstance(head, dict) or head.get("key") != cache_key():
-            return None
-        if head.get("sha256") != hashlib.sha256(payload).hexdigest():
-            return None
-        return json.loads(payload)
     except ValueError:
         return None
+    if not isinstance(head, dict) or head.get("key") != cache_key():
+        return None
+    return payload if head.get("sha256") == hashlib.sha256(payload).hexdigest() else None
+
+
+def keep_file(folder: Path, name: str, payload: bytes, newest: int) -> None:
+    """Write ``payload`` as ``name`` in ``folder`` (read back with :func:`trusted_payload`) and keep only
+    the ``newest`` files named like it (up to the first '-'); raises OSError when the folder cannot be
+    written."""
+    _write(folder, name, payload)
+    prefix = name.split("-", 1)[0]
+    kept = sorted(folder.glob(f"{prefix}-*.json"), key=lambda file: file.stat().st_mtime, reverse=True)
+    for old in kept[newest:]:
+        old.unlink(missing_ok=True)
 
 
 def _read(file: Path) -> tuple[dict[str, Any], ...] | None:

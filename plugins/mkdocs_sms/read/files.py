@@ -47,14 +47,23 @@ def read_inside(root: Path, path: str, real_dirs: dict[str, str] | None = None) 
     folder, _, name = path.rpartition("/")
     # A file's real path is its folder's real path and its name, unless the file itself is a link.
     real = os.path.join(_real_dir(real_dirs, os.path.join(root, folder)) if folder else real_root, name)
-    if os.path.islink(real):
+    mode = os.lstat(real).st_mode
+    if stat.S_ISLNK(mode):
         real = os.path.realpath(real)
-    if os.path.commonpath([real_root, real]) != real_root:
+        if not _within(real_root, real):
+            raise _outside(root, path)
+        mode = os.stat(real).st_mode
+    elif not _within(real_root, real):
         raise _outside(root, path)
-    if not stat.S_ISREG(os.stat(real).st_mode):
+    if not stat.S_ISREG(mode):
         raise OSError(errno.EINVAL, "not a regular file")
     with open(real, "rb") as handle:
         return handle.read()
+
+
+def _within(real_root: str, real: str) -> bool:
+    """Whether the real path ``real`` is ``real_root`` or beneath it (both absolute and normalised)."""
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def _real_dir(cache: dict[str, str], folder: str) -> str:

@@ -91,10 +91,11 @@ class Project:
         """
         for root, dirs, files in os.walk(self.docs_dir, followlinks=True):
             dirs.sort()
+            folder = Path(root).relative_to(self.docs_dir).as_posix()
+            prefix = "" if folder == "." else folder + "/"
             for name in sorted(files):
-                rel = Path(root, name).relative_to(self.docs_dir).as_posix()
-                if name.endswith(MARKDOWN_SUFFIXES) and not self.exclude.match_file(rel):
-                    yield rel
+                if name.endswith(MARKDOWN_SUFFIXES) and not self.exclude.match_file(prefix + name):
+                    yield prefix + name
 
 
 def load_project(config_file: Path) -> Project:

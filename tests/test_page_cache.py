@@ -1,0 +1,242 @@
+"""The pages a run read, kept in .cache/mkdocs-sms/ so that the next run parses only the pages that changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import Site, approved, front, write_config
+from mkdocs_sms.analysis import handbook as handbook_module
+from mkdocs_sms.analysis.handbook import PageCache
+from mkdocs_sms.load import load_configuration, load_handbook
+from mkdocs_sms.model import stored
+from mkdocs_sms.model.document import Page
+from mkdocs_sms.read.cache import FOLDER, committed, keep_file
+from mkdocs_sms.read.snapshot import of_project
+from test_history import change_policy, commit_all, git, without_change_policy
+
+ROOT = Path(__file__).resolve().parent.parent
+META = "procedures/.meta.yml"
+
+
+def procedure(doc_id: str, clause: str, **extra: object) -> str:
+    """An approved procedure whose owner comes from the folder defaults."""
+    return approved(doc_id, "procedure", [clause], owner=None, **extra).replace("owner: null\n", "")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Site:
+    """A handbook in git, with folder defaults over the procedures and history on (runs keep the cache)."""
+    site = without_change_policy(tmp_path / "repo")
+    site.write("policies/change.md", change_policy("1.0"))
+    site.write(META, "owner: Service Desk Lead\n")
+    site.write("procedures/incident.md", procedure("PRC-INC-01", "8.6.1"))
+    site.write("procedures/restore.md", procedure("PRC-RST-01", "8.7.1"))
+    commit_all(site.root, "The handbook", "2026-02-01")
+    return site
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The paths of the pages parsed (rather than taken from a cache) since the last ``clear()``."""
+    seen: list[str] = []
+    real = handbook_module.read_page
+
+    def counting(path: str, *args: object) -> Page:
+        seen.append(path)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(handbook_module, "read_page", counting)
+    yield seen
+
+
+def pages_files(site: Site) -> list[Path]:
+    return sorted((site.root / FOLDER).glob("pages-*.json"))
+
+
+def all_pages(site: Site) -> list[str]:
+    return sorted(path.relative_to(site.docs).as_posix() for path in site.docs.rglob("*.md"))
+
+
+def parse_again(seen: list[str], site: Site, *args: str) -> list[str]:
+    """Run ``check`` and say which pages it parsed."""
+    seen.clear()
+    result = site.check(*args)
+    assert result.returncode in (0, 1), result.stderr
+    return sorted(seen)
+
+
+def test_a_second_check_parses_no_page_and_an_edit_parses_only_what_it_changed(repo: Site, parsed: list[str]) -> None:
+    first = repo.check("--format", "json")
+    assert sorted(parsed) == all_pages(repo) and len(pages_files(repo)) == 1
+    parsed.clear()
+    assert repo.check("--format", "json").stdout == first.stdout
+    assert parsed == []
+    repo.write("procedures/incident.md", procedure("PRC-INC-01", "8.6.1", version="1.1"))
+    assert parse_again(parsed, repo) == ["procedures/incident.md"]
+    assert parse_again(parsed, repo) == []
+    # The folder defaults a page was read with are part of what it was read from.
+    repo.write(META, "owner: Problem Manager\n")
+    assert parse_again(parsed, repo) == ["procedures/incident.md", "procedures/restore.md"]
+    register = {row["id"]: row["owner"] for row in repo.check_json()["documents"]}
+    assert register["PRC-INC-01"] == register["PRC-RST-01"] == "Problem Manager"
+
+
+def test_only_a_run_that_keeps_its_history_writes_the_pages_and_other_settings_read_their_own(
+    repo: Site, parsed: list[str]
+) -> None:
+    write_config(repo.root, {"history": False})
+    repo.check()
+    assert pages_files(repo) == []
+    write_config(repo.root, {"history": True})
+    repo.check()
+    kept = pages_files(repo)
+    # A run without history reads what another run kept.
+    write_config(repo.root, {"history": False})
+    assert parse_again(parsed, repo) == []
+    # Another vocabulary reads every page again, into a file of its own; the first file stays.
+    write_config(repo.root, {"history": True, "classifications": ["public", "internal", "secret"]})
+    assert parse_again(parsed, repo) == all_pages(repo)
+    assert len(pages_files(repo)) == 2 and set(kept) < set(pages_files(repo))
+    write_config(repo.root, {"history": True, "cache": False})
+    assert parse_again(parsed, repo) == all_pages(repo)
+
+
+def _damaged(file: Path) -> None:
+    file.write_bytes(file.read_bytes()[:-40])
+
+
+def _flipped(file: Path) -> None:
+    data = bytearray(file.read_bytes())
+    data[-30] ^= 0x01
+    file.write_bytes(bytes(data))
+
+
+def _foreign(file: Path) -> None:
+    header, _, payload = file.read_bytes().partition(b"\n")
+    head = json.loads(header)
+    head["key"] = head["key"].replace("mkdocs-sms", "mkdocs-sms 0.0.1")
+    file.write_bytes(json.dumps(head).encode() + b"\n" + payload)
+
+
+def _wrong_shape(file: Path) -> None:
+    keep_file(file.parent, file.name, b'["index.md","00",{"m":[]},null,{"c":["Page","index.md"]}]', 3)
+
+
+def _unknown_class(file: Path) -> None:
+    keep_file(file.parent, file.name, b'["index.md","00",{"m":[]},null,{"c":["Settings"]}]', 3)
+
+
+@pytest.mark.parametrize("damage", [_damaged, _flipped, _foreign, _wrong_shape, _unknown_class])
+def test_a_damaged_or_foreign_pages_file_is_not_used_and_is_written_anew(
+    repo: Site, parsed: list[str], damage: object
+) -> None:
+    expected = repo.check("--format", "json").stdout
+    (kept,) = pages_files(repo)
+    damage(kept)  # type: ignore[operator]
+    parsed.clear()
+    result = repo.check("--format", "json")
+    assert (result.stdout, result.stderr) == (expected, "")
+    assert sorted(parsed) == all_pages(repo)
+    assert parse_again(parsed, repo) == []  # written anew, whole
+
+
+def test_a_pages_file_that_came_with_the_repository_is_never_read(repo: Site, parsed: list[str]) -> None:
+    repo.check()
+    (kept,) = pages_files(repo)
+    # A forged page: the incident procedure as approved by someone else, under this version's key.
+    payload = kept.read_bytes().partition(b"\n")[2].replace(b"Managing Director", b"Nobody at all")
+    keep_file(kept.parent, kept.name, payload, 3)
+    git(repo.root, "add", "-f", str(kept))
+    git(repo.root, "commit", "-q", "-m", "Commit the cache")
+    assert "Nobody at all" not in repo.check("--format", "json").stdout
+    git(repo.root, "rm", "-q", "--cached", str(kept))
+    git(repo.root, "commit", "-q", "-m", "Stop tracking the cache")
+    committed.cache_clear()  # a new process
+    keep_file(kept.parent, kept.name, payload, 3)
+    assert "Nobody at all" in repo.check("--format", "json").stdout  # the same file, untracked, is used
+
+
+def test_a_page_whose_values_cannot_be_kept_is_parsed_each_time_and_the_file_stays_as_it_is(
+    repo: Site, parsed: list[str]
+) -> None:
+    repo.write(
+        "records/tags.md", approved("REC-TAG-01", "record", ["9.1"]).replace("id:", "labels: !!set {a, b}\nid:", 1)
+    )
+    repo.check()
+    (kept,) = pages_files(repo)
+    written = kept.read_bytes()
+    assert parse_again(parsed, repo) == ["records/tags.md"]
+    assert kept.read_bytes() == written
+    assert parse_again(parsed, repo) == ["records/tags.md"]
+
+
+def test_the_pages_of_the_example_handbook_come_back_from_the_cache_as_they_were() -> None:
+    project, settings, catalogues = load_configuration(ROOT / "mkdocs.yml")
+    cache = PageCache()
+    load_handbook(of_project(project), settings, catalogues, cache=cache)
+    pages = [entry[3] for entry in cache.pages.values()]
+    assert len(pages) > 40 and sum(page.document is not None for page in pages) > 30
+    _assert_kept_as_they_are(pages)
+
+
+DRAFT = {"clauses": ["9.1"], "owner": "Owner", "status": "draft"}
+HOSTILE = {
+    "records/values.md": approved(
+        "REC-VAL-01", "record", ["9.1"], title="Values <script>alert(1)</script>",
+        measured=dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        readings={1: "one", dt.date(2026, 1, 1): [1.5, float("inf"), None, True], "nested": {"deep": ["x"]}},
+        note='line one\nline two \u2028 and a "quote"',
+    ),
+    "records/broken.md": "---\nid: REC-BRK-01\ntitle: [unclosed\n---\n\nBody.\n",
+    "records/twice.md": front(id="REC-TWC-01", title="Twice", type="record").replace("title:", "type: x\ntitle:"),
+    "records/judged.md": front(
+        id="REC-ASM-01", title="Assessment", type="assessment", **DRAFT,
+        judgements=[{"activity": "8.6.1/1", "result": "partial", "level": 2, "evidence": ["a", "b"], "note": "n"}],
+    ),
+    "plans/target.md": front(
+        id="PLN-TGT-01", title="Target", type="plan", **{**DRAFT, "clauses": ["4.4"]},
+        target={"scope": "All services", "levels": {"8.5": 3, "default": 2}, "date": dt.date(2027, 1, 1)},
+    ),
+}  # fmt: skip
+
+
+def test_hostile_and_unusual_values_come_back_from_the_cache_exactly(make_site: object) -> None:
+    site = make_site({**HOSTILE, "records/latin1.md": "---\nid: REC-LAT-01\ntitle: caf\xe9\n---\n".encode("latin-1")})  # type: ignore[operator]
+    project, settings, catalogues = load_configuration(site.config_file)
+    cache = PageCache()
+    load_handbook(of_project(project), settings, catalogues, cache=cache)
+    pages = [entry[3] for entry in cache.pages.values()]
+    values = next(page.document for page in pages if page.path == "records/values.md")
+    assert values is not None and values.extra["readings"][1] == "one"
+    assert any(page.path == "plans/target.md" and page.document and page.document.target for page in pages)
+    assert {"records/broken.md", "records/latin1.md", "records/twice.md"} <= {p.path for p in pages if p.findings}
+    _assert_kept_as_they_are(pages)
+
+
+def _assert_kept_as_they_are(pages: list[Page]) -> None:
+    """Each page, written and read back, is equal to what was read, of the same types throughout (its
+    second encoding is the same text), with the digest of its text that equality leaves out."""
+    for page in pages:
+        line = stored.dumps(stored.encode(page))
+        back = stored.decode(line)
+        assert back == page, page.path
+        assert stored.dumps(stored.encode(back)) == line
+        if page.document is not None:
+            assert back.document.body_digest == page.document.body_digest
+
+
+def test_a_value_of_another_type_is_not_kept_and_nothing_else_is_built_from_the_file() -> None:
+    with pytest.raises(stored.Unstorable):
+        stored.encode({"tags": {"a", "b"}})
+    with pytest.raises(stored.Unstorable):
+        stored.encode(b"binary")
+    with pytest.raises(KeyError):
+        stored.decode('{"c":["Settings"]}')
+    with pytest.raises(ValueError):
+        stored.decode('{"c":["Interval",12]}')  # not all its fields
+    assert stored.decode('{"m":[[{"t":[]},{"d":"2026-01-02"}]]}') == {(): dt.date(2026, 1, 2)}
