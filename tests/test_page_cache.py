@@ -106,6 +106,18 @@ def test_only_a_run_that_keeps_its_history_writes_the_pages_and_other_settings_r
     assert parse_again(parsed, repo) == all_pages(repo)
 
 
+def test_folder_defaults_that_are_equal_in_python_but_not_the_same_read_the_page_again(
+    repo: Site, parsed: list[str]
+) -> None:
+    repo.write(META, "owner: true\n")
+    assert "'owner' must be text, not True" in repo.check().stdout
+    repo.write(META, "owner: 1\n")  # True == 1 in Python, but not in the front-matter
+    parsed.clear()
+    result = repo.check()
+    assert sorted(parsed) == ["procedures/incident.md", "procedures/restore.md"]
+    assert "'owner' must be text, not 1" in result.stdout and "not True" not in result.stdout
+
+
 def _damaged(file: Path) -> None:
     file.write_bytes(file.read_bytes()[:-40])
 
@@ -124,11 +136,11 @@ def _foreign(file: Path) -> None:
 
 
 def _wrong_shape(file: Path) -> None:
-    keep_file(file.parent, file.name, b'["index.md","00",{"m":[]},null,{"c":["Page","index.md"]}]', 3)
+    keep_file(file.parent, file.name, b'["index.md","00","",null,{"c":["Page","index.md"]}]', 3)
 
 
 def _unknown_class(file: Path) -> None:
-    keep_file(file.parent, file.name, b'["index.md","00",{"m":[]},null,{"c":["Settings"]}]', 3)
+    keep_file(file.parent, file.name, b'["index.md","00","",null,{"c":["Settings"]}]', 3)
 
 
 @pytest.mark.parametrize("damage", [_damaged, _flipped, _foreign, _wrong_shape, _unknown_class])

@@ -216,8 +216,8 @@ class Settings:
 
     @property
     def cache_dir(self) -> Path | None:
-        """Where the history pass keeps what it read from git, and the catalogues what their YAML holds
-        (None: nowhere, the option is off)."""
+        """Where the history pass keeps what it read from git, the analysis the pages it read and the
+        catalogues what their YAML holds (None: nowhere, the option is off)."""
         return self.base_dir / FOLDER if self.cache else None
 
     def load_catalogues(self) -> list[Catalogue]:

@@ -24,6 +24,7 @@ from mkdocs_sms.analysis.progress import CatalogueProgress, progress
 from mkdocs_sms.analysis.readiness import Readiness, readiness
 from mkdocs_sms.analysis.target import TargetState, target_findings, target_state
 from mkdocs_sms.catalogue import Catalogue, resolve_clause, unresolved
+from mkdocs_sms.model import stored
 from mkdocs_sms.model.defaults import META_FILE, defaults_for, parse_defaults
 from mkdocs_sms.model.document import Document, Page, read_page
 from mkdocs_sms.model.vocabulary import Vocabulary
@@ -184,11 +185,13 @@ class PageCache:
             path: str, raw: bytes, vocabulary: Vocabulary, defaults: Mapping[str, Any] | None, unread: str | None
         ) -> Page:
             digest = hashlib.blake2b(raw, digest_size=16).digest()
+            # Compared as text: 1, 1.0 and true are equal values but not the same defaults.
+            written = stored.text_of(defaults) if defaults else ""
             kept = previous.get(path)
-            page = kept[3] if kept and kept[:3] == (digest, defaults, unread) else None
+            page = kept[3] if kept and written is not None and kept[:3] == (digest, written, unread) else None
             if page is None:
                 page = read_page(path, raw, vocabulary, defaults, unread)
-            self.pages[path] = (digest, defaults, unread, page)
+            self.pages[path] = (digest, written, unread, page)
             return page
 
         return read

@@ -94,6 +94,15 @@ def dumps(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def text_of(value: Any) -> str | None:
+    """``value`` as JSON text that tells apart what ``==`` does not (1, 1.0 and true; a tuple and a
+    list), for comparing the values pages were read with; None when it cannot be written."""
+    try:
+        return json.dumps(encode(value), separators=(",", ":"), ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return None
+
+
 def decode(text: str | bytes) -> Any:
     """The value :func:`encode` gave as JSON ``text``; raises ValueError (or TypeError, KeyError) on text
     this module did not write."""

@@ -29,9 +29,10 @@ _KEPT = 3
 # A page that could not be kept is written as this, so that the file does not change on every run.
 _NOT_KEPT = None
 
-# What one page was read from and what it gave: the digest of its bytes, its folder defaults, the
+# What one page was read from and what it gave: the digest of its bytes, its folder defaults (as
+# stored.text_of gives them: None when they cannot be compared, and the page is never reused), the
 # unreadable .meta.yml above it, and the page (None when it cannot be kept).
-Entry = tuple[bytes, Mapping[str, Any] | None, str | None, Page | None]
+Entry = tuple[bytes, str | None, str | None, Page | None]
 
 
 @functools.cache
@@ -104,7 +105,7 @@ def _line(path: str, entry: Entry) -> bytes | None:
     digest, defaults, unread, page = entry
     for kept in (page, _NOT_KEPT):
         try:
-            return stored.dumps([path, digest.hex(), stored.encode(defaults), unread, stored.encode(kept)])
+            return stored.dumps([path, digest.hex(), defaults, unread, stored.encode(kept)])
         except (ValueError, RecursionError):  # Unstorable, or text that is no Unicode (a lone surrogate)
             continue
     return None
@@ -115,6 +116,6 @@ def _entry(row: Any) -> tuple[str, Entry]:
     path, digest, defaults, unread, page = row
     if not (isinstance(path, str) and isinstance(digest, str) and (unread is None or isinstance(unread, str))):
         raise ValueError("not a page entry")
-    if not (defaults is None or isinstance(defaults, dict)) or not (page is None or isinstance(page, Page)):
+    if not (defaults is None or isinstance(defaults, str)) or not (page is None or isinstance(page, Page)):
         raise ValueError("not a page entry")
     return path, (bytes.fromhex(digest), defaults, unread, page)
