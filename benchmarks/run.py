@@ -43,8 +43,10 @@ approvals and ``acknowledge`` (40 people acknowledging every policy, two of them
 every third one).
 With ``--cache`` it times ``mkdocs-sms check`` of a 2,000-document repository of 100 commits, each revising
 600 documents (about 61,400 revisions; written once into the output folder and kept, since writing it
-takes many minutes), with history off, with the history cache off, with a cold cache, with a warm one, and
-warm after one new commit revising three documents, the five alternating in each round; all with
+takes many minutes), with history off (the pages a run read kept, and nothing kept: ``cache: false``),
+with the cache off, with a cold cache (nothing kept), with a warm one, and warm after one new commit
+revising three documents, the six alternating in each round; a cold run is compared with the run that
+keeps nothing either, a warm one with the run that reads the kept pages too; all with
 ``--format json`` (which carries every revision), and with history off and warm also in the text format.
 ``--realistic DOCUMENTS COMMITS`` does the same on a realistic history: commits revising one to five
 documents each, with a rename every 97th commit and a retirement every 149th.
@@ -684,18 +686,22 @@ def measure_trend(size: int, tags: int, work: Path, repeat: int) -> dict[str, fl
 
 def write_cache_repo(root: Path, size: int, commits: int, touched: int | tuple[int, int]) -> None:
     """The history repository of ``size`` documents, ``commits`` commits each revising ``touched`` of them,
-    with configurations for ``check`` with history off and with the cache off; kept across runs (the
-    heavy one takes many minutes to write), written again when its parameters differ."""
+    with configurations for ``check`` with history off, with the cache off and with both; kept across runs
+    (the heavy one takes many minutes to write), written again when its parameters differ."""
     marker = root / "generated.json"
     wanted = {"size": size, "commits": commits, "touched": list(touched) if isinstance(touched, tuple) else touched}
-    if marker.exists() and json.loads(marker.read_text()) == wanted:
-        return
-    write_history_repo(root, size, commits, touched=touched)
-    for name, extra in (("off", {"history": False}), ("nocache", {"cache": False})):
+    if not marker.exists() or json.loads(marker.read_text()) != wanted:
+        write_history_repo(root, size, commits, touched=touched)
+        marker.write_text(json.dumps(wanted))
+    variants = {
+        "off": {"history": False},
+        "nocache": {"cache": False},
+        "off-nocache": {"history": False, "cache": False},
+    }
+    for name, extra in variants.items():
         config = yaml.safe_load((root / "mkdocs-sms.yml").read_text())
         config["plugins"] = ["search", {"sms": {**SMS_PLUGIN["sms"], **extra}}]
         (root / f"mkdocs-{name}.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-    marker.write_text(json.dumps(wanted))
 
 
 def measure_cache(size: int, commits: int, touched: int | tuple[int, int], work: Path, repeat: int) -> dict[str, Any]:
@@ -710,12 +716,12 @@ def measure_cache(size: int, commits: int, touched: int | tuple[int, int], work:
     files = sorted((root / "docs").rglob("doc-*.md"))
     check = [str(BIN / "mkdocs-sms"), "check", "--format", "json", "-f"]
     text = [str(BIN / "mkdocs-sms"), "check", "-f"]  # the text a pre-commit hook prints: no revisions in it
-    times: dict[str, list[float]] = {
-        "off": [], "nocache": [], "cold": [], "warm": [], "commit": [], "off-text": [], "warm-text": []
-    }  # fmt: skip
+    names = ("off", "off-nocache", "nocache", "cold", "warm", "commit", "off-text", "warm-text")
+    times: dict[str, list[float]] = {name: [] for name in names}
     for number in range(repeat):
         times["off-text"].append(timed([*text, "mkdocs-off.yml"], root).seconds)
         times["off"].append(timed([*check, "mkdocs-off.yml"], root).seconds)
+        times["off-nocache"].append(timed([*check, "mkdocs-off-nocache.yml"], root).seconds)
         times["nocache"].append(timed([*check, "mkdocs-nocache.yml"], root).seconds)
         shutil.rmtree(root / ".cache", ignore_errors=True)
         times["cold"].append(timed([*check, "mkdocs-sms.yml"], root).seconds)
@@ -1114,9 +1120,9 @@ def main() -> None:
         report.add(
             [
                 "",
-                "| documents, commits × documents each (revisions) | `check`, history off | no cache | cold cache "
-                "| warm cache | warm, one new commit of 3 | cold / off | warm / off | new commit / off | cache file "
-                "| text output: off, warm, warm / off |",
+                "| documents, commits × documents each (revisions) | `check`, history off: pages kept, none kept "
+                "| no cache | cold cache | warm cache | warm, one new commit of 3 | cold / off (none kept) "
+                "| warm / off | new commit / off | cache file | text output: off, warm, warm / off |",
                 "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             ],
         )
@@ -1129,9 +1135,10 @@ def main() -> None:
             each = f"{touched[0]}–{touched[1]}" if isinstance(touched, tuple) else touched
             report.add(
                 [
-                    f"| {size:,}, {commits:,} × {each} ({cache['revisions']:,}) | {off:.2f} s "
-                    f"| {cache['nocache']:.2f} s | {cache['cold']:.2f} s | {cache['warm']:.2f} s "
-                    f"| {cache['commit']:.2f} s | {cache['cold'] / off:.2f} | {cache['warm'] / off:.2f} "
+                    f"| {size:,}, {commits:,} × {each} ({cache['revisions']:,}) | {off:.2f} s, "
+                    f"{cache['off-nocache']:.2f} s | {cache['nocache']:.2f} s | {cache['cold']:.2f} s "
+                    f"| {cache['warm']:.2f} s | {cache['commit']:.2f} s | {cache['cold'] / cache['off-nocache']:.2f} "
+                    f"| {cache['warm'] / off:.2f} "
                     f"| {cache['commit'] / off:.2f} | {megabytes(cache['size'])} "
                     f"| {cache['off-text']:.2f} s, {cache['warm-text']:.2f} s, "
                     f"{cache['warm-text'] / cache['off-text']:.2f} |"
