@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +16,11 @@ from mkdocs_sms.analysis import handbook as handbook_module
 from mkdocs_sms.analysis.handbook import PageCache
 from mkdocs_sms.load import load_configuration, load_handbook
 from mkdocs_sms.model import stored
-from mkdocs_sms.model.document import Page
+from mkdocs_sms.model.document import Page, read_page
 from mkdocs_sms.read.cache import FOLDER, committed, keep_file
+from mkdocs_sms.read.kept_pages import KeptPages
 from mkdocs_sms.read.snapshot import of_project
+from mkdocs_sms.settings import Settings
 from test_history import change_policy, commit_all, git, without_change_policy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -263,3 +267,13 @@ def test_a_second_build_takes_its_pages_from_the_cache_and_builds_the_same_site(
     assert parsed == []
     assert {name: repo.site_file(name) for name in first} == first
     assert "Service Desk Lead" in first["procedures/incident/index.html"]  # the folder defaults, as read
+
+
+def test_a_page_whose_file_name_is_no_unicode_is_left_out_of_the_file(tmp_path: Path) -> None:
+    vocabulary = Settings.from_options({}, base_dir=tmp_path).vocabulary
+    raw = approved("REC-CAF-01", "record", ["9.2"]).encode()
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
+    odd = os.fsdecode(b"caf\xe9.md")  # as os.walk names a Latin-1 file name on a UTF-8 system
+    pages = {name: (digest, "", None, read_page(name, raw, vocabulary)) for name in (odd, "cafe.md")}
+    KeptPages(tmp_path, vocabulary).save(pages)
+    assert list(KeptPages(tmp_path, vocabulary).load()) == ["cafe.md"]
