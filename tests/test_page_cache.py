@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from mkdocs.config.defaults import MkDocsConfig
 
 from conftest import Site, approved, front, write_config
 from mkdocs_sms.analysis import handbook as handbook_module
@@ -258,11 +259,19 @@ def test_a_value_of_another_type_is_not_kept_and_nothing_else_is_built_from_the_
     assert stored.decode('{"m":[[{"t":[]},{"d":"2026-01-02"}]]}') == {(): dt.date(2026, 1, 2)}
 
 
+def new_process() -> None:
+    """Forget the plugin instances MkDocs keeps in this process for `mkdocs serve` (and with them the
+    pages they hold in memory), as a new `mkdocs build` process starts without them."""
+    MkDocsConfig.plugins.plugin_cache.clear()
+
+
 def test_a_second_build_takes_its_pages_from_the_cache_and_builds_the_same_site(repo: Site, parsed: list[str]) -> None:
+    new_process()
     assert repo.build(strict=True).ok
     assert sorted(parsed) == all_pages(repo)
     first = {name: repo.site_file(name) for name in ("sms.json", "procedures/incident/index.html")}
     parsed.clear()
+    new_process()
     assert repo.build(strict=True).ok
     assert parsed == []
     assert {name: repo.site_file(name) for name in first} == first

@@ -742,7 +742,10 @@ def render_trend(trend: Trend | None, catalogues: Iterable[Catalogue] = ()) -> s
 def render_panel(document: Document, handbook: Handbook, links: Links, findings: int = 0) -> str:
     """The metadata panel shown above a document's content; its status badge counts the page's
     ``findings`` when they are shown on the page."""
+    # The macros are imported once and handed in: an import in the fragment ran once per panel (and
+    # once per row in register_row.html, which takes them from the register), a tenth of each render.
     return _env.get_template("panel.html").render(
+        m=_env.get_template("_macros.html").module,
         doc=document,
         findings=findings,
         banners=BANNERS,
