@@ -24,6 +24,7 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,16 +47,19 @@ _LOGS_KEPT = 3
 Values = tuple[str | None, str | None, str | None] | None
 
 
-def _code_digest() -> str:
-    """A digest of the modules that derive the cached values: changed code is another key."""
-    here = Path(__file__).resolve().parent
+# The package's folder, whose modules code_digest() reads.
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def code_digest(modules: Iterable[Path]) -> str:
+    """A digest of ``modules``, the code that derives what a cache keeps: changed code is another key."""
     digest = hashlib.sha256()
-    for module in (here / "git.py", here.parent / "model" / "frontmatter.py"):
+    for module in modules:
         try:
             digest.update(module.read_bytes())
         except OSError:
             digest.update(module.name.encode())
-    return digest.hexdigest()[:16]
+    return digest.hexdigest()
 
 
 @dataclass
@@ -308,4 +312,5 @@ def committed(folder: Path) -> bool:
 @functools.cache
 def cache_key() -> str:
     """What a cache file must have been written under to be used."""
-    return f"{_FORMAT} mkdocs-sms {__version__} {','.join(KEYS)} {_code_digest()}"
+    history_code = code_digest((PACKAGE / "read" / "git.py", PACKAGE / "model" / "frontmatter.py"))
+    return f"{_FORMAT} mkdocs-sms {__version__} {','.join(KEYS)} {history_code[:16]}"

@@ -21,7 +21,7 @@ from typing import Any
 from mkdocs_sms.model import stored
 from mkdocs_sms.model.document import Page
 from mkdocs_sms.model.vocabulary import Vocabulary
-from mkdocs_sms.read.cache import keep_file, trusted_payload
+from mkdocs_sms.read.cache import PACKAGE, code_digest, keep_file, trusted_payload
 
 # Files of pages kept: a handbook's vocabulary changes rarely; a few let a branch with other settings
 # keep its own.
@@ -38,13 +38,7 @@ Entry = tuple[bytes, str | None, str | None, Page | None]
 @functools.cache
 def _code_digest() -> str:
     """A digest of every module of this package: a page read by other code is read again."""
-    digest = hashlib.sha256()
-    for module in sorted(Path(__file__).resolve().parent.parent.rglob("*.py")):
-        try:
-            digest.update(module.read_bytes())
-        except OSError:
-            digest.update(module.name.encode())
-    return digest.hexdigest()
+    return code_digest(sorted(PACKAGE.rglob("*.py")))
 
 
 def file_name(vocabulary: Vocabulary) -> str:
