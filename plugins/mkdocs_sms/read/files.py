@@ -50,11 +50,10 @@ def read_inside(root: Path, path: str, real_dirs: dict[str, str] | None = None) 
     mode = os.lstat(real).st_mode
     if stat.S_ISLNK(mode):
         real = os.path.realpath(real)
-        if not _within(real_root, real):
-            raise _outside(root, path)
-        mode = os.stat(real).st_mode
-    elif not _within(real_root, real):
+    if not _within(real_root, real):
         raise _outside(root, path)
+    if stat.S_ISLNK(mode):  # what the link leads to, once it is known to be inside
+        mode = os.stat(real).st_mode
     if not stat.S_ISREG(mode):
         raise OSError(errno.EINVAL, "not a regular file")
     with open(real, "rb") as handle:
@@ -81,7 +80,7 @@ def _outside(root: Path, path: str) -> OutsideLink:
         step = root.joinpath(*parts[:depth])
         if step.is_symlink():
             real = os.path.realpath(step)
-            if os.path.commonpath([real_root, real]) != real_root:
+            if not _within(real_root, real):
                 return OutsideLink("/".join(parts[:depth]), os.readlink(step))
     return OutsideLink(path, os.path.realpath(root / path))
 
