@@ -16,7 +16,7 @@ from typing import TextIO
 
 from mkdocs_sms import __version__
 from mkdocs_sms.analysis.audience import published
-from mkdocs_sms.analysis.handbook import Handbook
+from mkdocs_sms.analysis.handbook import Handbook, PageCache
 from mkdocs_sms.authoring import (
     STARTER_CONFIG,
     STARTER_GITIGNORE,
@@ -113,8 +113,9 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms diff``."""
     config_file = Path(args.config_file)
     project, settings, catalogues = load_configuration(config_file)
-    base = load_side(project, settings, catalogues, args.base)
-    head = load_side(project, settings, catalogues, args.head)
+    pages = PageCache()
+    base = load_side(project, settings, catalogues, args.base, pages)
+    head = load_side(project, settings, catalogues, args.head, pages)
     result = compare_sides(project.docs_dir, base, head)
     target: TextIO = io.StringIO() if args.output else out
     if args.format == "json":

@@ -125,8 +125,11 @@ def load_project_handbook(config_file: Path, with_history: bool = True) -> tuple
 _NOT_IN_GIT = ("SMS301", "SMS009")
 
 
-def load_side(project: Project, settings: Settings, catalogues: Sequence[Catalogue], ref: str | None) -> Side:
-    """One side of ``mkdocs-sms diff``: the handbook at the git ``ref``, or in the working tree (None).
+def load_side(
+    project: Project, settings: Settings, catalogues: Sequence[Catalogue], ref: str | None, pages: PageCache
+) -> Side:
+    """One side of ``mkdocs-sms diff``: the handbook at the git ``ref``, or in the working tree (None);
+    ``pages``, one cache for both sides, so that the second parses only the pages that differ.
 
     Raises GitError, naming the ref, when it cannot be read.
     """
@@ -138,7 +141,7 @@ def load_side(project: Project, settings: Settings, catalogues: Sequence[Catalog
             snapshot = at_ref(project.docs_dir, project.exclude, ref)
         except GitError as exc:
             raise GitError(f"'{ref}' cannot be read: {exc}") from None
-    return Side(snapshot, load_handbook(snapshot, settings, catalogues, current=False))
+    return Side(snapshot, load_handbook(snapshot, settings, catalogues, cache=pages, current=False))
 
 
 def load_changes(
@@ -147,9 +150,11 @@ def load_changes(
     head: Side,
     ref: str | None,
     kept: Side | None = None,
+    pages: PageCache | None = None,
 ) -> tuple[Changes, Side | None]:
     """What changed since ``ref`` (default: the newest earlier tag) for the "what changed" page, and the
-    earlier side, which ``kept`` supplies again when it is of the same commit and settings."""
+    earlier side, which ``kept`` supplies again when it is of the same commit and settings. ``pages``: the
+    cache of ``head``'s analysis, which the earlier side starts from (it is not changed)."""
     try:
         repository(docs_dir)
     except GitError as exc:
@@ -164,7 +169,8 @@ def load_changes(
             base = kept
         else:
             snapshot = at_ref(docs_dir, exclude, ref)
-            base = Side(snapshot, load_handbook(snapshot, settings, catalogues, current=False))
+            reader = pages.copy() if pages is not None else None
+            base = Side(snapshot, load_handbook(snapshot, settings, catalogues, cache=reader, current=False))
     except GitError as exc:
         return Changes(ref, unavailable=str(exc)), None
     return Changes(ref, base.snapshot.commit, compare_sides(docs_dir, base, head)), base
@@ -220,7 +226,7 @@ def load_trend(
         cache.basis, cache.points = (settings, tuple(catalogues)), {}
     wanted = list(dict.fromkeys(tag.commit for tag in reversed(tags.tags) if tag.commit not in cache.points))
     dates = {tag.commit: tag.date for tag in tags.tags}
-    reader = PageCache(pages.vocabulary, dict(pages.pages)) if pages is not None else PageCache()
+    reader = pages.copy() if pages is not None else PageCache()
     try:
         for snapshot in at_commits(docs_dir, exclude, wanted):
             commit, date = snapshot.label, dates[snapshot.label]

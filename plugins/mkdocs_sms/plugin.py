@@ -193,7 +193,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         exclude = exclusion(config.exclude_docs, config.draft_docs)
         if self.settings.history:
             changes, self._base = load_changes(
-                docs_dir, exclude, Side(snapshot, handbook), self.settings.changes_since, self._base
+                docs_dir, exclude, Side(snapshot, handbook), self.settings.changes_since, self._base, self._pages
             )
         trend = load_trend(docs_dir, exclude, handbook, self._trend_cache, self._pages)
         self._unreadable = {f.path for f in handbook.findings if f.code == "SMS009" and f.path}

@@ -196,6 +196,11 @@ class PageCache:
 
         return read
 
+    def copy(self) -> PageCache:
+        """A cache that starts from this one's pages, for analysing another edition of the same handbook
+        (the base of "what changed", a tag of the trend) without changing this one."""
+        return PageCache(self.vocabulary, dict(self.pages))
+
     def save(self) -> None:
         """Keep the pages of the last analysis in the cache folder (when it has one)."""
         if self.kept is not None and self.kept.folder == self.folder:
