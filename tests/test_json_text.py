@@ -23,6 +23,10 @@ CASES: list[Any] = [
     {7: "int key", 2.5: "float key", True: "bool key", None: "null key"},
     {"mixed": [{"flat": 1}, [1, [2, [3]]], "s", {}]},
     [float("inf"), float("nan")],
+    # Lists of records, written in one go: strings that look like the boundary of two records.
+    {"history": [{"a": "},{", "b": None}, {"a": "x}\n  {", "c": 1.5, "\n},": "k"}, {"d": True}]},
+    [[{"a": 1}], [{"b": "}, {"}, {"b": 2, "c": float("-inf")}], [{"only": "one"}]],
+    {"x": [{"a": 1}, {}], "y": [{"a": [1]}, {"b": 2}], "z": [{1: "number key"}, {"a": 1}]},
 ]
 
 
@@ -30,6 +34,7 @@ CASES: list[Any] = [
 def test_the_text_is_the_standard_librarys(data: Any) -> None:
     assert dumps(data) == json.dumps(data, indent=2, ensure_ascii=False)
     assert dumps(data, indent=4) == json.dumps(data, indent=4, ensure_ascii=False)
+    assert dumps(data, indent=0) == json.dumps(data, indent=0, ensure_ascii=False)
 
 
 def test_a_key_json_cannot_encode_is_an_error_as_there() -> None:

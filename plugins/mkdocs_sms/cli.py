@@ -38,7 +38,7 @@ from mkdocs_sms.authoring import (
 from mkdocs_sms.catalogue import BUILTIN, CatalogueError, accepted_refs, catalogue_text
 from mkdocs_sms.catalogue.parse import advice, read_catalogue
 from mkdocs_sms.catalogue.schema import catalogue_schema
-from mkdocs_sms.load import compare_sides, load_configuration, load_project_handbook, load_side
+from mkdocs_sms.load import collector_paused, compare_sides, load_configuration, load_project_handbook, load_side
 from mkdocs_sms.model import frontmatter
 from mkdocs_sms.model.dates import Interval
 from mkdocs_sms.model.schema import json_schema
@@ -63,6 +63,7 @@ CHECK_SCOPE = "all documents: the audience applies to builds and export, not to 
 # Commands ----------------------------------------------------------------------------------------
 
 
+@collector_paused()
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms check``."""
     config_file = Path(args.config_file)
@@ -109,6 +110,7 @@ def _display_dir(docs_dir: Path) -> str:
         return docs_dir.as_posix()
 
 
+@collector_paused()
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms diff``."""
     config_file = Path(args.config_file)

@@ -7,7 +7,9 @@ give the same findings whichever face asks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -40,6 +42,23 @@ from mkdocs_sms.settings import Settings
 from mkdocs_sms.translation import N_
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's collector of reference cycles held off while a handbook is read and reported (as it was
+    before, afterwards). Reading makes hundreds of thousands of objects that all live on (60,000
+    revisions, the pages and their documents), and each time their number grows by a few hundred the
+    collector walks the young ones and, now and then, every object made so far, none of which is garbage:
+    a warm ``check`` of 2,000 documents with 61,400 revisions spent 0.1 s of 0.35 s so. What reading
+    leaves in cycles is a few hundred objects, collected once the collector runs again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catalogue]]:
     """The handbook's ``mkdocs.yml`` (INHERIT followed as MkDocs does), its settings and its catalogues."""
     project = load_project(config_file)
@@ -50,6 +69,7 @@ def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catal
     return project, settings, settings.load_catalogues()
 
 
+@collector_paused()
 def load_handbook(
     snapshot: Snapshot,
     settings: Settings,

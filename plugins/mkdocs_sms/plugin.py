@@ -35,7 +35,7 @@ from mkdocs_sms.analysis.handbook import Handbook, PageCache
 from mkdocs_sms.analysis.trend import Trend
 from mkdocs_sms.catalogue import BUILTIN, Catalogue, CatalogueError, resolve_clause
 from mkdocs_sms.config import SmsConfig
-from mkdocs_sms.load import TrendCache, load_changes, load_handbook, load_trend
+from mkdocs_sms.load import TrendCache, collector_paused, load_changes, load_handbook, load_trend
 from mkdocs_sms.model import references
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.options import DEFAULTS
@@ -166,6 +166,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         return settings.show_findings
 
     @event_priority(-50)
+    @collector_paused()
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         """Read every page's front-matter, report findings, and add the generated files.
 

@@ -10,6 +10,7 @@ the containers above them are walked in Python. A test holds the text equal to t
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from collections.abc import Callable
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
@@ -64,7 +65,7 @@ def _emit(value: Any, depth: int, out: list[str], unit: str) -> None:
         inner = "\n" + unit * (depth + 1)
         out.append("{")
         for number, (key, item) in enumerate(items):
-            out.append(("," if number else "") + inner + json.dumps(key, ensure_ascii=False) + ": ")
+            out.append(("," if number else "") + inner + encode_basestring(key) + ": ")
             _emit(item, depth + 1, out, unit)
         out.append("\n" + unit * depth + "}")
     elif isinstance(value, (list, tuple)):
@@ -75,23 +76,38 @@ def _emit(value: Any, depth: int, out: list[str], unit: str) -> None:
             out.append(_flat(value, depth, unit))
             return
         inner = "\n" + unit * (depth + 1)
-        if set(map(type, value)) == {dict} and all(item and _flat_mapping(item) for item in value):
-            # A list of records (a document's revisions): each in C, joined here.
-            records = ("," + inner).join(_flat(item, depth + 1, unit) for item in value)
-            out.append("[" + inner + records + "\n" + unit * depth + "]")
+        if set(map(type, value)) == {dict} and _records(value):
+            out.append(_flat_records(value, depth, unit))
             return
         out.append("[")
         for number, item in enumerate(value):
             out.append(("," if number else "") + inner)
             _emit(item, depth + 1, out, unit)
         out.append("\n" + unit * depth + "]")
+    elif type(value) is str:  # most of them: encoded as json.dumps would, without making an encoder
+        out.append(encode_basestring(value))
     else:
         out.append(json.dumps(value, ensure_ascii=False))
 
 
-def _flat_mapping(value: dict[Any, Any]) -> bool:
-    """Whether a mapping has string keys and scalar values only."""
-    return set(map(type, value)) <= _STR and set(map(type, value.values())) <= _SCALAR_TYPES
+def _records(value: list[dict[Any, Any]] | tuple[dict[Any, Any], ...]) -> bool:
+    """Whether mappings are all records: not empty, with string keys and scalar values only (checked in C)."""
+    return (
+        all(value)
+        and set(map(type, itertools.chain.from_iterable(value))) <= _STR
+        and set(map(type, itertools.chain.from_iterable(map(dict.values, value)))) <= _SCALAR_TYPES
+    )
+
+
+def _flat_records(value: list[dict[str, Any]] | tuple[dict[str, Any], ...], depth: int, unit: str) -> str:
+    """A list of records (a document's revisions) at ``depth``, encoded in C in one go with the item
+    separator of the records' fields, then given the line breaks of the records themselves. A line break
+    in the C encoder's text is always one of its separators (a string's is escaped, ``\\n``), and a record's
+    values are scalars, so ``}`` then a separator then ``{`` is always the boundary of two records."""
+    text = _encoder(depth + 1, unit)(value)
+    outer, inner = "\n" + unit * (depth + 1), "\n" + unit * (depth + 2)
+    body = text[2:-2].replace("}," + inner + "{", outer + "}," + outer + "{" + inner)
+    return "[" + outer + "{" + inner + body + outer + "}\n" + unit * depth + "]"
 
 
 def _flat(value: dict[str, Any] | list[Any] | tuple[Any, ...], depth: int, unit: str) -> str:
