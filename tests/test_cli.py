@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import subprocess
@@ -12,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from conftest import ROOT, approved, complete_mini, run_cli, run_cli_process
-from mkdocs_sms import load
 
 
 def _failing(make_site: Any) -> Any:
@@ -184,29 +182,3 @@ def test_a_closed_pipe_is_not_a_traceback(make_site: Any) -> None:
     )  # fmt: skip
     assert result.stdout.startswith("{") and "Traceback" not in result.stderr, result.stderr
 
-
-def test_the_cycle_collector_is_held_off_only_while_a_handbook_is_read(make_site: Any, monkeypatch: Any) -> None:
-    # Reading a handbook holds Python's cycle collector off (it walked every object made so far, over and
-    # over, while 60,000 revisions were made); afterwards it is on again, whatever happened, so that a
-    # `mkdocs serve` or a program that runs checks keeps collecting. A program that had it off keeps it off.
-    seen = []
-    analyse = load.analyse
-
-    def watched(*args: Any, **kwargs: Any) -> Any:
-        seen.append(gc.isenabled())
-        return analyse(*args, **kwargs)
-
-    monkeypatch.setattr(load, "analyse", watched)
-    site = make_site(complete_mini())
-    assert site.check().returncode == 0 and gc.isenabled()
-    assert site.build().ok and gc.isenabled()
-    site.config_file.write_text("site_name: [unclosed\n")
-    assert site.check().returncode == 2 and gc.isenabled()
-    assert seen == [False, False]
-    gc.disable()
-    try:
-        make_site(complete_mini()).check()
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-    assert seen == [False, False, False]

@@ -59,6 +59,24 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def set_aside() -> bool:
+    """Move every object that exists now out of the cycle collector's sight (``gc.freeze``), for the rest
+    of a build: the handbook read, with its revisions and pages, lives until the build ends, and each
+    collection of the oldest objects while MkDocs renders the pages would walk it again (0.3 s of a
+    2,000-document build with 61,400 revisions). Objects set aside are still freed when no longer used;
+    only a cycle among them waits for :func:`take_back`. True when they were set aside: not when something
+    else in the process has set objects aside (that is left alone)."""
+    if gc.get_freeze_count():
+        return False
+    gc.freeze()
+    return True
+
+
+def take_back() -> None:
+    """Give the objects :func:`set_aside` moved back to the collector, as the oldest ones."""
+    gc.unfreeze()
+
+
 def load_configuration(config_file: Path) -> tuple[Project, Settings, list[Catalogue]]:
     """The handbook's ``mkdocs.yml`` (INHERIT followed as MkDocs does), its settings and its catalogues."""
     project = load_project(config_file)

@@ -35,7 +35,7 @@ from mkdocs_sms.analysis.handbook import Handbook, PageCache
 from mkdocs_sms.analysis.trend import Trend
 from mkdocs_sms.catalogue import BUILTIN, Catalogue, CatalogueError, resolve_clause
 from mkdocs_sms.config import SmsConfig
-from mkdocs_sms.load import TrendCache, collector_paused, load_changes, load_handbook, load_trend
+from mkdocs_sms.load import TrendCache, collector_paused, load_changes, load_handbook, load_trend, set_aside, take_back
 from mkdocs_sms.model import references
 from mkdocs_sms.model.document import Document
 from mkdocs_sms.options import DEFAULTS
@@ -98,6 +98,7 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         self._show_findings = False
         self._told_hidden = False  # whether the log has said why pages show no findings
         self._page_findings: dict[str, tuple[Finding, ...]] = {}  # by page path, when they are shown
+        self._set_aside = False  # whether this build's objects are out of the cycle collector's sight
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds; the command decides
@@ -263,6 +264,8 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
                 self._files_by_id[document.id] = found
         self._keep_rendered(config)
         self._render_panels(files)
+        # What was read lives until the build ends: collections while the pages are rendered skip it.
+        self._set_aside = self._set_aside or set_aside()
         return files
 
     def _withhold_attachments(self, files: Files, config: MkDocsConfig, sources: Mapping[str, bytes]) -> None:
@@ -307,6 +310,20 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
             )
         files.append(File.generated(config, uri, content=content))
         self._generated.add(uri)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._take_back()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._take_back()
+
+    def on_shutdown(self) -> None:
+        self._take_back()
+
+    def _take_back(self) -> None:
+        if self._set_aside:
+            take_back()
+            self._set_aside = False
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         """Give the folder of generated pages a readable title when the navigation is automatic."""
