@@ -181,4 +181,3 @@ def test_a_closed_pipe_is_not_a_traceback(make_site: Any) -> None:
         shell=True, capture_output=True, text=True, check=False, cwd=site.root,
     )  # fmt: skip
     assert result.stdout.startswith("{") and "Traceback" not in result.stderr, result.stderr
-
