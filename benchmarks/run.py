@@ -45,9 +45,10 @@ With ``--cache`` it times ``mkdocs-sms check`` of a 2,000-document repository of
 600 documents (about 61,400 revisions; written once into the output folder and kept, since writing it
 takes many minutes), with history off (the pages a run read kept, and nothing kept: ``cache: false``),
 with the cache off, with a cold cache (nothing kept), with a warm one, and warm after one new commit
-revising three documents, the six alternating in each round; a cold run is compared with the run that
-keeps nothing either, a warm one with the run that reads the kept pages too; all with
-``--format json`` (which carries every revision), and with history off and warm also in the text format.
+revising three documents, alternating in each round; a cold run is compared with the run that keeps
+nothing either, a warm one with the run that reads the kept pages too. Each round does all of them with
+``--format json`` (which carries every revision) and then in the text format (what a pre-commit hook
+prints, without revisions).
 ``--realistic DOCUMENTS COMMITS`` does the same on a realistic history: commits revising one to five
 documents each, with a rename every 97th commit and a retirement every 149th.
 
@@ -705,34 +706,37 @@ def write_cache_repo(root: Path, size: int, commits: int, touched: int | tuple[i
 
 
 def measure_cache(size: int, commits: int, touched: int | tuple[int, int], work: Path, repeat: int) -> dict[str, Any]:
-    """``mkdocs-sms check`` of a history repository with history off, with no cache, with a cold cache, with
-    a warm one, and warm after one new commit revising three documents; each a separate process, the
-    five alternating in every round (the new commit is taken back at the end of the round)."""
+    """``mkdocs-sms check`` of a history repository with history off (pages kept, nothing kept), with no
+    cache, with a cold cache, with a warm one, and warm after one new commit revising three documents;
+    each a separate process, alternating in every round, in the JSON format and then in the text format
+    (the new commit is taken back after its run). Medians by format: ``result["json"]["warm"]``."""
     each = "-".join(map(str, touched)) if isinstance(touched, tuple) else touched
     root = work / f"cache-{size}-{commits}x{each}"
     write_cache_repo(root, size, commits, touched)
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, env=GIT_ENV, check=True, capture_output=True,
                           text=True).stdout.strip()  # fmt: skip
     files = sorted((root / "docs").rglob("doc-*.md"))
-    check = [str(BIN / "mkdocs-sms"), "check", "--format", "json", "-f"]
-    text = [str(BIN / "mkdocs-sms"), "check", "-f"]  # the text a pre-commit hook prints: no revisions in it
-    names = ("off", "off-nocache", "nocache", "cold", "warm", "commit", "off-text", "warm-text")
-    times: dict[str, list[float]] = {name: [] for name in names}
+    formats = {"json": ["--format", "json"], "text": []}  # text: what a pre-commit hook prints, no revisions
+    names = ("off", "off-nocache", "nocache", "cold", "warm", "commit")
+    times: dict[str, dict[str, list[float]]] = {fmt: {name: [] for name in names} for fmt in formats}
     for number in range(repeat):
-        times["off-text"].append(timed([*text, "mkdocs-off.yml"], root).seconds)
-        times["off"].append(timed([*check, "mkdocs-off.yml"], root).seconds)
-        times["off-nocache"].append(timed([*check, "mkdocs-off-nocache.yml"], root).seconds)
-        times["nocache"].append(timed([*check, "mkdocs-nocache.yml"], root).seconds)
-        shutil.rmtree(root / ".cache", ignore_errors=True)
-        times["cold"].append(timed([*check, "mkdocs-sms.yml"], root).seconds)
-        times["warm"].append(timed([*check, "mkdocs-sms.yml"], root).seconds)
-        times["warm-text"].append(timed([*text, "mkdocs-sms.yml"], root).seconds)
-        for path in random.Random(number).sample(files, 3):
-            path.write_text(path.read_text() + f"\nRevised in round {number}.\n")
-        subprocess.run(["git", "commit", "-q", "-am", f"Round {number}"], cwd=root, env=GIT_ENV, check=True)
-        times["commit"].append(timed([*check, "mkdocs-sms.yml"], root).seconds)
-        subprocess.run(["git", "reset", "-q", "--hard", head], cwd=root, env=GIT_ENV, check=True)
-    result: dict[str, Any] = {name: statistics.median(values) for name, values in times.items()}
+        for turn, (fmt, option) in enumerate(formats.items()):
+            check = [str(BIN / "mkdocs-sms"), "check", *option, "-f"]
+            runs = times[fmt]
+            runs["off"].append(timed([*check, "mkdocs-off.yml"], root).seconds)
+            runs["off-nocache"].append(timed([*check, "mkdocs-off-nocache.yml"], root).seconds)
+            runs["nocache"].append(timed([*check, "mkdocs-nocache.yml"], root).seconds)
+            shutil.rmtree(root / ".cache", ignore_errors=True)
+            runs["cold"].append(timed([*check, "mkdocs-sms.yml"], root).seconds)
+            runs["warm"].append(timed([*check, "mkdocs-sms.yml"], root).seconds)
+            for path in random.Random(number * len(formats) + turn).sample(files, 3):
+                path.write_text(path.read_text() + f"\nRevised in round {number}.\n")
+            subprocess.run(["git", "commit", "-q", "-am", f"Round {number}"], cwd=root, env=GIT_ENV, check=True)
+            runs["commit"].append(timed([*check, "mkdocs-sms.yml"], root).seconds)
+            subprocess.run(["git", "reset", "-q", "--hard", head], cwd=root, env=GIT_ENV, check=True)
+    result: dict[str, Any] = {
+        fmt: {name: statistics.median(values) for name, values in runs.items()} for fmt, runs in times.items()
+    }
     result["runs"] = times
     result["size"] = (root / ".cache" / "mkdocs-sms" / "history.json").stat().st_size
     from mkdocs_sms.read.git import read_history
@@ -1123,10 +1127,10 @@ def main() -> None:
         report.add(
             [
                 "",
-                "| documents, commits × documents each (revisions) | `check`, history off: pages kept, none kept "
-                "| no cache | cold cache | warm cache | warm, one new commit of 3 | cold / off (none kept) "
-                "| warm / off | new commit / off | cache file | text output: off, warm, warm / off |",
-                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+                "| documents, commits × documents each (revisions) | output | `check`, history off: pages kept, "
+                "none kept | no cache | cold cache | warm cache | warm, one new commit of 3 | cold / off (none kept) "
+                "| warm / off | new commit / off | cache file |",
+                "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             ],
         )
         shapes: list[tuple[int, int, int | tuple[int, int]]] = [(2000, 100, 600)] if args.cache else []
@@ -1134,19 +1138,19 @@ def main() -> None:
             shapes.append((args.realistic[0], args.realistic[1], (1, 5)))
         for size, commits, touched in shapes:
             cache = measure_cache(size, commits, touched, args.out, min(args.repeat, 3))
-            off = cache["off"]
             each = f"{touched[0]}–{touched[1]}" if isinstance(touched, tuple) else touched
-            report.add(
-                [
-                    f"| {size:,}, {commits:,} × {each} ({cache['revisions']:,}) | {off:.2f} s, "
-                    f"{cache['off-nocache']:.2f} s | {cache['nocache']:.2f} s | {cache['cold']:.2f} s "
-                    f"| {cache['warm']:.2f} s | {cache['commit']:.2f} s | {cache['cold'] / cache['off-nocache']:.2f} "
-                    f"| {cache['warm'] / off:.2f} "
-                    f"| {cache['commit'] / off:.2f} | {megabytes(cache['size'])} "
-                    f"| {cache['off-text']:.2f} s, {cache['warm-text']:.2f} s, "
-                    f"{cache['warm-text'] / cache['off-text']:.2f} |"
-                ],
-            )
+            for fmt, label in (("json", "JSON"), ("text", "text")):
+                times = cache[fmt]
+                off = times["off"]
+                report.add(
+                    [
+                        f"| {size:,}, {commits:,} × {each} ({cache['revisions']:,}) | {label} | {off:.2f} s, "
+                        f"{times['off-nocache']:.2f} s | {times['nocache']:.2f} s | {times['cold']:.2f} s "
+                        f"| {times['warm']:.2f} s | {times['commit']:.2f} s "
+                        f"| {times['cold'] / times['off-nocache']:.2f} | {times['warm'] / off:.2f} "
+                        f"| {times['commit'] / off:.2f} | {megabytes(cache['size'])} |"
+                    ],
+                )
     if args.diff:
         seconds = measure_diff(2000, 50, args.out, min(args.repeat, 3))
         report.add(["", "| `mkdocs-sms diff`, 2,000 documents, 50 changed | time |", "| --- | ---: |",
