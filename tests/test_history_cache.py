@@ -370,6 +370,10 @@ def _first_revision(data: dict[str, Any]) -> list[Any]:
         pytest.param(lambda data: data["pages"].__setitem__(POLICY, 5), id="revisions a number"),
         pytest.param(lambda data: data["commits"].__setitem__(0, 5), id="a commit a number"),
         pytest.param(lambda data: _first_revision(data).__setitem__(0, "0"), id="a commit index as text"),
+        pytest.param(lambda data: _first_revision(data).__setitem__(0, -1), id="a commit index below zero"),
+        pytest.param(lambda data: _first_revision(data).__setitem__(0, False), id="a commit index as a boolean"),
+        pytest.param(lambda data: _first_revision(data).__setitem__(1, 7), id="a path as a number"),
+        pytest.param(lambda data: _first_revision(data).__setitem__(4, ["x"]), id="a digest as a list"),
     ],
 )
 def test_a_result_that_does_not_fit_is_ignored_and_written_anew(repo: Site, change: Any) -> None:

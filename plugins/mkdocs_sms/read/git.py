@@ -17,6 +17,7 @@ import datetime as dt
 import fnmatch
 import hashlib
 import itertools
+import operator
 import posixpath
 import shutil
 import subprocess
@@ -268,26 +269,33 @@ def _from_result(
     groups = list(pages.values())
     if not set(map(type, groups)) <= {list}:
         return None
-    rows = [row for group in groups for row in group]
+    rows = list(itertools.chain.from_iterable(groups))
     shaped = (
         set(map(type, table)) <= {list}
         and set(map(len, table)) <= {4}
-        and {type(field) for entry in table for field in entry} <= _TEXT
+        and set(map(type, itertools.chain.from_iterable(table))) <= _TEXT
         and set(map(type, rows)) <= {list}
         and set(map(len, rows)) <= {5}
-        and {type(row[0]) for row in rows} <= {int}
-        and {type(field) for row in rows for field in row[1:]} <= _NOTHING
-        and all(0 <= row[0] < len(table) for row in rows)
     )
     if not shaped:
         return None
+    indexes = list(map(operator.itemgetter(0), rows))
+    fields = itertools.chain.from_iterable(map(operator.itemgetter(1, 2, 3, 4), rows))
+    if indexes and not (
+        set(map(type, indexes)) <= {int} and set(map(type, fields)) <= _NOTHING
+        and min(indexes) >= 0 and max(indexes) < len(table)
+    ):  # fmt: skip
+        return None
     commits: list[tuple[str, str, str, str]] = [(entry[0], entry[1], entry[2], entry[3]) for entry in table]
     found: dict[str, tuple[Revision, ...]] = {}
+    make = Revision._make
     for path, group in pages.items():
         here = prefix + path
         found[path] = tuple(
-            Revision._make((*commits[index], moved or here, version, status, digest))
-            for index, moved, version, status, digest in group
+            [
+                make(commits[index] + (moved or here, version, status, digest))
+                for index, moved, version, status, digest in group
+            ]
         )
     return found
 
