@@ -135,11 +135,28 @@ def test_an_approval_after_the_kept_result_reads_the_texts_it_compares(repo: Sit
     assert (approval.status, before.status) == ("approved", "draft")
     assert approval.body_digest is not None and approval.body_digest == before.body_digest  # the text it approved
     assert all(rev.body_digest is None for rev in older)
+    # The result kept for this HEAD (the one kept before, with this page written anew) reads back the same.
+    again, cache = cached(repo)
+    assert again == history and cache.counts.results == 1
     repo.write(POLICY, change_policy("1.2", body="Changes are approved by anyone."))  # not raised: SMS201
     warm = repo.check("--format", "json")
     write_config(repo.root, {"history": True, "cache": False})
     assert json.loads(warm.stdout) == json.loads(repo.check("--format", "json").stdout)
     assert [f["code"] for f in json.loads(warm.stdout)["findings"]] == ["SMS201"]
+
+
+def test_results_brought_up_to_head_one_commit_after_another_read_back_as_no_cache_gives(repo: Site) -> None:
+    cached(repo)
+    for number, (path, text) in enumerate(
+        [(POLICY, change_policy("1.2", "draft", body="Drafted.")), ("notes.md", "# Notes\n\nOne.\n"),
+         (POLICY, change_policy("1.2", body="Drafted.")), ("notes.md", "# Notes\n\nTwo.\n")]
+    ):  # fmt: skip
+        repo.write(path, text)
+        commit_all(repo.root, f"Edit {number}", f"2026-05-0{number + 1}")
+        history, cache = cached(repo)
+        assert cache.counts.extended == 1 and history == uncached(repo)
+        again, cache = cached(repo)
+        assert cache.counts.results == 1 and again == history
 
 
 def test_a_page_deleted_and_added_again_since_the_kept_result_needs_the_whole_pass(repo: Site) -> None:

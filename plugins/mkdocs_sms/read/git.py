@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from mkdocs_sms.model import frontmatter
 from mkdocs_sms.read.cache import KEYS, HistoryCache, Values
@@ -162,12 +162,13 @@ def read_history(
         cache.counts.results += 1
         return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
     try:
-        revisions = _extended(root, prefix, head, wanted, pages, cache)
+        extended = _extended(root, prefix, head, wanted, pages, cache)
     except GitError:
-        revisions = None
-    if revisions is not None:
+        extended = None
+    if extended is not None:
+        revisions, result = extended
         cache.counts.extended += 1
-        cache.remember_result(pages, head, _to_result(revisions, head, prefix))
+        cache.remember_result(pages, head, result)
         return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
     try:
         entries = _walk(root, head, prefix, wanted, cache)
@@ -192,11 +193,13 @@ def _pages_name(root: Path, prefix: str, wanted: frozenset[str]) -> str:
 
 def _extended(
     root: Path, prefix: str, head: str, wanted: frozenset[str], pages: str, cache: HistoryCache
-) -> dict[str, tuple[Revision, ...]] | None:
+) -> tuple[dict[str, tuple[Revision, ...]], dict[str, object]] | None:
     """The revisions at ``head`` from a kept result of an earlier commit of the same pages, when ``head``
     follows it through commits of one parent each that only edited pages in place (or touched files that
     are no page): those commits' revisions go on top of the kept ones. None when there is no such result,
-    or a commit since added, removed, renamed or copied a page: the whole pass is needed then.
+    or a commit since added, removed, renamed or copied a page: the whole pass is needed then. With the
+    revisions, the result to keep for ``head``: the kept one with the pages whose revisions changed
+    written anew (:func:`_to_result`).
 
     Two git processes (the line of commits, and their log) and one ``cat-file`` for the new revisions;
     neither the whole log nor ``history.json`` is read.
@@ -207,7 +210,8 @@ def _extended(
     since = _linear_since(root, head, set(heads))
     if since is None:
         return None
-    kept = _from_result(cache.result(pages, since), since, prefix, wanted)
+    data = cache.result(pages, since)
+    kept = _from_result(data, since, prefix, wanted)
     if kept is None:
         return None
     command = [arg if arg != "-M" else "--no-renames" for arg in _LOG_COMMAND]
@@ -231,15 +235,23 @@ def _extended(
     def blob_of(path: str, index: int) -> str | None:  # the new revisions come first
         return new[path][index][1] if index < len(new.get(path, ())) else None
 
-    return _with_digests(root, revisions, blob_of, HistoryCache())
+    digested = _with_digests(root, revisions, blob_of, HistoryCache())
+    if digested is None:
+        return None
+    # A page whose revisions are those kept (the same tuple) keeps its rows as they were read.
+    changed = {path: revs for path, revs in digested.items() if revs is not kept[path]}
+    return digested, _to_result(changed, head, prefix, data)  # type: ignore[arg-type]
 
 
-def _to_result(revisions: Mapping[str, tuple[Revision, ...]], head: str, prefix: str) -> dict[str, object]:
+def _to_result(
+    revisions: Mapping[str, tuple[Revision, ...]], head: str, prefix: str, kept: dict[str, Any] | None = None
+) -> dict[str, object]:
     """A pass's revisions as JSON: each commit once, and a revision's path only where the page had
-    another one then."""
-    commits: dict[str, int] = {}
-    table: list[object] = []
-    pages: dict[str, list[list[object]]] = {}
+    another one then. With ``kept`` (a result :func:`_from_result` accepted), the pages of ``revisions``
+    are written anew into it and the others keep their rows; its commits keep their places."""
+    table: list[Any] = list(kept["commits"]) if kept else []
+    commits = {entry[0]: index for index, entry in enumerate(table)}
+    pages: dict[str, list[list[object]]] = dict(kept["pages"]) if kept else {}
     for path, revs in revisions.items():
         here = prefix + path
         rows = pages[path] = []
