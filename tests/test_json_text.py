@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from typing import Any
 
+import hypothesis
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import ROOT, run_cli
 from mkdocs_sms.report.json_text import dumps
+
+FUZZ = hypothesis.settings(database=None, derandomize=bool(os.environ.get("CI")), deadline=None)
 
 CASES: list[Any] = [
     {},
@@ -63,3 +69,21 @@ def test_the_example_checks_text_is_the_standard_librarys_and_written_faster() -
         standard.append(time.perf_counter() - middle)
         assert fast == slow
     assert min(ours) < min(standard)
+
+
+# Any JSON value: scalars (with the strings that could pass for a record boundary, line breaks and
+# controls among them), lists and mappings, and lists of records, which are written in one go.
+_TEXT = st.text() | st.sampled_from(["}", "{", "},", "\n", "},\n    {", '"', "\\", "\u2028", "\x00"])
+_SCALAR = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | _TEXT
+_RECORD = st.dictionaries(_TEXT, _SCALAR, min_size=1, max_size=5)
+_VALUE = st.recursive(
+    _SCALAR | st.lists(_RECORD, min_size=1, max_size=4),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@FUZZ
+@given(_VALUE, st.sampled_from([0, 1, 2, 4]))
+def test_any_value_is_written_as_the_standard_library_writes_it(data: Any, indent: int) -> None:
+    assert dumps(data, indent=indent) == json.dumps(data, indent=indent, ensure_ascii=False)
