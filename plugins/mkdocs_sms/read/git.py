@@ -240,7 +240,7 @@ def _extended(
         return None
     # A page whose revisions are those kept (the same tuple) keeps its rows as they were read.
     changed = {path: revs for path, revs in digested.items() if revs is not kept[path]}
-    return digested, _to_result(changed, head, prefix, data)  # type: ignore[arg-type]
+    return digested, _to_result(changed, head, prefix, data)
 
 
 def _to_result(
