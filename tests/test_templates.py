@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from jinja2.bccache import bc_magic
 
-from conftest import complete_mini
+from conftest import approved, complete_mini
 
 
 def test_custom_dir_fragments_replace_the_panel_and_the_register_row(make_site: Any) -> None:
@@ -36,6 +37,45 @@ def test_custom_dir_fragments_replace_the_panel_and_the_register_row(make_site: 
         assert f'<tr class="our-row"><td>{doc["id"]} / {doc["title"]}</td></tr>' in register
     assert 'id="doc-' not in register  # every row came from the override
     assert "<th>Classification</th>" in register  # the rest of the register is the shipped one
+
+
+def test_override_fragments_written_with_the_macros_render_what_the_shipped_ones_do(make_site: Any) -> None:
+    """An override written against ``_macros.html`` (``m.badge``, ``m.date``, ``m.doc_link``,
+    ``m.doc_named``) gets the same badge, date and link markup the shipped register and panel show."""
+    theme = {"name": "material", "features": ["navigation.prune"], "custom_dir": "overrides"}
+    pages = {**complete_mini(), "plans/audit.md": approved("PLN-AUD-01", "plan", ["9.2"], related=["POL-CHG-01"])}
+    shipped = make_site(pages, theme=theme)
+    (shipped.root / "overrides").mkdir()  # and no sms/ fragment in it
+    assert shipped.build(strict=True).ok
+    site = make_site(pages, theme=theme)
+    overrides = site.root / "overrides" / "sms"
+    overrides.mkdir(parents=True)
+    (overrides / "register_row.html").write_text(
+        '<tr class="our-row"><td>{{ m.doc_link(doc, links) }}</td><td>{{ m.badge(doc.status) }}</td>'
+        "<td>{{ m.date(doc.next_review) }}</td></tr>\n"
+    )
+    (overrides / "panel.html").write_text(
+        '<aside class="our-panel">{% for ref in doc.related %}{{ m.doc_named(by_id[ref], links) }};'
+        "{% endfor %}</aside>\n"
+    )
+    assert site.build(strict=True).ok
+
+    register, shipped_register = site.site_file("sms/register/index.html"), shipped.site_file("sms/register/index.html")
+    rows = re.findall(r'<tr class="our-row"><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>', register)
+    assert len(rows) == len(site.check_json()["documents"]) > 1
+    for link, badge, date in rows:
+        doc_id = re.sub(r"<[^>]+>", "", link)
+        shipped_row = shipped_register.split(f'<tr id="doc-{doc_id}"', 1)[1].split("</tr>", 1)[0]
+        assert link.startswith("<a href=") and f"<td>{link}</td>" in shipped_row
+        assert badge.startswith('<span class="sms-badge') and f"<td>{badge}</td>" in shipped_row
+        assert f">{date}</td>" in shipped_row
+
+    named = re.search(r'<aside class="our-panel">(.*?);</aside>', site.site_file("plans/audit/index.html"))
+    assert named is not None
+    assert named.group(1) == '<a href="../../policies/change/" title="Document POL-CHG-01">POL-CHG-01</a> ' + (
+        '<span class="sms-doc-title">Document POL-CHG-01</span>'
+    )
+    assert named.group(1) in shipped.site_file("plans/audit/index.html")
 
 
 def test_without_overrides_the_shipped_fragments_are_used(make_site: Any) -> None:

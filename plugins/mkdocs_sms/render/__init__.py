@@ -176,7 +176,8 @@ def use_language(language: str) -> None:
     _env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     _env.globals.update(
         reader_date=lambda value: reader_date(value, language), sort_key=_sort_key, word=word,
-        source_word=source_word, language=language, say=say,
+        source_word=source_word, language=language, say=say, status_badge=status_badge, date_or_dash=date_or_dash,
+        document_link=document_link, document_named=document_named,
     )  # fmt: skip
     _env.filters["word"] = word
     _env.filters["say"] = say
@@ -211,6 +212,36 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     """The form of ``singular``/``plural`` for ``count``, in the build's language, with ``count`` put
     in for ``%(num)d``."""
     return translations(_language).ngettext(singular, plural, count) % {"num": count}
+
+
+# The fragments every table and panel repeats, written in Python rather than as macros of _macros.html (whose
+# macros call these, for override fragments that use them): a macro call costs Jinja about five times a
+# function call, and a register or panel makes several for each document. (Markup.format, a formatter written
+# in Python, would cost as much again: the parts are escaped one by one.)
+
+
+def status_badge(status: str, label: str | None = None) -> Markup:
+    """A status (or other state) as a coloured badge, labelled with the word for it unless ``label`` is given."""
+    return Markup(f'<span class="sms-badge sms-badge--{escape(status)}">{escape(label or word(status))}</span>')
+
+
+def date_or_dash(value: dt.date | None) -> str:
+    """A date as readers of the build's language write it; a dash when there is none."""
+    return reader_date(value, _language) if value else "—"
+
+
+def document_link(document: Document, links: Links) -> Markup:
+    """A document's id, linked to its page when that page is built."""
+    href = links.document(document.id)
+    if not href:
+        return escape(document.id)
+    title, name = escape(document.title), escape(document.id)
+    return Markup(f'<a href="{escape(href)}" title="{title}">{name}</a>')
+
+
+def document_named(document: Document, links: Links) -> Markup:
+    """A document's (linked) id followed by its title."""
+    return Markup(f'{document_link(document, links)} <span class="sms-doc-title">{escape(document.title)}</span>')
 
 
 def _sort_key(value: dt.date | None) -> Markup:
