@@ -20,8 +20,6 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 DOMAIN = "mkdocs_sms"
@@ -57,6 +55,10 @@ def translations(language: str) -> NullTranslations:
     """The translations of a shipped ``language`` (English: the text as written)."""
     if language == ENGLISH:
         return NullTranslations()
+    # Imported here: an English build, the most common, never reads a catalogue (a few ms at start-up).
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     path = resources.files(__package__) / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     with path.open("rb") as source:
         catalogue = read_po(source, locale=language, domain=DOMAIN)
