@@ -418,20 +418,85 @@ def test_a_damaged_result_is_ignored(repo: Site, damage: Any) -> None:
     assert cache.counts.results == 0
 
 
+def head(site: Site) -> str:
+    return git(site.root, "rev-parse", "HEAD").strip()
+
+
+def result_commits(site: Site) -> set[str]:
+    return {file.stem.rpartition("-")[2] for file in results(site)}
+
+
 def test_a_result_is_of_one_head_and_one_set_of_pages_and_only_the_newest_are_kept(repo: Site) -> None:
     cached(repo)
     repo.write("new-page.md", "# New\n\nNot committed yet.\n")
     history, cache = cached(repo)
     assert cache.counts.results == 0 and history.of("new-page.md") == ()
+    heads = []
     for number in range(5):
         repo.write(POLICY, change_policy(f"1.{number + 2}", body=f"Edit {number}."))
         commit_all(repo.root, f"Change policy 1.{number + 2}", f"2026-05-0{number + 1}")
         history, cache = cached(repo)
         assert cache.counts.results == 0 and history == uncached(repo)
         assert history.of(POLICY)[0].version == f"1.{number + 2}"
-    assert len(results(repo)) == 4
+        heads.append(head(repo))
+    # The one at the commit the branch points at (the newest here) and the four used last before it; the
+    # two results of the first commit (before and after the page was added) are gone.
+    assert len(results(repo)) == 5 and result_commits(repo) == set(heads)
+    git(repo.root, "tag", "-a", "-m", "Edition 1", "edition-1", heads[0])
+    repo.write(POLICY, change_policy("1.7", body="Edit 5."))
+    commit_all(repo.root, "Change policy 1.7", "2026-05-06")
+    cached(repo)
+    # The tagged commit's result stays besides the four used last and the branch's new tip.
+    assert len(results(repo)) == 6 and result_commits(repo) == {*heads, head(repo)}
     again, cache = cached(repo)
-    assert again == history and cache.counts.results == 1
+    assert again == uncached(repo) and cache.counts.results == 1
+
+
+def test_going_back_to_a_branch_after_commits_on_another_finds_its_result(repo: Site) -> None:
+    """A run on main, six commits on a feature branch with a run after each, back to main: main's result
+    is still there, so the run reads neither the log nor history.json."""
+    main = git(repo.root, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    cached(repo)
+    git(repo.root, "checkout", "-q", "-b", "feature")
+    for number in range(6):
+        repo.write(POLICY, change_policy(f"1.{number + 2}", body=f"Edit {number}."))
+        commit_all(repo.root, f"Change policy 1.{number + 2}", f"2026-05-0{number + 1}")
+        cached(repo)
+    git(repo.root, "checkout", "-q", main)
+    history, cache = cached(repo)
+    assert cache.counts.results == 1 and not cache.loaded
+    assert history == uncached(repo) and history.of(POLICY)[0].version == "1.1"
+    git(repo.root, "checkout", "-q", "feature")
+    history, cache = cached(repo)
+    assert cache.counts.results == 1 and history.of(POLICY)[0].version == "1.7"
+
+
+def test_the_results_kept_are_the_ones_used_last(repo: Site) -> None:
+    """A result read again counts as new: with no branch or tag pointing at these commits, a fifth result
+    pushes out the one used longest ago, not the one written first and read since."""
+    main = git(repo.root, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    git(repo.root, "checkout", "-q", "--detach")
+    git(repo.root, "branch", "-q", "-D", main)
+    cached(repo)
+    heads = [head(repo)]
+
+    def commit(number: int) -> None:
+        repo.write(POLICY, change_policy(f"1.{number + 2}", body=f"Edit {number}."))
+        commit_all(repo.root, f"Change policy 1.{number + 2}", f"2026-05-0{number + 1}")
+        cached(repo)
+        heads.append(head(repo))
+
+    commit(0)
+    commit(1)
+    git(repo.root, "checkout", "-q", "--detach", heads[0])
+    assert cached(repo)[1].counts.results == 1  # the first commit's result, read again
+    git(repo.root, "checkout", "-q", "--detach", heads[2])
+    commit(2)
+    commit(3)
+    assert result_commits(repo) == {heads[0], heads[2], heads[3], heads[4]}  # heads[1]: used longest ago
+    git(repo.root, "checkout", "-q", "--detach", heads[0])
+    history, cache = cached(repo)
+    assert cache.counts.results == 1 and history == uncached(repo)
 
 
 def test_a_missing_name_with_spaces_does_not_shift_the_blobs_after_it(repo: Site) -> None:

@@ -12,19 +12,20 @@ renamed over the old one, so two processes writing at once leave one of their fi
 Beside it, ``result-<pages>-<commit>.json`` keeps what a whole pass found for one set of pages at one
 commit, so that a run on a commit already read (a second ``check``, a build after a check) loads that
 alone and reads neither git nor ``history.json``; a run a few commits later that only edited pages in
-place adds those commits' revisions to it. The newest few are kept; they are written and checked the
-same way.
+place adds those commits' revisions to it. The few used last are kept, and those at the commits branches
+and tags point at; they are written and checked the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,12 @@ FILE = "history.json"
 _FORMAT = 3
 # The front-matter keys each revision's blob is read for.
 KEYS = ("version", "status")
-# This many results of whole passes are kept (HEAD, and an earlier edition, for a build and a check or two).
+# This many results of whole passes are kept, the most recently used (HEAD, and an earlier edition, for a
+# build and a check or two)...
 _RESULTS_KEPT = 4
+# ...and besides them, up to this many results at commits a branch or tag points at: after a few commits on
+# another branch, going back finds the result of the branch left.
+_TIP_RESULTS_KEPT = 8
 # Files of other data (a catalogue's YAML) kept by kind: the configured catalogues, and edits of one.
 _DATA_KEPT = 8
 # A log is kept for this many commits per pathspec: HEAD, and the earlier edition a build compares with.
@@ -137,7 +142,12 @@ class HistoryCache:
         JSON, its shape unchecked), None when there is none to be trusted."""
         if self.folder is None:
             return None
-        return _trusted(self.folder / f"result-{pages}-{head}.json")
+        file = self.folder / f"result-{pages}-{head}.json"
+        data = _trusted(file)
+        if data is not None:
+            with contextlib.suppress(OSError):
+                os.utime(file)  # used now: the results kept are the ones used last, not the ones written last
+        return data
 
     def result_heads(self, pages: str) -> list[str]:
         """The commits a result is kept of for the set of pages named ``pages``."""
@@ -148,13 +158,24 @@ class HistoryCache:
         except OSError:
             return []
 
-    def remember_result(self, pages: str, head: str, data: object) -> None:
-        """Keep ``data`` as the result for ``pages`` at ``head``, and only the newest few results."""
+    def remember_result(
+        self, pages: str, head: str, data: object, tips: Callable[[], Iterable[str]] = frozenset
+    ) -> None:
+        """Keep ``data`` as the result for ``pages`` at ``head``, and only the few used last besides those
+        at ``tips`` (the commits branches and tags point at, asked for only when a result is to go)."""
         if self.folder is None:
             return
         try:
             payload = json.dumps(data, separators=(",", ":")).encode()
-            keep_file(self.folder, f"result-{pages}-{head}.json", payload, _RESULTS_KEPT)
+            _write(self.folder, f"result-{pages}-{head}.json", payload)
+            found = sorted(self.folder.glob("result-*.json"), key=lambda file: file.stat().st_mtime, reverse=True)
+            if len(found) <= _RESULTS_KEPT:
+                return
+            pointed = set(tips())
+            at_tips = [file for file in found if file.stem.rpartition("-")[2] in pointed][:_TIP_RESULTS_KEPT]
+            others = [file for file in found if file not in at_tips]
+            for old in others[_RESULTS_KEPT:]:
+                old.unlink(missing_ok=True)
         except OSError:
             return
 

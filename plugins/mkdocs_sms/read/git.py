@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fnmatch
+import functools
 import hashlib
 import itertools
 import operator
@@ -168,7 +169,7 @@ def read_history(
     if extended is not None:
         revisions, result = extended
         cache.counts.extended += 1
-        cache.remember_result(pages, head, result)
+        cache.remember_result(pages, head, result, functools.partial(_ref_tips, root))
         return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
     try:
         entries = _walk(root, head, prefix, wanted, cache)
@@ -181,8 +182,18 @@ def read_history(
     assert digested is not None  # every revision's blob is named by the log
     revisions = digested
     cache.save()
-    cache.remember_result(pages, head, _to_result(revisions, head, prefix))
+    cache.remember_result(pages, head, _to_result(revisions, head, prefix), functools.partial(_ref_tips, root))
     return History(head=head, revisions=revisions, paths=wanted, superproject=superproject)
+
+
+def _ref_tips(root: Path) -> frozenset[str]:
+    """The commits the branches, remote branches and tags of the repository at ``root`` point at (none
+    when git cannot list them)."""
+    try:
+        out = git(["for-each-ref", "--format=%(objectname) %(*objectname)"], root)
+    except GitError:
+        return frozenset()
+    return frozenset(out.decode("ascii", "replace").split())
 
 
 def _pages_name(root: Path, prefix: str, wanted: frozenset[str]) -> str:
