@@ -529,15 +529,15 @@ def test_nothing_is_kept_without_a_cache_or_when_json_would_change_the_data(tmp_
     assert mkdocs_sms.read.cache.kept_data(cache, "catalogue-x.json") == ({"title": "kept"},)
 
 
-def test_a_check_with_history_keeps_the_catalogue_and_one_without_writes_nothing(tmp_path: Path) -> None:
+def test_a_check_keeps_the_catalogue_with_or_without_history_and_cache_false_writes_nothing(tmp_path: Path) -> None:
     repo = without_change_policy(tmp_path / "repo")
     commit_all(repo.root, "The handbook", "2026-01-10")
     cache = repo.root / ".cache" / "mkdocs-sms"
-    for history, kept in ((False, 0), (True, 1)):
+    for options, kept in (({"cache": False}, 0), ({"history": False}, 1), ({"history": True}, 1)):
         mkdocs_sms.catalogue._parse.cache_clear()  # a new process
-        repo.set_options({"history": history})
+        repo.set_options(options)
         assert repo.check_json()["documents"]
-        assert len(list(cache.glob("catalogue-*.json"))) == kept, history
+        assert len(list(cache.glob("catalogue-*.json"))) == kept, options
 
 
 def _checked_repository(root: Path) -> tuple[Site, Path, Path]:

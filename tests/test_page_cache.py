@@ -6,14 +6,16 @@ import datetime as dt
 import hashlib
 import json
 import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mkdocs.config.defaults import MkDocsConfig
 
-from conftest import Site, approved, front, write_config
+from conftest import Site, approved, complete_mini, front, write_config
 from mkdocs_sms.analysis import handbook as handbook_module
 from mkdocs_sms.analysis.handbook import PageCache
 from mkdocs_sms.load import load_configuration, load_handbook
@@ -23,6 +25,7 @@ from mkdocs_sms.read.cache import FOLDER, committed, keep_file
 from mkdocs_sms.read.kept_pages import KeptPages
 from mkdocs_sms.read.snapshot import of_project
 from mkdocs_sms.settings import Settings
+from test_fuzz import BOMB
 from test_history import change_policy, commit_all, git, without_change_policy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +63,12 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield seen
 
 
+def git_top(folder: Path) -> str | None:
+    """The work tree ``folder`` is in, None when it is in none."""
+    found = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True)
+    return found.stdout.strip() if found.returncode == 0 else None
+
+
 def pages_files(site: Site) -> list[Path]:
     return sorted((site.root / FOLDER).glob("pages-*.json"))
 
@@ -92,17 +101,16 @@ def test_a_second_check_parses_no_page_and_an_edit_parses_only_what_it_changed(r
     assert register["PRC-INC-01"] == register["PRC-RST-01"] == "Problem Manager"
 
 
-def test_only_a_run_that_keeps_its_history_writes_the_pages_and_other_settings_read_their_own(
+def test_a_check_keeps_the_pages_with_history_off_too_and_other_settings_read_their_own(
     repo: Site, parsed: list[str]
 ) -> None:
     write_config(repo.root, {"history": False})
     repo.check()
-    assert pages_files(repo) == []
-    write_config(repo.root, {"history": True})
-    repo.check()
     kept = pages_files(repo)
-    # A run without history reads what another run kept.
-    write_config(repo.root, {"history": False})
+    assert len(kept) == 1
+    assert parse_again(parsed, repo) == []
+    # A run that keeps its history reads what a run without it kept.
+    write_config(repo.root, {"history": True})
     assert parse_again(parsed, repo) == []
     # Another vocabulary reads every page again, into a file of its own; the first file stays.
     write_config(repo.root, {"history": True, "classifications": ["public", "internal", "secret"]})
@@ -110,6 +118,60 @@ def test_only_a_run_that_keeps_its_history_writes_the_pages_and_other_settings_r
     assert len(pages_files(repo)) == 2 and set(kept) < set(pages_files(repo))
     write_config(repo.root, {"history": True, "cache": False})
     assert parse_again(parsed, repo) == all_pages(repo)
+
+
+def test_a_handbook_outside_git_keeps_its_pages_for_the_next_check_and_build(make_site: Any, parsed: list[str]) -> None:
+    site = make_site(complete_mini())
+    assert git_top(site.root) is None
+    assert site.build(strict=True).ok and sorted(parsed) == all_pages(site)
+    assert len(pages_files(site)) == 1
+    assert parse_again(parsed, site) == []
+    (site.root / FOLDER).rename(site.root / "set-aside")
+    first = site.check("--format", "json")
+    assert len(pages_files(site)) == 1 and sorted(parsed) == all_pages(site)
+    parsed.clear()
+    assert site.check("--format", "json").stdout == first.stdout and parsed == []
+    assert site.build(strict=True).ok and parsed == []
+    site.write("policies/change.md", approved("POL-CHG-01", "policy", ["8.5.1.1"], version="2.0"))
+    assert parse_again(parsed, site) == ["policies/change.md"]
+
+
+def test_a_plugin_reused_for_another_project_keeps_that_projects_pages(make_site: Any, parsed: list[str]) -> None:
+    """MkDocs keeps one instance of the plugin per process (for ``mkdocs serve``): built after another
+    handbook with the same pages, a handbook still gets a pages file of its own."""
+    first, second = make_site(complete_mini()), make_site(complete_mini())
+    assert first.build(strict=True).ok and len(pages_files(first)) == 1
+    assert second.build(strict=True).ok and len(pages_files(second)) == 1
+    assert parse_again(parsed, second) == []
+
+
+def test_a_page_whose_aliases_nest_into_billions_of_values_is_not_kept_and_the_rest_are(
+    repo: Site, parsed: list[str]
+) -> None:
+    """An alias bomb in a page's front-matter (or in the folder defaults above it) is small in memory but
+    would be billions of values written out: the run ends, the page is marked as not kept, the others are."""
+    repo.write("bomb.md", f"---\nid: POL-BOMB-01\n{BOMB}title: Bomb\ntags: *a9\n---\n\nBody.\n")
+    repo.write("deep/.meta.yml", f"{BOMB}owner: Service Desk Lead\ntags: *a9\n")
+    repo.write("deep/page.md", procedure("PRC-DEEP-01", "5"))
+    commit_all(repo.root, "Pages with alias bombs", "2026-02-02")
+    first = repo.check("--format", "json")
+    assert first.returncode in (0, 1) and "Traceback" not in first.stderr
+    assert "POL-BOMB-01" in first.stdout and len(pages_files(repo)) == 1
+    assert pages_files(repo)[0].stat().st_size < 1_000_000
+    assert parse_again(parsed, repo) == ["bomb.md", "deep/page.md"]
+
+
+def test_commands_that_only_read_write_no_cache(repo: Site) -> None:
+    """``new`` (here refused) and ``adopt --dry-run`` read the handbook but leave the project as it was."""
+    site = repo
+    (site.root / "wiki").mkdir()
+    (site.root / "wiki" / "Change policy.md").write_text("# Change policy\n\nWe approve changes.\n")
+    commit_all(site.root, "The old wiki", "2026-02-02")
+    refused = site.cli("new", "procedure", "--id", "PRC-INC-01", "--title", "Again")
+    assert refused.returncode == 2 and "already used" in refused.stderr
+    dry = site.cli("adopt", "wiki", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert not (site.root / FOLDER).exists()
 
 
 def test_folder_defaults_that_are_equal_in_python_but_not_the_same_read_the_page_again(

@@ -67,7 +67,7 @@ CHECK_SCOPE = "all documents: the audience applies to builds and export, not to 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``mkdocs-sms check``."""
     config_file = Path(args.config_file)
-    project, handbook = load_project_handbook(config_file)
+    project, handbook = load_project_handbook(config_file, keep=True)
     if not project.plugin_enabled:
         err.write(
             f"mkdocs-sms: note: {config_file} does not enable the 'sms' plugin, so 'mkdocs build' will not "

@@ -97,18 +97,21 @@ def load_handbook(
     previous: History | None = None,
     cache: PageCache | None = None,
     current: bool = True,
+    keep: bool = False,
 ) -> Handbook:
     """Analyse ``snapshot``; with ``git_dir`` (docs_dir) and ``history`` enabled, with the git history of
     its pages (``previous`` is reused while HEAD and the pages are unchanged). ``current``: the handbook
     of now, judged against the acknowledgement file; an earlier side, a side of ``diff`` or a point of the
-    trend is not (the file says who has read what today, and names documents that side may not have)."""
+    trend is not (the file says who has read what today, and names documents that side may not have).
+
+    The cache folder (``cache: true``) is written by a run that keeps its history, and with ``keep`` (a
+    build, a ``check``) also when there is none to keep (``history: false``, no git): the pages and the
+    catalogues' YAML. Other commands (``new``, ``adopt --dry-run``) write nothing there."""
     history = evidence = None
-    writes = False  # whether this run writes the cache folder: only a run that keeps its history does
+    writes = keep and settings.cache_dir is not None  # whether this run writes the cache folder
     if git_dir is not None and settings.history:
         history = read_history(git_dir, list(snapshot.pages), previous, cache=HistoryCache(settings.cache_dir))
-        if settings.cache_dir is not None and not history.unavailable:
-            writes = True
-            write_kept(settings.cache_dir)  # the catalogues' YAML
+        writes = writes or (settings.cache_dir is not None and not history.unavailable)
         if settings.approvals.enabled and not history.unavailable and history.head:
             evidence = _evidence(git_dir, snapshot, history, settings)
     baseline, problems = load_baseline(settings)
@@ -120,6 +123,8 @@ def load_handbook(
         evidence=evidence, acknowledgements=load_acknowledgements(settings) if current else None,
     )  # fmt: skip
     if writes:
+        assert settings.cache_dir is not None
+        write_kept(settings.cache_dir)  # the catalogues' YAML
         cache.save()
     return handbook
 
@@ -151,11 +156,12 @@ def _evidence(git_dir: Path, snapshot: Snapshot, history: History, settings: Set
     return read_evidence(root, history.head, commits, tags, settings.approvals.signatures)
 
 
-def load_project_handbook(config_file: Path, with_history: bool = True) -> tuple[Project, Handbook]:
-    """The handbook in the working tree of the project configured by ``config_file``."""
+def load_project_handbook(config_file: Path, with_history: bool = True, keep: bool = False) -> tuple[Project, Handbook]:
+    """The handbook in the working tree of the project configured by ``config_file`` (``keep``: see
+    :func:`load_handbook`)."""
     project, settings, catalogues = load_configuration(config_file)
     git_dir = project.docs_dir if with_history else None
-    return project, load_handbook(of_project(project), settings, catalogues, git_dir=git_dir)
+    return project, load_handbook(of_project(project), settings, catalogues, git_dir=git_dir, keep=keep)
 
 
 # Pages that git objects cannot reproduce (a link to outside docs_dir, a file that cannot be read) are

@@ -188,7 +188,13 @@ class SmsPlugin(BasePlugin[SmsConfig]):  # type: ignore[no-untyped-call]
         )
         # The history is kept across `mkdocs serve` rebuilds; read again only when HEAD or the set of pages moves.
         handbook = load_handbook(
-            snapshot, self.settings, self.catalogues, git_dir=docs_dir, previous=self._history, cache=self._pages
+            snapshot,
+            self.settings,
+            self.catalogues,
+            git_dir=docs_dir,
+            previous=self._history,
+            cache=self._pages,
+            keep=True,
         )
         self._history = handbook.history
         changes = None

@@ -175,7 +175,10 @@ class PageCache:
     ) -> Callable[[str, bytes, Vocabulary, Mapping[str, Any] | None, str | None], Page]:
         """:func:`read_page` for one analysis, answered from the cache when it can; afterwards the cache
         holds that analysis's pages only."""
-        previous = self.pages if vocabulary == self.vocabulary else {}
+        # The pages in memory are of this cache folder's handbook; a plugin that MkDocs reuses for another
+        # project in the same process (or a cache folder set since) starts from that folder's file instead.
+        same = vocabulary == self.vocabulary and (self.kept.folder if self.kept else None) == self.folder
+        previous = self.pages if same else {}
         if not previous and self.folder is not None:
             self.kept = KeptPages(self.folder, vocabulary)
             previous = self.kept.load()

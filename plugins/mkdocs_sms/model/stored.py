@@ -35,17 +35,32 @@ class Unstorable(ValueError):
     """A value the cache cannot write and read back as it is."""
 
 
+# At most this many lists, mappings and other composite values are written for one value: far more than
+# any page's front-matter holds, and far fewer than a YAML alias bomb (a few lines whose aliases nest a
+# list in itself nine times over) stands for. The parsed page shares what its aliases name, so it is
+# small in memory; written out, every alias would be written in full, billions of values.
+LIMIT = 100_000
+
+
 def encode(value: Any) -> Any:
-    """``value`` as JSON data that :func:`decode` turns back into an equal value of the same types."""
+    """``value`` as JSON data that :func:`decode` turns back into an equal value of the same types; raises
+    :class:`Unstorable` for a value of another type or of more than :data:`LIMIT` composite values."""
+    return _encode(value, [LIMIT])
+
+
+def _encode(value: Any, left: list[int]) -> Any:
     kind = type(value)
     if kind is str or kind is int or kind is bool or kind is float or value is None:
         return value
+    left[0] -= 1
+    if left[0] < 0:
+        raise Unstorable(f"more than {LIMIT:,} values (YAML aliases that nest?) are not kept")
     if kind is list:
-        return [encode(item) for item in value]
+        return [_encode(item, left) for item in value]
     if kind is tuple:
-        return {"t": [encode(item) for item in value]}
+        return {"t": [_encode(item, left) for item in value]}
     if kind is dict:
-        return {"m": [[_key(key), encode(item)] for key, item in value.items()]}
+        return {"m": [[_key(key, left), _encode(item, left)] for key, item in value.items()]}
     if kind is dt.date:
         return {"d": value.isoformat()}
     if kind is dt.datetime:
@@ -55,14 +70,14 @@ def encode(value: Any) -> Any:
     fields = _FIELDS.get(kind)
     if fields is None:
         raise Unstorable(f"a value of type {kind.__name__} cannot be kept")
-    return {"c": [kind.__name__, *(encode(getattr(value, name)) for name in fields)]}
+    return {"c": [kind.__name__, *(_encode(getattr(value, name), left) for name in fields)]}
 
 
-def _key(key: Any) -> Any:
+def _key(key: Any, left: list[int]) -> Any:
     """A mapping's key: one of the hashable values YAML gives keys."""
     if type(key) not in (str, int, bool, float, dt.date, dt.datetime) and key is not None:
         raise Unstorable(f"a key of type {type(key).__name__} cannot be kept")
-    return encode(key)
+    return _encode(key, left)
 
 
 def _instance(value: list[Any]) -> Any:
