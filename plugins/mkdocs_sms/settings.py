@@ -69,7 +69,8 @@ class Settings:
     show_findings: bool | None = None
     approvals: ApprovalRules = field(default_factory=ApprovalRules)
     acknowledge: AcknowledgeRules = field(default_factory=AcknowledgeRules)
-    # Whether the history pass keeps what it read from git in .cache/mkdocs-sms/ beside mkdocs.yml.
+    # Whether builds and checks keep what they read (the git history, the pages, the catalogues' YAML) in
+    # .cache/mkdocs-sms/ beside mkdocs.yml.
     cache: bool = True
     # The language of the text written into pages (en, de, fr): the option, else the theme's language.
     language: str = "en"
