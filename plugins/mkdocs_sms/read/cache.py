@@ -165,17 +165,14 @@ class HistoryCache:
         at ``tips`` (the commits branches and tags point at, asked for only when a result is to go)."""
         if self.folder is None:
             return
+
+        def at_tips(found: list[Path]) -> list[Path]:
+            pointed = set(tips())
+            return [file for file in found if file.stem.rpartition("-")[2] in pointed][:_TIP_RESULTS_KEPT]
+
         try:
             payload = json.dumps(data, separators=(",", ":")).encode()
-            _write(self.folder, f"result-{pages}-{head}.json", payload)
-            found = sorted(self.folder.glob("result-*.json"), key=lambda file: file.stat().st_mtime, reverse=True)
-            if len(found) <= _RESULTS_KEPT:
-                return
-            pointed = set(tips())
-            at_tips = [file for file in found if file.stem.rpartition("-")[2] in pointed][:_TIP_RESULTS_KEPT]
-            others = [file for file in found if file not in at_tips]
-            for old in others[_RESULTS_KEPT:]:
-                old.unlink(missing_ok=True)
+            keep_file(self.folder, f"result-{pages}-{head}.json", payload, _RESULTS_KEPT, spare=at_tips)
         except OSError:
             return
 
@@ -272,14 +269,19 @@ def trusted_payload(file: Path) -> bytes | None:
     return payload if head.get("sha256") == hashlib.sha256(payload).hexdigest() else None
 
 
-def keep_file(folder: Path, name: str, payload: bytes, newest: int) -> None:
+def keep_file(
+    folder: Path, name: str, payload: bytes, newest: int, spare: Callable[[list[Path]], list[Path]] = lambda _: []
+) -> None:
     """Write ``payload`` as ``name`` in ``folder`` (read back with :func:`trusted_payload`) and keep only
-    the ``newest`` files named like it (up to the first '-'); raises OSError when the folder cannot be
-    written."""
+    the ``newest`` files named like it (up to the first '-'), by time of change, besides those ``spare``
+    picks of them (asked only when some would go); raises OSError when the folder cannot be written."""
     _write(folder, name, payload)
     prefix = name.split("-", 1)[0]
     kept = sorted(folder.glob(f"{prefix}-*.json"), key=lambda file: file.stat().st_mtime, reverse=True)
-    for old in kept[newest:]:
+    if len(kept) <= newest:
+        return
+    spared = set(spare(kept))
+    for old in [file for file in kept if file not in spared][newest:]:
         old.unlink(missing_ok=True)
 
 
